@@ -1,0 +1,273 @@
+"""The nightly screening flow: load -> validate -> normalise and block -> compare and score ->
+classify flags -> progress -> publish. Each task opens the run's working DuckDB and calls pure
+functions in ``transforms``; nothing here holds domain logic."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_progress_artifact
+from prefect.cache_policies import NO_CACHE
+
+from transforms import flags as flag_rules
+from transforms import progress as prog
+from transforms.config import SweepConfig
+from transforms.fellegi_sunter import Model
+from transforms.handoff import write_handoff
+from transforms.linkage import block, compare_and_score
+from transforms.load import find_table_file, load_extract
+from transforms.publish import publish_database, read_previous
+from transforms.runlog import StageTimer, input_hashes, new_run_id, who_and_where
+from transforms.schema import INTEL_TABLES, STAFF_TABLES
+from transforms.sources import create_source_views, load_frames
+from transforms.validate import validate_extract
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "data" / "sample"
+
+PUBLISHED_TABLES = [
+    "runs",
+    "input_files",
+    "row_counts",
+    "quarantine",
+    "blocking_report",
+    "model_weights",
+    "candidate_matches",
+    "self_match_outcomes",
+    "association_evidence",
+    "flags",
+    "exclusions",
+    "stage_timings",
+]
+
+
+@dataclass
+class RunContext:
+    run_id: str
+    run_date: str
+    out_dir: Path
+    work_db: Path
+
+
+def _connect(ctx: RunContext, cfg: SweepConfig) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(ctx.work_db))
+    con.execute(f"SET memory_limit = '{cfg.engine.memory_limit}'")
+    con.execute(f"SET threads = {cfg.engine.threads}")
+    return con
+
+
+@task(cache_policy=NO_CACHE)
+def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: RunContext):
+    """Read both extracts (structural problems stop the run) and quarantine bad rows."""
+    logger = get_run_logger()
+    tables = STAFF_TABLES + INTEL_TABLES
+    frames = {**load_extract(staff_dir, STAFF_TABLES), **load_extract(intel_dir, INTEL_TABLES)}
+    files = {
+        t.name: find_table_file(staff_dir if t.extract == "staff" else intel_dir, t)
+        for t in tables
+        if t.name in frames
+    }
+    result = validate_extract(
+        frames,
+        tables,
+        cfg.validation,
+        cfg.effective_run_date(),
+        {k: str(v) for k, v in files.items()},
+    )
+    for row in result.counts.itertuples():
+        logger.info(
+            "%s: read %d, accepted %d, quarantined %d",
+            row.table,
+            row.rows_read,
+            row.rows_accepted,
+            row.rows_quarantined,
+        )
+    return result, input_hashes(files)
+
+
+@task(cache_policy=NO_CACHE)
+def normalise_and_block(accepted: dict[str, pd.DataFrame], cfg: SweepConfig, ctx: RunContext):
+    """Load accepted rows into the working database, normalise both sides, block."""
+    with _connect(ctx, cfg) as con:
+        load_frames(con, accepted)
+        create_source_views(con)
+        report = block(con, cfg)
+    get_run_logger().info(
+        "candidate pairs by rule: %s", dict(zip(report["rule"], report["pairs"], strict=True))
+    )
+    return report
+
+
+@task(cache_policy=NO_CACHE)
+def compare_and_score_pairs(cfg: SweepConfig, ctx: RunContext, model_path: Path | None) -> Model:
+    model = Model.load(model_path) if model_path else None
+    with _connect(ctx, cfg) as con:
+        model = compare_and_score(con, cfg, model)
+        bands = dict(con.execute("SELECT band, count(*) FROM scored_pairs GROUP BY 1").fetchall())
+    get_run_logger().info("scored pairs by band: %s", bands)
+    return model
+
+
+@task(cache_policy=NO_CACHE)
+def classify_flags(cfg: SweepConfig, ctx: RunContext) -> pd.DataFrame:
+    with _connect(ctx, cfg) as con:
+        flag_rules.classify(con, cfg.flags, ctx.run_id, cfg.effective_run_date())
+        flags = con.execute("SELECT * FROM flags").df()
+    get_run_logger().info("flags by kind: %s", flags["flag_kind"].value_counts().to_dict())
+    return flags
+
+
+@task(cache_policy=NO_CACHE)
+def measure_progress(
+    accepted_staff: pd.DataFrame, flags: pd.DataFrame, cfg: SweepConfig, ctx: RunContext
+) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    run_date = cfg.effective_run_date()
+    ledger = prog.update_ledger(
+        read_previous(ctx.out_dir, "screening_ledger"),
+        accepted_staff["staff_id"],
+        ctx.run_id,
+        run_date,
+    )
+    history = read_previous(ctx.out_dir, "progress_history")
+    row = prog.progress_row(
+        history, ledger, flags, len(accepted_staff), ctx.run_id, run_date, cfg.campaign
+    )
+    return row, prog.append_history(history, row), ledger
+
+
+@task(cache_policy=NO_CACHE)
+def publish(
+    ctx: RunContext,
+    cfg: SweepConfig,
+    frames: dict[str, pd.DataFrame],
+    flags: pd.DataFrame,
+    recipient: str,
+) -> dict[str, str]:
+    """Publish DuckDB atomically, then the DPS handoff and the progress report."""
+    with _connect(ctx, cfg) as con:
+        con.execute("""CREATE OR REPLACE TABLE candidate_matches AS
+                       SELECT l_id AS staff_id, r_id AS nominal_id, * EXCLUDE (l_id, r_id)
+                       FROM scored_pairs""")
+        for name, frame in frames.items():
+            con.register("_f", frame)
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _f")
+            con.unregister("_f")
+        staff = con.execute("""SELECT staff_id, collar_number, person_type, unit, vetting_level
+                               FROM raw_staff""").df()
+        db = publish_database(
+            con,
+            ctx.out_dir,
+            PUBLISHED_TABLES + ["progress_history", "screening_ledger"],
+            ctx.run_id,
+        )
+    handoff_dir, _ = write_handoff(
+        flags.merge(staff, on="staff_id", how="left"), ctx.out_dir, ctx.run_id, recipient
+    )
+    return {"database": str(db), "handoff": str(handoff_dir)}
+
+
+def write_report(ctx: RunContext, row: dict) -> Path:
+    reports = ctx.out_dir / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    text = prog.progress_markdown(row)
+    path = reports / f"{ctx.run_id}.md"
+    for p in (path, reports / "latest.md"):
+        tmp = p.with_suffix(".md.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(p)
+    return path
+
+
+@flow(name="nightly-screening", log_prints=False)
+def nightly_screening(
+    staff_dir: Path = SAMPLE / "staff",
+    intel_dir: Path = SAMPLE / "intel",
+    out_dir: Path = REPO / "out",
+    config_path: Path | None = None,
+    model_path: Path | None = None,
+    recipient: str = "DPS",
+) -> dict[str, object]:
+    """Screen every staff member against the intelligence extract and publish the flags."""
+    cfg = SweepConfig.load(config_path)
+    out_dir = Path(out_dir)
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    work = out_dir / "work"
+    work.mkdir(parents=True, exist_ok=True, mode=0o700)
+    ctx = RunContext(
+        run_id, cfg.effective_run_date().isoformat(), out_dir, work / f"{run_id}.duckdb"
+    )
+    timer = StageTimer()
+    try:
+        with timer.stage("load_validate"):
+            validated, hashes = load_and_validate(Path(staff_dir), Path(intel_dir), cfg, ctx)
+        with timer.stage("normalise_block"):
+            blocking_report = normalise_and_block(validated.accepted, cfg, ctx)
+        with timer.stage("compare_score"):
+            model = compare_and_score_pairs(cfg, ctx, model_path)
+        with timer.stage("classify"):
+            flags = classify_flags(cfg, ctx)
+        with timer.stage("progress"):
+            row, history, ledger = measure_progress(validated.accepted["staff"], flags, cfg, ctx)
+        (out_dir / "models").mkdir(exist_ok=True)
+        model.save(out_dir / "models" / f"{run_id}.json")
+        runs = pd.DataFrame(
+            [
+                {
+                    "run_id": run_id,
+                    "run_date": ctx.run_date,
+                    "started_at": started.isoformat(timespec="seconds"),
+                    "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "status": "completed",
+                    **who_and_where(),
+                    "recipient": recipient,
+                    "staff_dir": str(staff_dir),
+                    "intel_dir": str(intel_dir),
+                    "config_json": cfg.to_json(),
+                    "model_json": model.to_json(),
+                }
+            ]
+        )
+        with timer.stage("publish"):
+            frames = {
+                "runs": runs,
+                "input_files": hashes,
+                "row_counts": validated.counts,
+                "quarantine": validated.quarantine,
+                "blocking_report": blocking_report,
+                "model_weights": model.weights_table(),
+                "progress_history": history,
+                "screening_ledger": ledger,
+                "stage_timings": timer.frame(),
+            }
+            outputs = publish(ctx, cfg, frames, flags, recipient)
+        report = write_report(ctx, row)
+        create_markdown_artifact(
+            key="sweep-progress",
+            markdown=prog.progress_markdown(row),
+            description="Progress toward the completion target",
+        )
+        create_progress_artifact(
+            progress=min(100.0, 100.0 * row["checked_total"] / max(row["target_records"], 1)),
+            key="sweep-completion",
+            description="Checked records as % of the target",
+        )
+    finally:
+        ctx.work_db.unlink(missing_ok=True)
+        shutil.rmtree(ctx.work_db.with_suffix(".duckdb.tmp"), ignore_errors=True)
+    get_run_logger().info("run %s: %d flags, report %s", run_id, len(flags), report)
+    return {
+        "run_id": run_id,
+        **outputs,
+        "report": str(report),
+        "progress": row,
+        "flags": flags["flag_kind"].value_counts().to_dict(),
+        "timings": json.loads(timer.frame().to_json(orient="records")),
+    }

@@ -1,0 +1,3 @@
+"""Sweep: workforce integrity screening."""
+
+__version__ = "0.1.0"

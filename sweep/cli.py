@@ -1,0 +1,159 @@
+"""The ``sweep`` command line: generate, run, evaluate, query, handoff verify."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sweep import environment
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "data" / "sample"
+DEFAULT_OUT = Path("out")
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from transforms.generate import GenerateSpec, generate, write_extracts
+
+    spec = GenerateSpec(
+        staff=args.staff,
+        nominals=args.nominals,
+        seed=args.seed,
+        enrich=args.enrich,
+        fmt=args.format,
+    )
+    frames = generate(spec)
+    paths = write_extracts(frames, Path(args.out), args.format)
+    for name, path in sorted(paths.items()):
+        print(f"{name:24s} {len(frames[name]):>10,d} rows  {path}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from flows.nightly import nightly_screening
+    from transforms.load import StructuralError
+
+    try:
+        result = nightly_screening(
+            staff_dir=Path(args.staff),
+            intel_dir=Path(args.intel),
+            out_dir=Path(args.out),
+            config_path=Path(args.config) if args.config else None,
+            model_path=Path(args.model) if args.model else None,
+            recipient=args.recipient,
+        )
+    except StructuralError as exc:
+        print(f"sweep run: input error: {exc}", file=sys.stderr)
+        return 2
+    prog = result["progress"]
+    print(f"run {result['run_id']} finished")
+    print(f"  flags: {json.dumps(result['flags'])}")
+    print(f"  analysts' database: {result['database']}")
+    print(f"  DPS handoff:        {result['handoff']}")
+    print(f"  progress report:    {result['report']}")
+    print(
+        f"  checked {prog['checked_total']:,} of {prog['target_records']:,} by "
+        f"{prog['target_date']}: {'on track' if prog['on_track'] else 'behind'}"
+    )
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from transforms.evaluate import evaluate, read_truth
+
+    out = evaluate(Path(args.db), read_truth(Path(args.truth)))
+    with __import__("pandas").option_context("display.width", 160, "display.max_columns", 20):
+        print(out["metrics"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print()
+        print(out["by_kind"].to_string(index=False))
+        print()
+        print(out["by_noise"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    db = Path(args.db)
+    if not db.exists():
+        print(
+            f"sweep query: no published database at {db} (run `sweep run` first)", file=sys.stderr
+        )
+        return 2
+    with duckdb.connect(str(db), read_only=True) as con:
+        frame = con.execute(args.sql).df()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", date_format="iso"))
+    else:
+        print(frame.to_string(index=False) if len(frame) else "(no rows)")
+    return 0
+
+
+def _cmd_handoff_verify(args: argparse.Namespace) -> int:
+    from transforms.handoff import verify_handoff
+
+    problems = verify_handoff(Path(args.dir))
+    for p in problems:
+        print(p)
+    print("verified" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sweep", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write synthetic staff and intelligence extracts")
+    g.add_argument("--staff", type=int, required=True)
+    g.add_argument("--nominals", type=int, required=True)
+    g.add_argument("--seed", type=int, default=7)
+    g.add_argument(
+        "--enrich",
+        type=float,
+        default=1.0,
+        help="multiply the planted-case rates (the committed sample uses 5)",
+    )
+    g.add_argument("--out", required=True)
+    g.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    g.set_defaults(func=_cmd_generate)
+
+    r = sub.add_parser("run", help="run the nightly screening flow once")
+    r.add_argument("--staff", default=str(SAMPLE / "staff"), help="staff extract folder")
+    r.add_argument("--intel", default=str(SAMPLE / "intel"), help="intelligence extract folder")
+    r.add_argument("--config", help="JSON config (see transforms/config.py)")
+    r.add_argument("--model", help="a saved model JSON to reuse instead of training")
+    r.add_argument("--out", default=str(DEFAULT_OUT))
+    r.add_argument("--recipient", default="DPS")
+    r.set_defaults(func=_cmd_run)
+
+    e = sub.add_parser("evaluate", help="precision and recall of a run against planted truth")
+    e.add_argument("--truth", default=str(SAMPLE / "truth"))
+    e.add_argument("--db", default=str(DEFAULT_OUT / "sweep.duckdb"))
+    e.set_defaults(func=_cmd_evaluate)
+
+    q = sub.add_parser("query", help="read-only SQL over the published database")
+    q.add_argument("sql")
+    q.add_argument("--db", default=str(DEFAULT_OUT / "sweep.duckdb"))
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.set_defaults(func=_cmd_query)
+
+    h = sub.add_parser("handoff", help="DPS handoff packages")
+    hs = h.add_subparsers(dest="handoff_command", required=True)
+    hv = hs.add_parser("verify", help="re-check a package's counts and checksums")
+    hv.add_argument("dir")
+    hv.set_defaults(func=_cmd_handoff_verify)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    environment.apply()
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

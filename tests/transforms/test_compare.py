@@ -1,0 +1,155 @@
+"""Each noise a real extract carries lands on the comparison level the spec names."""
+
+import pytest
+
+from tests.factories import linkage_db, tables
+from transforms.blocking import generate_candidates
+from transforms.compare import compare_pairs
+from transforms.comparisons import all_comparisons
+from transforms.config import BlockingConfig, MatchConfig
+from transforms.normalise import normalise_all
+
+CFG = MatchConfig()
+
+STAFF = [
+    {
+        "staff_id": "S1",
+        "surname": "Oyelaran",
+        "forenames": "Robert James",
+        "date_of_birth": "1984-03-07",
+    },
+    {
+        "staff_id": "S2",
+        "surname": "Whitfield",
+        "forenames": "Margaret",
+        "previous_surnames": "Hollis",
+        "date_of_birth": "1979-11-21",
+        "sex": "F",
+    },
+    {
+        "staff_id": "S3",
+        "surname": "Pemberton-Clarke",
+        "forenames": "Siobhán",
+        "date_of_birth": "1990-05-14",
+        "sex": "F",
+    },
+    {
+        "staff_id": "S4",
+        "surname": "Kowalczyk",
+        "forenames": "Tomasz",
+        "date_of_birth": "1988-09-30",
+    },
+]
+NOMINALS = [
+    # nickname and day/month swap
+    {"nominal_id": "N1", "surname": "OYELARAN", "forenames": "Bob", "date_of_birth": "1984-07-03"},
+    # maiden name, one digit wrong in the date of birth
+    {
+        "nominal_id": "N2",
+        "surname": "Hollis",
+        "forenames": "Margaret",
+        "date_of_birth": "1979-11-27",
+        "sex": "F",
+    },
+    # one part of a double-barrelled name, accent dropped
+    {
+        "nominal_id": "N3",
+        "surname": "Clarke",
+        "forenames": "Siobhan",
+        "date_of_birth": "1990-05-14",
+        "sex": "F",
+    },
+    # forename and surname swapped
+    {
+        "nominal_id": "N4",
+        "surname": "Tomasz",
+        "forenames": "Kowalczyk",
+        "date_of_birth": "1988-09-30",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def levels():
+    con = linkage_db(
+        tables(
+            staff=STAFF,
+            nominals=NOMINALS,
+            staff_addresses=[
+                {
+                    "staff_id": "S1",
+                    "address_line": "12 Mill Lane, Leeds",
+                    "postcode": "LS6 2AB",
+                    "date_from": "2021-01-01",
+                },
+                {
+                    "staff_id": "S1",
+                    "address_line": "3 Old Road, Leeds",
+                    "postcode": "LS7 1XY",
+                    "date_from": "2010-01-01",
+                    "date_to": "2020-12-31",
+                },
+            ],
+            addresses=[
+                {
+                    "nominal_id": "N1",
+                    "address_line": "3 OLD RD, LEEDS",
+                    "postcode": "ls71xy",
+                    "date_from": "2012-01-01",
+                }
+            ],
+        )
+    )
+    normalise_all(con)
+    generate_candidates(con, BlockingConfig())
+    compare_pairs(con, "candidates", CFG, "comparisons")
+    labels = {c.name: c.labels() for c in all_comparisons(CFG)}
+    rows = con.execute("SELECT * FROM comparisons").df()
+    out = {}
+    for r in rows.itertuples():
+        out[(r.l_id, r.r_id)] = {c: labels[c][getattr(r, c)] for c in labels} | {"rules": r.rules}
+    return out
+
+
+def test_every_planted_pair_is_a_candidate(levels):
+    for pair in [("S1", "N1"), ("S2", "N2"), ("S3", "N3"), ("S4", "N4")]:
+        assert pair in levels
+
+
+def test_nickname_and_day_month_swap(levels):
+    lv = levels[("S1", "N1")]
+    assert lv["forename"] == "nickname"
+    assert lv["surname"] == "exact"
+    assert lv["dob"] == "day_month_swapped"
+
+
+def test_moved_house_is_not_a_mismatch(levels):
+    # The nominal is recorded at the staff member's previous address.
+    assert levels[("S1", "N1")]["address"] == "same_dwelling"
+
+
+def test_previous_surname_and_one_digit(levels):
+    lv = levels[("S2", "N2")]
+    assert lv["surname"] == "variant_exact"
+    assert lv["forename"] == "exact"
+    assert lv["dob"] == "one_digit"
+
+
+def test_double_barrelled_part_and_accent(levels):
+    lv = levels[("S3", "N3")]
+    assert lv["surname"] == "variant_exact"
+    assert lv["forename"] == "exact"
+    assert lv["dob"] == "exact"
+    assert lv["sex"] == "match"
+
+
+def test_swapped_names(levels):
+    lv = levels[("S4", "N4")]
+    assert lv["name_order"] == "swapped"
+    assert lv["forename"] == "exact" and lv["surname"] == "exact"
+    assert "names_swapped" in list(lv["rules"])
+
+
+def test_no_evidence_is_missing_not_disagreement(levels):
+    assert levels[("S2", "N2")]["address"] == "missing"
+    assert levels[("S2", "N2")]["phone"] == "missing"

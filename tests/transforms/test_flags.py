@@ -1,0 +1,218 @@
+"""Routing rules of DOMAIN.md, each on data that exercises it."""
+
+from datetime import date
+
+import pytest
+
+from tests.factories import linkage_db, tables
+from transforms.config import FlagConfig
+from transforms.flags import classify
+from transforms.normalise import normalise_all
+
+RUN_DATE = date(2026, 11, 25)
+
+
+def _staff(i: int, **kw: str) -> dict[str, str]:
+    return {
+        "staff_id": f"S{i}",
+        "surname": f"Surname{i}",
+        "forenames": "Alex",
+        "date_of_birth": "1985-01-01",
+        **kw,
+    }
+
+
+def _nominal(i: int, **kw: str) -> dict[str, str]:
+    return {
+        "nominal_id": f"N{i}",
+        "surname": f"Other{i}",
+        "forenames": "Sam",
+        "date_of_birth": "1970-01-01",
+        **kw,
+    }
+
+
+def _addr(pid_col: str, pid: str, line: str, pc: str, start: str, end: str = "") -> dict:
+    return {pid_col: pid, "address_line": line, "postcode": pc, "date_from": start, "date_to": end}
+
+
+@pytest.fixture(scope="module")
+def result():
+    staff = [_staff(i) for i in range(1, 12)]
+    nominals = [_nominal(i) for i in range(1, 20)]
+    records = [
+        # S1 = N1: suspect on a crime record -> misconduct
+        {"nominal_id": "N1", "role": "suspect", "offence_category": "domestic_abuse"},
+        {"nominal_id": "N1", "role": "attending_officer", "offence_category": "other"},
+        # S2 = N2: victim only -> welfare
+        {"nominal_id": "N2", "role": "victim", "offence_category": "violence"},
+        # S3 = N3: attending officer only -> no flag, counted
+        {"nominal_id": "N3", "role": "attending_officer", "offence_category": "other"},
+        # S4 = N4: offender on a matter they declared -> excluded as known
+        {
+            "nominal_id": "N4",
+            "role": "offender",
+            "offence_category": "traffic",
+            "record_date": "2019-03-10",
+            "outcome": "convicted",
+        },
+        # criminals that staff are associated with
+        {"nominal_id": "N10", "role": "suspect", "offence_category": "drugs"},
+        {"nominal_id": "N11", "role": "offender", "offence_category": "violence"},
+        {"nominal_id": "N12", "role": "suspect", "offence_category": "dishonesty"},
+        {"nominal_id": "N13", "role": "suspect", "offence_category": "organised_crime"},
+        {"nominal_id": "N14", "role": "offender", "offence_category": "drugs"},
+        # N15: a victim only, sharing S9's address -> not criminal, no association
+        {"nominal_id": "N15", "role": "victim", "offence_category": "violence"},
+    ]
+    # a hostel: eleven nominals at one address, one of them criminal (N16)
+    hostel = [
+        _addr("nominal_id", f"N{i}", "Hostel, 1 Station Road, Leeds", "LS1 4HH", "2024-01-01")
+        for i in range(16, 20)
+    ]
+    extra_hostel_nominals = [_nominal(i) for i in range(20, 29)]
+    hostel += [
+        _addr("nominal_id", f"N{i}", "Hostel, 1 Station Road, Leeds", "LS1 4HH", "2024-01-01")
+        for i in range(20, 29)
+    ]
+    records.append({"nominal_id": "N16", "role": "offender", "offence_category": "drugs"})
+    frames = tables(
+        staff=staff,
+        nominals=nominals + extra_hostel_nominals,
+        records=records,
+        markers=[{"nominal_id": "N13", "marker": "ocg", "date_added": "2024-01-01"}],
+        declared_history=[
+            {
+                "history_id": "H1",
+                "staff_id": "S4",
+                "disposal": "conviction",
+                "offence_category": "traffic",
+                "offence_date": "2019-03-01",
+            }
+        ],
+        staff_addresses=[
+            _addr("staff_id", "S5", "Flat 2, 9 Elm Street, Leeds", "LS6 1AA", "2022-01-01"),
+            _addr("staff_id", "S9", "5 Ash Grove, Leeds", "LS8 2BB", "2020-01-01"),
+            _addr("staff_id", "S10", "Hostel, 1 Station Road, Leeds", "LS1 4HH", "2023-06-01"),
+            _addr("staff_id", "S11", "7 Birch Way, Leeds", "LS9 3CC", "2021-01-01"),
+        ],
+        addresses=[
+            # N10 at S5's flat, dates overlap -> association
+            _addr("nominal_id", "N10", "FLAT 2 9 ELM ST, LEEDS", "ls61aa", "2023-02-01"),
+            # N15 (victim only) at S9's house -> nothing
+            _addr("nominal_id", "N15", "5 Ash Grove, Leeds", "LS8 2BB", "2021-01-01"),
+            # N14 at S11's house but moved out before S11 moved in -> no overlap
+            _addr("nominal_id", "N14", "7 Birch Way, Leeds", "LS9 3CC", "2015-01-01", "2019-12-31"),
+            *hostel,
+        ],
+        staff_phones=[{"staff_id": "S6", "phone": "07911 123456", "phone_type": "mobile"}],
+        phones=[{"nominal_id": "N11", "phone": "+44 7911 123456", "date_from": "2025-01-01"}],
+        staff_vehicles=[{"staff_id": "S7", "vrm": "AB12 CDE"}],
+        vehicles=[
+            {"nominal_id": "N12", "vrm": "ab12cde", "role": "driver", "date_from": "2025-05-01"}
+        ],
+        # S8 declared N13 before the evidence -> not new; S8 also shares a phone with N13
+        declared_associations=[
+            {
+                "declaration_id": "D1",
+                "staff_id": "S8",
+                "assoc_surname": "Other13",
+                "assoc_forenames": "Sam",
+                "assoc_date_of_birth": "1970-01-01",
+                "relationship": "sibling",
+                "declared_date": "2020-01-01",
+            }
+        ],
+    )
+    frames["staff_phones"] = tables(
+        staff_phones=[
+            {"staff_id": "S6", "phone": "07911 123456", "phone_type": "mobile"},
+            {"staff_id": "S8", "phone": "07700 900001", "phone_type": "mobile"},
+        ]
+    )["staff_phones"]
+    frames["phones"] = tables(
+        phones=[
+            {"nominal_id": "N11", "phone": "+44 7911 123456", "date_from": "2025-01-01"},
+            {"nominal_id": "N13", "phone": "07700900001", "date_from": "2024-01-01"},
+        ]
+    )["phones"]
+    con = linkage_db(frames)
+    normalise_all(con)
+    con.execute("""CREATE TABLE scored_pairs AS SELECT * FROM (VALUES
+        ('S1', 'N1', 'auto', 20.0, 0.999), ('S2', 'N2', 'auto', 18.0, 0.999),
+        ('S3', 'N3', 'review', 8.0, 0.99), ('S4', 'N4', 'auto', 21.0, 0.999),
+        ('S1', 'N9', 'discard', -5.0, 0.01))
+        AS t(l_id, r_id, band, match_weight, match_probability)""")
+    classify(con, FlagConfig(), "run-1", RUN_DATE)
+    return con
+
+
+def _flags(con):
+    return {
+        (r[0], r[1]): r[2:]
+        for r in con.execute(
+            "SELECT staff_id, nominal_id, flag_kind, route, severity FROM flags"
+        ).fetchall()
+    }
+
+
+def test_self_match_routes(result):
+    flags = _flags(result)
+    assert flags[("S1", "N1")] == ("misconduct", "dps_misconduct_triage", "high")
+    assert flags[("S2", "N2")][0:2] == ("welfare", "welfare_support")
+    assert ("S3", "N3") not in flags
+    assert ("S4", "N4") not in flags
+    outcomes = dict(
+        ((r[0], r[1]), r[2])
+        for r in result.execute(
+            "SELECT staff_id, nominal_id, outcome FROM self_match_outcomes"
+        ).fetchall()
+    )
+    assert outcomes[("S3", "N3")] == "duty_only"
+    assert outcomes[("S4", "N4")] == "excluded_known"
+    assert ("S1", "N9") not in outcomes  # discarded pairs are not matches
+
+
+def test_known_matter_exclusion_recorded(result):
+    rows = result.execute("SELECT reason, detail FROM exclusions WHERE staff_id = 'S4'").fetchall()
+    assert rows == [("known_matter", "criminal records match declared history H1")]
+
+
+def test_associations_by_address_phone_vehicle(result):
+    flags = _flags(result)
+    assert flags[("S5", "N10")][0] == "association"
+    assert flags[("S6", "N11")][0] == "association"
+    assert flags[("S7", "N12")][0] == "association"
+    kinds = dict(
+        ((r[0], r[1]), r[2])
+        for r in result.execute("SELECT staff_id, nominal_id, evidence FROM flags").fetchall()
+    )
+    assert list(kinds[("S5", "N10")]) == ["address"]
+    assert list(kinds[("S6", "N11")]) == ["phone"]
+    assert list(kinds[("S7", "N12")]) == ["vehicle"]
+
+
+def test_no_association_without_criminality_or_overlap(result):
+    flags = _flags(result)
+    assert ("S9", "N15") not in flags  # a victim, not a criminal
+    assert ("S11", "N14") not in flags  # lived there before the staff member
+
+
+def test_common_address_suppressed_with_count(result):
+    assert ("S10", "N16") not in _flags(result)
+    rows = result.execute("SELECT reason, detail FROM exclusions WHERE staff_id = 'S10'").fetchall()
+    assert rows == [("common_address", "address shared by 13 nominals")]
+
+
+def test_declared_association_not_new(result):
+    assert ("S8", "N13") not in _flags(result)
+    rows = result.execute("SELECT reason FROM exclusions WHERE staff_id = 'S8'").fetchall()
+    assert rows == [("declared_before_evidence",)]
+
+
+def test_flag_ids_are_stable_and_derived(result):
+    ids = result.execute("SELECT flag_id, staff_id, nominal_id, flag_kind FROM flags").fetchall()
+    import hashlib
+
+    for flag_id, s, n, k in ids:
+        assert flag_id == "F" + hashlib.sha256(f"{s}|{n}|{k}".encode()).hexdigest()[:16]

@@ -1,0 +1,62 @@
+import json
+
+import pandas as pd
+import pytest
+
+from transforms.handoff import HANDOFF_COLUMNS, verify_handoff, write_handoff
+
+
+def _flags():
+    rows = []
+    for i, kind in enumerate(["misconduct", "association", "welfare"]):
+        row = {c: None for c in HANDOFF_COLUMNS}
+        row.update(
+            flag_id=f"F{i}",
+            run_id="r1",
+            staff_id=f"S{i}",
+            nominal_id=f"N{i}",
+            flag_kind=kind,
+            route="dps_misconduct_triage",
+            severity="high",
+            score=0.99,
+            evidence=["suspect"],
+            evidence_summary="roles: suspect",
+        )
+        row["surname"] = "Secretname"  # extra columns must not travel
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_package_is_minimal_complete_and_verifies(tmp_path):
+    folder, manifest = write_handoff(_flags(), tmp_path, "r1", recipient="DPS triage")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "flags.csv",
+        "flags.parquet",
+        "manifest.json",
+    ]
+    csv = pd.read_csv(folder / "flags.csv")
+    assert list(csv.columns) == HANDOFF_COLUMNS
+    assert "Secretname" not in (folder / "flags.csv").read_text()
+    assert len(pd.read_parquet(folder / "flags.parquet")) == 3
+    saved = json.loads((folder / "manifest.json").read_text())
+    assert saved["recipient"] == "DPS triage" and saved["row_counts"]["flags.csv"] == 3
+    assert saved["rows_by_kind"] == {"misconduct": 1, "association": 1, "welfare": 1}
+    assert verify_handoff(folder) == []
+    assert (folder.stat().st_mode & 0o777) == 0o700
+    assert all((p.stat().st_mode & 0o777) == 0o600 for p in folder.iterdir())
+    assert manifest["files"]["flags.csv"]["sha256"] == saved["files"]["flags.csv"]["sha256"]
+
+
+def test_tampering_is_detected(tmp_path):
+    folder, _ = write_handoff(_flags(), tmp_path, "r1", recipient="DPS")
+    with open(folder / "flags.csv", "a") as fh:
+        fh.write("F9,r1,S9\n")
+    problems = verify_handoff(folder)
+    assert "flags.csv: sha256 differs from manifest" in problems
+    assert any(p.startswith("flags.csv: 4 rows") for p in problems)
+
+
+def test_a_run_never_overwrites_its_package(tmp_path):
+    write_handoff(_flags(), tmp_path, "r1", recipient="DPS")
+    with pytest.raises(FileExistsError):
+        write_handoff(_flags(), tmp_path, "r1", recipient="DPS")

@@ -1,0 +1,203 @@
+"""transforms.load: text-only reading, and structural errors that stop the run."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from transforms.load import StructuralError, find_table_file, load_extract, read_table
+from transforms.schema import (
+    INTEL_ADDRESSES,
+    INTEL_PHONES,
+    INTEL_TABLES,
+    NOMINALS,
+    STAFF,
+    STAFF_PHONES,
+)
+
+PLANTED = "Quenby-Planted"  # a synthetic surname that must never reach a message
+NOMINALS_HEADER = "nominal_id,surname,forenames,date_of_birth,sex"
+
+
+def write(directory: Path, name: str, text: str | bytes) -> Path:
+    path = directory / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reads_every_column_as_text_stripped_with_empty_as_missing(tmp_path, caplog):
+    write(
+        tmp_path,
+        "nominals.csv",
+        "nominal_id, surname ,forenames,date_of_birth,sex,notes\n"
+        " N001 ,Smith,,1980-01-01,M,free text\n"
+        "\n"
+        'N002,"  Jones ",Ann,   ,F,\n'
+        "00123,Brown,Li,1975-12-31,U,\n",
+    )
+    with caplog.at_level(logging.WARNING):
+        df = read_table(tmp_path, NOMINALS)
+
+    assert list(df.columns) == [*NOMINALS.column_names, "_row"]
+    assert df["_row"].tolist() == [1, 2, 3]
+    assert df["nominal_id"].tolist() == ["N001", "N002", "00123"]  # leading zeros kept
+    assert df.loc[1, "surname"] == "Jones"
+    assert df.loc[0, "forenames"] is pd.NA
+    assert df.loc[1, "date_of_birth"] is pd.NA
+    assert all(str(df[c].dtype) == "string" for c in NOMINALS.column_names)
+    assert "notes" in caplog.text and "free text" not in caplog.text
+    assert df.attrs["source_file"] == "nominals.csv"
+
+
+def test_utf8_bom_and_non_ascii_names_are_fine(tmp_path):
+    write(
+        tmp_path,
+        "nominals.csv",
+        ("\ufeff" + NOMINALS_HEADER + "\nN1,Ó Súilleabháin,Siân,1980-01-01,F\n"),
+    )
+    df = read_table(tmp_path, NOMINALS)
+    assert df.loc[0, "surname"] == "Ó Súilleabháin"
+
+
+def test_reads_parquet_and_casts_typed_columns_to_text(tmp_path):
+    table = pa.table(
+        {
+            "nominal_id": pa.array([1, 2]),
+            "surname": pa.array([" Smith", None]),
+            "forenames": pa.array(["A", "B"]),
+            "date_of_birth": pa.array([None, None], pa.string()),
+            "sex": pa.array(["M", ""]),
+        }
+    )
+    pq.write_table(table, tmp_path / "nominals.parquet")
+    df = read_table(tmp_path, NOMINALS)
+    assert df["nominal_id"].tolist() == ["1", "2"]
+    assert df.loc[0, "surname"] == "Smith"
+    assert df.loc[1, "surname"] is pd.NA and df.loc[1, "sex"] is pd.NA
+    assert df["_row"].tolist() == [1, 2]
+
+
+def test_missing_directory(tmp_path):
+    with pytest.raises(StructuralError, match="directory not found"):
+        read_table(tmp_path / "nope", NOMINALS)
+    with pytest.raises(StructuralError, match="directory not found"):
+        load_extract(tmp_path / "nope", INTEL_TABLES)
+
+
+def test_missing_file_names_it(tmp_path):
+    with pytest.raises(StructuralError) as err:
+        read_table(tmp_path, NOMINALS)
+    assert err.value.file == "nominals.csv"
+    assert "not found" in err.value.problem
+
+
+def test_both_csv_and_parquet_is_ambiguous(tmp_path):
+    write(tmp_path, "nominals.csv", NOMINALS_HEADER + "\nN1,A,B,,M\n")
+    write(tmp_path, "nominals.parquet", b"PAR1")
+    with pytest.raises(StructuralError, match="both"):
+        find_table_file(tmp_path, NOMINALS)
+
+
+def test_missing_required_column_is_named(tmp_path):
+    write(tmp_path, "nominals.csv", "nominal_id,surname,forenames,sex\nN1,A,B,M\n")
+    with pytest.raises(StructuralError) as err:
+        read_table(tmp_path, NOMINALS)
+    assert "date_of_birth" in err.value.problem
+    assert "nominals.csv" in str(err.value)
+
+
+def test_optional_value_column_must_still_exist(tmp_path):
+    # date_to may be empty, but the column is part of the contract
+    write(tmp_path, "addresses.csv", "nominal_id,address_line,postcode,date_from\n")
+    with pytest.raises(StructuralError, match="date_to"):
+        read_table(tmp_path, INTEL_ADDRESSES)
+
+
+def test_file_without_header_never_echoes_its_first_row(tmp_path):
+    write(tmp_path, "nominals.csv", f"N1,{PLANTED},Ann,1980-01-01,F\n")
+    with pytest.raises(StructuralError) as err:
+        read_table(tmp_path, NOMINALS)
+    assert PLANTED not in str(err.value)
+    assert "nominal_id" in err.value.problem
+
+
+def test_non_utf8_bytes_name_file_offset_and_line(tmp_path):
+    body = f"{NOMINALS_HEADER}\nN1,Smith,Ann,1980-01-01,F\nN2,{PLANTED}".encode()
+    bad_offset = len(body)
+    write(tmp_path, "nominals.csv", body + b"\xe9,Bob,1981-01-01,M\n")
+    with pytest.raises(StructuralError) as err:
+        read_table(tmp_path, NOMINALS)
+    assert err.value.file == "nominals.csv"
+    assert f"byte offset {bad_offset}" in err.value.problem
+    assert "line 3" in err.value.problem
+    assert PLANTED not in str(err.value)
+
+
+def test_non_utf8_in_header(tmp_path):
+    write(tmp_path, "nominals.csv", b"nominal_id,surn\xffame,forenames,date_of_birth,sex\n")
+    with pytest.raises(StructuralError, match="byte offset 15 \\(line 1\\)"):
+        read_table(tmp_path, NOMINALS)
+
+
+def test_zero_byte_file(tmp_path):
+    write(tmp_path, "phones.csv", b"")
+    with pytest.raises(StructuralError, match="0 bytes"):
+        read_table(tmp_path, INTEL_PHONES)
+
+
+def test_header_only_is_allowed_for_a_child_table(tmp_path):
+    write(tmp_path, "phones.csv", "nominal_id,phone,date_from,date_to\n")
+    df = read_table(tmp_path, INTEL_PHONES)
+    assert len(df) == 0
+    assert list(df.columns) == [*INTEL_PHONES.column_names, "_row"]
+
+
+@pytest.mark.parametrize("table", [STAFF, NOMINALS])
+def test_header_only_is_an_error_for_staff_and_nominals(tmp_path, table):
+    write(tmp_path, f"{table.name}.csv", ",".join(table.column_names) + "\n")
+    with pytest.raises(StructuralError, match="no data rows"):
+        read_table(tmp_path, table)
+
+
+def test_ragged_row_is_structural_and_quotes_nothing(tmp_path):
+    write(tmp_path, "nominals.csv", f"{NOMINALS_HEADER}\nN1,{PLANTED},Ann,1980-01-01,F,extra\n")
+    with pytest.raises(StructuralError) as err:
+        read_table(tmp_path, NOMINALS)
+    assert "6 fields, expected 5" in err.value.problem
+    assert PLANTED not in str(err.value)
+
+
+def test_duplicate_header_column(tmp_path):
+    write(tmp_path, "nominals.csv", NOMINALS_HEADER + ",sex\nN1,A,B,,M,F\n")
+    with pytest.raises(StructuralError, match="duplicated column"):
+        read_table(tmp_path, NOMINALS)
+
+
+def test_corrupt_parquet(tmp_path):
+    write(tmp_path, "nominals.parquet", b"PAR1 this is not really parquet PAR1")
+    with pytest.raises(StructuralError, match="corrupt Parquet"):
+        read_table(tmp_path, NOMINALS)
+
+
+def test_load_extract_reads_every_table(tmp_path):
+    write(tmp_path, "staff.csv", ",".join(STAFF.column_names) + "\n" + ",".join(["x"] * 16) + "\n")
+    write(tmp_path, "staff_phones.parquet", b"")  # present but empty: structural
+    with pytest.raises(StructuralError, match="staff_phones.parquet: file is empty"):
+        load_extract(tmp_path, (STAFF, STAFF_PHONES))
+    (tmp_path / "staff_phones.parquet").unlink()
+    pq.write_table(
+        pa.table({c: pa.array([], pa.string()) for c in STAFF_PHONES.column_names}),
+        tmp_path / "staff_phones.parquet",
+    )
+    frames = load_extract(tmp_path, (STAFF, STAFF_PHONES))
+    assert set(frames) == {"staff", "staff_phones"}
+    assert len(frames["staff"]) == 1 and len(frames["staff_phones"]) == 0
+    assert frames["staff_phones"].attrs["source_file"] == "staff_phones.parquet"

@@ -1,0 +1,107 @@
+import duckdb
+import phonenumbers
+import pytest
+
+from tests.factories import linkage_db, tables
+from transforms.normalise import fold_sql, normalise_all, phone_sql, postcode_sql
+
+
+def _eval(make_sql, value: str | None):
+    con = duckdb.connect()
+    return con.execute(f"SELECT {make_sql('v')} FROM (SELECT ?::VARCHAR AS v)", [value]).fetchall()[
+        0
+    ][0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("Zoë", "ZOE"),
+        ("Siobhán", "SIOBHAN"),
+        ("O'Brien", "OBRIEN"),
+        ("Mr John  Smith Jr", "JOHN SMITH"),
+        ("Smith-Jones", "SMITH-JONES"),
+        ("Łukasz", "LUKASZ"),
+        ("  ", None),
+        (None, None),
+    ],
+)
+def test_fold_names(raw, folded):
+    assert _eval(fold_sql, raw) == folded
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "07911 123456",
+        "+44 7911 123456",
+        "07911123456",
+        "(07911) 123 456",
+        "0044 7911 123456",
+        "447911123456",
+        "0113 496 0000",
+        "+44 (0)113 496 0000",
+        "+44(0)20 7946 0018",
+        "(01632) 960868",
+    ],
+)
+def test_phone_matches_phonenumbers_national_format(raw):
+    ours = _eval(phone_sql, raw)
+    parsed = phonenumbers.parse(raw, "GB")
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    assert ours == national.replace(" ", "")
+
+
+def test_postcode_compacts():
+    assert _eval(postcode_sql, " ls6 2ab ") == "LS62AB"
+
+
+def test_address_keys_flat_house_and_history():
+    frames = tables(
+        staff=[
+            {
+                "staff_id": "S1",
+                "surname": "Smith-Jones",
+                "forenames": "Anna Mary",
+                "previous_surnames": "Brown|Green",
+                "date_of_birth": "1980-02-03",
+            }
+        ],
+        staff_addresses=[
+            {
+                "staff_id": "S1",
+                "address_line": "Flat 3, 12 High Street, Leeds",
+                "postcode": "ls6 2ab",
+                "date_from": "2020-01-01",
+                "date_to": "",
+            },
+            {
+                "staff_id": "S1",
+                "address_line": "4/27 Park Road, Leeds",
+                "postcode": "LS1 1AA",
+                "date_from": "2015-01-01",
+                "date_to": "2019-12-31",
+            },
+        ],
+        nominals=[
+            {
+                "nominal_id": "N1",
+                "surname": "Jones",
+                "forenames": "Ann",
+                "date_of_birth": "1980-02-03",
+            }
+        ],
+    )
+    con = linkage_db(frames)
+    normalise_all(con)
+    addr = con.execute(
+        "SELECT pc, pc_sector, pc_district, house, flat, dwelling FROM l_addr ORDER BY pc"
+    ).fetchall()
+    assert addr[0] == ("LS11AA", "LS11", "LS1", "27", "4", "LS11AA|27|4")
+    assert addr[1] == ("LS62AB", "LS62", "LS6", "12", "3", "LS62AB|12|3")
+    names = con.execute("SELECT sn, src FROM l_names ORDER BY sn").fetchall()
+    assert ("SMITHJONES", "primary") in names
+    assert ("BROWN", "previous") in names and ("GREEN", "previous") in names
+    assert ("SMITH", "part") in names and ("JONES", "part") in names
+    person = con.execute("SELECT fn, fn_rest, sn FROM l_person").fetchall()[0]
+    assert person == ("ANNA", "MARY", "SMITHJONES")

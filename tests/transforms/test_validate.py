@@ -1,0 +1,517 @@
+"""transforms.validate: row rules through Great Expectations, referential integrity, counts."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from transforms.config import ValidationConfig
+from transforms.load import load_extract
+from transforms.schema import (
+    ASSOCIATIONS,
+    INTEL_ADDRESSES,
+    INTEL_PHONES,
+    INTEL_VEHICLES,
+    NOMINALS,
+    RECORDS,
+    STAFF,
+    STAFF_ADDRESSES,
+    Table,
+)
+from transforms.validate import (
+    COUNT_COLUMNS,
+    QUARANTINE_COLUMNS,
+    ReconciliationError,
+    reconcile,
+    validate_extract,
+    validate_table,
+)
+
+RUN_DATE = date(2026, 11, 25)
+CFG = ValidationConfig()
+PLANTED_NAME = "Quenby-Planted"  # synthetic values that must never appear in any output text
+PLANTED_POSTCODE = "QX PLANTED"
+PLANTED_ID = "N#PLANTED"
+
+NOMINAL = {"surname": "Smith", "forenames": "Ann", "date_of_birth": "1980-05-17", "sex": "F"}
+STAFF_ROW = {
+    "staff_id": "S1",
+    "collar_number": "1234",
+    "person_type": "officer",
+    "rank_grade": "PC",
+    "unit": "Response",
+    "start_date": "2015-04-01",
+    "surname": "Smith",
+    "forenames": "Ann",
+    "previous_surnames": "",
+    "date_of_birth": "1985-03-02",
+    "sex": "F",
+    "vetting_level": "MV",
+    "vetting_cleared_date": "2022-01-01",
+    "vetting_renewal_date": "2029-01-01",
+    "vetting_status": "granted",
+    "designated_post": "false",
+}
+
+
+def frame(table: Table, rows: list[dict[str, str]]) -> pd.DataFrame:
+    """Rows as the loader would give them: text, empty -> missing, ``_row`` from 1."""
+    df = pd.DataFrame(rows, columns=table.column_names).astype("string").replace("", pd.NA)
+    df["_row"] = range(1, len(df) + 1)
+    return df
+
+
+def nominals(*rows: dict[str, str]) -> pd.DataFrame:
+    return frame(NOMINALS, [{**NOMINAL, **r} for r in rows])
+
+
+def lines(result, rule: str | None = None) -> list[tuple[int, str, str]]:
+    q = result.quarantine
+    if rule:
+        q = q[q["rule"] == rule]
+    return list(zip(q["row_number"], q["field"], q["rule"], strict=True))
+
+
+def test_clean_rows_are_all_accepted():
+    df = nominals({"nominal_id": "N1"}, {"nominal_id": "N2", "date_of_birth": ""})
+    r = validate_table(df, NOMINALS, CFG, RUN_DATE, "nominals.csv")
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (2, 2, 0)
+    assert list(r.quarantine.columns) == QUARANTINE_COLUMNS
+    pd.testing.assert_frame_equal(r.accepted, df)
+
+
+def test_null_key_and_missing_required_value():
+    df = nominals({"nominal_id": ""}, {"nominal_id": "N2", "surname": ""})
+    r = validate_table(df, NOMINALS, CFG, RUN_DATE, "nominals.csv")
+    assert lines(r) == [(1, "nominal_id", "not_null"), (2, "surname", "not_null")]
+    assert r.rows_accepted == 0
+    assert set(r.quarantine["detail"]) == {"required value is missing"}
+    assert set(r.quarantine["source_file"]) == {"nominals.csv"}
+    assert set(r.quarantine["table"]) == {"nominals"}
+
+
+def test_duplicate_ids_keep_the_first_and_point_to_it():
+    df = nominals(
+        {"nominal_id": "N1"},
+        {"nominal_id": "N2"},
+        {"nominal_id": "N1"},
+        {"nominal_id": "N3"},
+        {"nominal_id": "N1"},
+        {"nominal_id": "N3"},
+    )
+    r = validate_table(df, NOMINALS, CFG, RUN_DATE, "nominals.csv")
+    q = r.quarantine
+    assert q["row_number"].tolist() == [3, 5, 6]
+    assert set(q["rule"]) == {"unique"}
+    assert q["detail"].tolist() == [
+        "duplicate of row 1",
+        "duplicate of row 1",
+        "duplicate of row 4",
+    ]
+    assert r.accepted["_row"].tolist() == [1, 2, 4]
+
+
+@pytest.mark.parametrize(
+    ("dob", "rule"),
+    [
+        ("2031-01-01", "dob_min_age"),  # in the future
+        ("1899-12-31", "dob_min_year"),
+        ("0000-01-01", "dob_min_year"),
+        ("2015-06-01", "dob_min_age"),  # eleven on the run date
+        ("2010-11-26", "dob_min_age"),  # one day short of sixteen
+        ("2023-02-30", "calendar_date"),
+        ("2023-02-29", "calendar_date"),
+        ("1980-13-01", "calendar_date"),
+        ("17/05/1980", "date_format"),
+        ("1980-5-17", "date_format"),
+    ],
+)
+def test_impossible_dates_of_birth(dob, rule):
+    df = nominals({"nominal_id": "N1", "date_of_birth": dob})
+    r = validate_table(df, NOMINALS, CFG, RUN_DATE, "nominals.csv")
+    assert lines(r) == [(1, "date_of_birth", rule)]  # exactly one line: no knock-on rules
+    assert dob not in r.quarantine.to_csv()
+
+
+@pytest.mark.parametrize("dob", ["2010-11-25", "1900-01-01", "1996-02-29"])
+def test_possible_dates_of_birth(dob):
+    r = validate_table(
+        nominals({"nominal_id": "N1", "date_of_birth": dob}),
+        NOMINALS,
+        CFG,
+        RUN_DATE,
+        "nominals.csv",
+    )
+    assert r.rows_quarantined == 0
+
+
+def test_min_age_detail_names_the_bound_not_the_value():
+    r = validate_table(
+        nominals({"nominal_id": "N1", "date_of_birth": "2015-06-01"}),
+        NOMINALS,
+        CFG,
+        RUN_DATE,
+        "nominals.csv",
+    )
+    assert r.quarantine["detail"].tolist() == [
+        "younger than 16 on 2026-11-25 (born after 2010-11-25)"
+    ]
+
+
+def test_bad_enum_lists_the_allowed_values():
+    df = nominals({"nominal_id": "N1", "sex": "Male"}, {"nominal_id": "N2", "sex": "m"})
+    r = validate_table(df, NOMINALS, CFG, RUN_DATE, "nominals.csv")
+    assert lines(r) == [(1, "sex", "in_set"), (2, "sex", "in_set")]
+    assert set(r.quarantine["detail"]) == {"expected one of: M, F, U"}
+
+
+def test_malformed_id_postcode_phone_and_vrm():
+    addresses = frame(
+        INTEL_ADDRESSES,
+        [
+            {
+                "nominal_id": "N1",
+                "address_line": "1 High St",
+                "postcode": "SW1A 1AA",
+                "date_from": "2020-01-01",
+            },
+            {
+                "nominal_id": "N1",
+                "address_line": "2 High St",
+                "postcode": PLANTED_POSTCODE,
+                "date_from": "2020-01-01",
+            },
+            {
+                "nominal_id": PLANTED_ID,
+                "address_line": "3 High St",
+                "postcode": "b38 6wq",
+                "date_from": "2020-01-01",
+            },
+        ],
+    )
+    r = validate_table(addresses, INTEL_ADDRESSES, CFG, RUN_DATE, "addresses.csv")
+    assert lines(r) == [(2, "postcode", "postcode_format"), (3, "nominal_id", "id_format")]
+
+    phones = frame(
+        INTEL_PHONES,
+        [
+            {"nominal_id": "N1", "phone": "+44(0)20 7946 0018", "date_from": "2020-01-01"},
+            {"nominal_id": "N1", "phone": "(01632) 960868", "date_from": "2020-01-01"},
+            {"nominal_id": "N1", "phone": "call me", "date_from": "2020-01-01"},
+        ],
+    )
+    r = validate_table(phones, INTEL_PHONES, CFG, RUN_DATE, "phones.csv")
+    assert lines(r) == [(3, "phone", "phone_format")]
+
+    vehicles = frame(
+        INTEL_VEHICLES,
+        [
+            {"nominal_id": "N1", "vrm": "AB12 CDE", "role": "owner", "date_from": "2020-01-01"},
+            {"nominal_id": "N1", "vrm": "ab12cde", "role": "driver", "date_from": "2020-01-01"},
+            {"nominal_id": "N1", "vrm": "NOT A PLATE", "role": "owner", "date_from": "2020-01-01"},
+        ],
+    )
+    r = validate_table(vehicles, INTEL_VEHICLES, CFG, RUN_DATE, "vehicles.csv")
+    assert lines(r) == [(3, "vrm", "vrm_format")]
+
+
+def test_date_order_and_earliest_date():
+    df = frame(
+        INTEL_ADDRESSES,
+        [
+            {
+                "nominal_id": "N1",
+                "address_line": "a",
+                "postcode": "SW1A 1AA",
+                "date_from": "2020-01-01",
+                "date_to": "2019-12-31",
+            },
+            {
+                "nominal_id": "N1",
+                "address_line": "b",
+                "postcode": "SW1A 1AA",
+                "date_from": "2020-01-01",
+                "date_to": "2020-01-01",
+            },  # same day is fine
+            {
+                "nominal_id": "N1",
+                "address_line": "c",
+                "postcode": "SW1A 1AA",
+                "date_from": "2020-01-01",
+                "date_to": "",
+            },  # current address
+            {
+                "nominal_id": "N1",
+                "address_line": "d",
+                "postcode": "SW1A 1AA",
+                "date_from": "1899-06-01",
+                "date_to": "2023-02-30",
+            },
+        ],
+    )
+    r = validate_table(df, INTEL_ADDRESSES, CFG, RUN_DATE, "addresses.csv")
+    assert lines(r) == [
+        (1, "date_to", "date_order"),
+        (4, "date_from", "date_min"),
+        (4, "date_to", "calendar_date"),
+    ]
+    q = r.quarantine.set_index("rule")["detail"]
+    assert q["date_order"] == "date_to before date_from"
+    assert q["date_min"] == "before 1900-01-01"
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (4, 2, 2)
+
+
+def test_staff_vetting_renewal_before_clearance():
+    df = frame(
+        STAFF, [STAFF_ROW, {**STAFF_ROW, "staff_id": "S2", "vetting_renewal_date": "2021-12-31"}]
+    )
+    r = validate_table(df, STAFF, CFG, RUN_DATE, "staff.csv")
+    assert lines(r) == [(2, "vetting_renewal_date", "date_order")]
+
+
+def test_one_line_per_failed_rule_but_the_row_counts_once():
+    df = nominals({"nominal_id": "N1", "surname": "", "sex": "X", "date_of_birth": "2023-02-30"})
+    r = validate_table(df, NOMINALS, CFG, RUN_DATE, "nominals.csv")
+    assert len(r.quarantine) == 3
+    assert (r.rows_quarantined, r.rows_accepted) == (1, 0)
+
+
+def test_header_only_table_validates_to_nothing():
+    r = validate_table(frame(INTEL_PHONES, []), INTEL_PHONES, CFG, RUN_DATE, "phones.csv")
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (0, 0, 0)
+    assert list(r.quarantine.columns) == QUARANTINE_COLUMNS
+
+
+def test_plain_object_frame_without_row_column():
+    df = pd.DataFrame([{"nominal_id": "N1", **NOMINAL}, {"nominal_id": None, **NOMINAL}])
+    r = validate_table(df, NOMINALS, CFG, RUN_DATE, "nominals.csv")
+    assert lines(r) == [(2, "nominal_id", "not_null")]
+    assert r.accepted["_row"].tolist() == [1]
+
+
+def test_run_date_and_config_drive_the_rules():
+    df = nominals({"nominal_id": "N1", "date_of_birth": "2009-01-01"})
+    assert validate_table(df, NOMINALS, CFG, RUN_DATE, "n.csv").rows_quarantined == 0
+    older = replace(CFG, min_age_years=18)
+    assert lines(validate_table(df, NOMINALS, older, RUN_DATE, "n.csv")) == [
+        (1, "date_of_birth", "dob_min_age")
+    ]
+    earlier = date(2020, 1, 1)
+    assert validate_table(df, NOMINALS, CFG, earlier, "n.csv").rows_quarantined == 1
+
+
+# --- the whole extract -------------------------------------------------------------------------
+
+
+def intel_frames() -> dict[str, pd.DataFrame]:
+    return {
+        "nominals": nominals(
+            {"nominal_id": "N1"},
+            {"nominal_id": "N2", "date_of_birth": "2023-02-30"},  # quarantined
+            {"nominal_id": "N3", "surname": PLANTED_NAME},
+        ),
+        "addresses": frame(
+            INTEL_ADDRESSES,
+            [
+                {
+                    "nominal_id": "N1",
+                    "address_line": "1 High St",
+                    "postcode": "SW1A 1AA",
+                    "date_from": "2020-01-01",
+                },
+                {
+                    "nominal_id": "N2",
+                    "address_line": "2 High St",
+                    "postcode": "SW1A 1AA",
+                    "date_from": "2020-01-01",
+                },  # parent quarantined
+                {
+                    "nominal_id": "N9",
+                    "address_line": "9 High St",
+                    "postcode": "SW1A 1AA",
+                    "date_from": "2020-01-01",
+                },  # orphan
+                {
+                    "nominal_id": "",
+                    "address_line": "0 High St",
+                    "postcode": "SW1A 1AA",
+                    "date_from": "2020-01-01",
+                },  # null key: not_null only
+                {
+                    "nominal_id": "N3",
+                    "address_line": "3 High St",
+                    "postcode": PLANTED_POSTCODE,
+                    "date_from": "2020-01-01",
+                },
+            ],
+        ),
+        "records": frame(
+            RECORDS,
+            [
+                {
+                    "record_id": "R1",
+                    "nominal_id": "N1",
+                    "business_area": "crime",
+                    "record_date": "2025-01-01",
+                    "source_force": "Force A",
+                    "role": "suspect",
+                    "offence_category": "drugs",
+                    "outcome": "charged",
+                },
+                {
+                    "record_id": "R2",
+                    "nominal_id": "N2",
+                    "business_area": "crime",
+                    "record_date": "2025-01-01",
+                    "source_force": "Force A",
+                    "role": "victim",
+                    "offence_category": "drugs",
+                    "outcome": "charged",
+                },
+            ],
+        ),
+        "associations": frame(
+            ASSOCIATIONS,
+            [
+                {
+                    "nominal_id_a": "N1",
+                    "nominal_id_b": "N3",
+                    "association_type": "associate",
+                    "date_from": "2021-01-01",
+                },
+                {
+                    "nominal_id_a": "N1",
+                    "nominal_id_b": "N8",
+                    "association_type": "family",
+                    "date_from": "2021-01-01",
+                },  # second parent unknown
+                {
+                    "nominal_id_a": "N2",
+                    "nominal_id_b": "N1",
+                    "association_type": "family",
+                    "date_from": "2021-01-01",
+                },  # first parent quarantined
+            ],
+        ),
+    }
+
+
+def test_referential_integrity_against_accepted_parents(caplog):
+    from transforms.schema import INTEL_TABLES
+
+    frames = intel_frames()
+    with caplog.at_level(logging.DEBUG):
+        ev = validate_extract(frames, INTEL_TABLES, CFG, RUN_DATE, {"nominals": "nominals.csv"})
+
+    addresses = ev.tables["addresses"]
+    assert lines(addresses) == [
+        (2, "nominal_id", "unknown_parent"),
+        (3, "nominal_id", "unknown_parent"),
+        (4, "nominal_id", "not_null"),
+        (5, "postcode", "postcode_format"),
+    ]
+    details = addresses.quarantine.set_index("row_number")["detail"]
+    assert details[2] == "the nominals row with this nominal_id was quarantined"
+    assert details[3] == "no nominals row with this nominal_id"
+    assert ev.accepted["addresses"]["_row"].tolist() == [1]
+
+    assert lines(ev.tables["records"]) == [(2, "nominal_id", "unknown_parent")]
+    assert lines(ev.tables["associations"]) == [
+        (2, "nominal_id_b", "unknown_parent"),
+        (3, "nominal_id_a", "unknown_parent"),
+    ]
+    assert ev.accepted["associations"]["_row"].tolist() == [1]
+
+    # counts: one row per table given, in contract order, and they reconcile
+    counts = ev.counts.set_index("table")
+    assert list(ev.counts.columns) == COUNT_COLUMNS
+    assert list(counts.index) == ["nominals", "addresses", "records", "associations"]
+    assert counts.loc["nominals", ["rows_read", "rows_accepted", "rows_quarantined"]].tolist() == [
+        3,
+        2,
+        1,
+    ]
+    assert counts.loc["addresses", ["rows_read", "rows_accepted", "rows_quarantined"]].tolist() == [
+        5,
+        1,
+        4,
+    ]
+    assert (counts["rows_read"] == counts["rows_accepted"] + counts["rows_quarantined"]).all()
+    assert counts["reconciled"].all()
+    assert counts.loc["nominals", "source_file"] == "nominals.csv"
+    assert counts.loc["addresses", "source_file"] == "addresses.csv"  # fallback name
+
+    # the combined quarantine holds every table's lines
+    assert len(ev.quarantine) == sum(len(t.quarantine) for t in ev.tables.values())
+    assert list(ev.quarantine.columns) == QUARANTINE_COLUMNS
+
+    # no data value anywhere in what is published or logged
+    text = ev.quarantine.to_csv() + ev.counts.to_csv() + caplog.text
+    for planted in (PLANTED_NAME, PLANTED_POSTCODE, "2023-02-30", "N9", "N8"):
+        assert planted not in text
+
+
+def test_staff_children_check_their_parent():
+    staff = frame(STAFF, [STAFF_ROW, {**STAFF_ROW, "staff_id": "S2", "sex": "?"}])
+    addresses = frame(
+        STAFF_ADDRESSES,
+        [
+            {
+                "staff_id": "S1",
+                "address_line": "a",
+                "postcode": "SW1A 1AA",
+                "date_from": "2020-01-01",
+            },
+            {
+                "staff_id": "S2",
+                "address_line": "b",
+                "postcode": "SW1A 1AA",
+                "date_from": "2020-01-01",
+            },
+        ],
+    )
+    ev = validate_extract(
+        {"staff": staff, "staff_addresses": addresses}, (STAFF, STAFF_ADDRESSES), CFG, RUN_DATE
+    )
+    assert lines(ev.tables["staff_addresses"]) == [(2, "staff_id", "unknown_parent")]
+
+
+def test_child_without_its_parent_table_is_an_error():
+    addresses = frame(INTEL_ADDRESSES, [])
+    with pytest.raises(ValueError, match="parent table nominals"):
+        validate_extract({"addresses": addresses}, (INTEL_ADDRESSES,), CFG, RUN_DATE)
+
+
+def test_reconcile_raises_when_counts_disagree():
+    r = validate_table(nominals({"nominal_id": "N1"}), NOMINALS, CFG, RUN_DATE, "n.csv")
+    assert reconcile({"nominals": r})["reconciled"].all()
+    broken = replace(r, rows_read=2)
+    with pytest.raises(ReconciliationError, match="nominals: read 2, accepted 1"):
+        reconcile({"nominals": broken})
+
+
+def test_end_to_end_from_files(tmp_path: Path):
+    """load -> validate on small CSV files, with a planted value in a bad row."""
+    (tmp_path / "nominals.csv").write_text(
+        "nominal_id,surname,forenames,date_of_birth,sex\n"
+        "N1,Smith,Ann,1980-05-17,F\n"
+        f"N2,{PLANTED_NAME},Bob,2030-01-01,M\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "phones.csv").write_text(
+        "nominal_id,phone,date_from,date_to\nN1,07700 900123,2020-01-01,\nN2,07700 900456,"
+        "2020-01-01,\n",
+        encoding="utf-8",
+    )
+    tables = (NOMINALS, INTEL_PHONES)
+    frames = load_extract(tmp_path, tables)
+    ev = validate_extract(frames, tables, CFG, RUN_DATE, {})
+    assert ev.counts["rows_quarantined"].tolist() == [1, 1]
+    assert ev.counts["source_file"].tolist() == ["nominals.csv", "phones.csv"]
+    assert PLANTED_NAME not in ev.quarantine.to_csv()
+    assert ev.accepted["phones"]["phone"].tolist() == ["07700 900123"]

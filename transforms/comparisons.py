@@ -1,0 +1,172 @@
+"""Each field of a candidate pair compared into ordered levels: the comparison spec.
+
+A comparison is an ordered list of levels; a pair takes the first level whose condition holds.
+Level 0 of every comparison is ``missing`` (no evidence either way, weight 0). Conditions are
+SQL over the columns that ``compare.py`` prepares for that comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from transforms.config import MatchConfig
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    description: str
+    sql: str  # condition; the first true one wins
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    description: str
+    levels: tuple[Level, ...]
+
+    def case_sql(self) -> str:
+        """SQL CASE giving the level index of a row."""
+        whens = " ".join(f"WHEN {lv.sql} THEN {i}" for i, lv in enumerate(self.levels))
+        return f"(CASE {whens} END)"
+
+    def labels(self) -> list[str]:
+        return [lv.label for lv in self.levels]
+
+
+def forename(cfg: MatchConfig) -> Comparison:
+    return Comparison(
+        "forename",
+        "first forename, from every name the person is known by",
+        (
+            Level("missing", "a forename is missing", "lfn IS NULL OR rfn IS NULL"),
+            Level("exact", "forenames identical", "lfn = rfn"),
+            Level("nickname", "one is a nickname of the other (nicknames package)", "nick_eq"),
+            Level(
+                "fuzzy_high",
+                f"Jaro-Winkler similarity at least {cfg.name_jw_high}",
+                f"jw_fn >= {cfg.name_jw_high}",
+            ),
+            Level(
+                "initial",
+                "one forename is only the other's initial",
+                "(length(lfn) = 1 OR length(rfn) = 1) AND left(lfn, 1) = left(rfn, 1)",
+            ),
+            Level(
+                "fuzzy_mid",
+                f"Jaro-Winkler similarity at least {cfg.name_jw_mid}",
+                f"jw_fn >= {cfg.name_jw_mid}",
+            ),
+            Level("different", "forenames differ", "TRUE"),
+        ),
+    )
+
+
+def surname(cfg: MatchConfig) -> Comparison:
+    return Comparison(
+        "surname",
+        "surname, including previous surnames, aliases and parts of double-barrelled names",
+        (
+            Level("missing", "a surname is missing", "lsn IS NULL OR rsn IS NULL"),
+            Level(
+                "exact",
+                "current surnames identical",
+                "lsn = rsn AND lsrc = 'primary' AND rsrc = 'primary'",
+            ),
+            Level(
+                "variant_exact",
+                "a previous surname, alias or part of a double-barrelled surname is identical",
+                "lsn = rsn",
+            ),
+            Level(
+                "fuzzy_high",
+                f"Jaro-Winkler similarity at least {cfg.name_jw_high}",
+                f"jw_sn >= {cfg.name_jw_high}",
+            ),
+            Level("phonetic", "surnames sound alike (metaphone)", "meta_eq"),
+            Level(
+                "fuzzy_mid",
+                f"Jaro-Winkler similarity at least {cfg.name_jw_mid}",
+                f"jw_sn >= {cfg.name_jw_mid}",
+            ),
+            Level("different", "surnames differ", "TRUE"),
+        ),
+    )
+
+
+NAME_ORDER = Comparison(
+    "name_order",
+    "whether the names agree as written or only with forename and surname swapped",
+    (
+        Level("missing", "no name to compare", "orient IS NULL"),
+        Level("as_written", "names compared as written", "orient = 'straight'"),
+        Level("swapped", "forename and surname recorded the wrong way round", "TRUE"),
+    ),
+)
+
+DOB = Comparison(
+    "dob",
+    "date of birth, including alternative dates of birth on aliases",
+    (
+        Level("missing", "a date of birth is missing", "ld IS NULL OR rd IS NULL"),
+        Level("exact", "dates of birth identical", "ld = rd"),
+        Level(
+            "day_month_swapped",
+            "day and month swapped",
+            "year(ld) = year(rd) AND month(ld) = day(rd) AND day(ld) = month(rd)",
+        ),
+        Level(
+            "one_digit",
+            "one digit different",
+            "levenshtein(strftime(ld, '%Y%m%d'), strftime(rd, '%Y%m%d')) = 1",
+        ),
+        Level(
+            "year_off_by_one",
+            "same day and month, year one apart",
+            "month(ld) = month(rd) AND day(ld) = day(rd) AND abs(year(ld) - year(rd)) = 1",
+        ),
+        Level("different", "dates of birth differ", "TRUE"),
+    ),
+)
+
+SEX = Comparison(
+    "sex",
+    "recorded sex",
+    (
+        Level("missing", "sex missing or unknown", "ls IS NULL OR rs IS NULL"),
+        Level("match", "same sex recorded", "ls = rs"),
+        Level("mismatch", "different sex recorded", "TRUE"),
+    ),
+)
+
+ADDRESS = Comparison(
+    "address",
+    "best agreement between any address in either history (a house move is not a mismatch)",
+    (
+        Level("missing", "no address on one side", "la IS NULL OR ra IS NULL"),
+        Level(
+            "same_dwelling",
+            "same postcode, house number and flat",
+            "lpc = rpc AND lhouse IS NOT DISTINCT FROM rhouse AND lflat IS NOT DISTINCT FROM rflat",
+        ),
+        Level("same_postcode", "same full postcode", "lpc = rpc"),
+        Level("same_sector", "same postcode sector", "lsector = rsector"),
+        Level("same_district", "same postcode district", "ldistrict = rdistrict"),
+        Level("different", "addresses in different districts", "TRUE"),
+    ),
+)
+
+PHONE = Comparison(
+    "phone",
+    "any phone number in common",
+    (
+        Level("missing", "no phone number on one side", "lph IS NULL OR rph IS NULL"),
+        Level("shared", "a phone number in common", "shared"),
+        Level("different", "no phone number in common", "TRUE"),
+    ),
+)
+
+
+def all_comparisons(cfg: MatchConfig) -> tuple[Comparison, ...]:
+    """The comparisons a pair is scored on, in the order they are reported."""
+    return (forename(cfg), surname(cfg), NAME_ORDER, DOB, SEX, ADDRESS, PHONE)

@@ -1,0 +1,156 @@
+"""Typed configuration in one place, serialisable to JSON and recorded with every run."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ValidationConfig:
+    """Row-level rules applied to every input table."""
+
+    min_birth_year: int = 1900
+    min_age_years: int = 16  # staff and nominals younger than this on the run date are impossible
+    earliest_date: str = "1900-01-01"
+    # Values are stripped before checking, so " ?" suffices (and keeps the regex on pyarrow's RE2).
+    postcode_regex: str = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"
+    # 7-15 digits, optional leading + and (, single spaces, dashes or brackets between digits.
+    phone_regex: str = r"^\+?\(?[0-9](?:[ ()-]{0,2}[0-9]){6,14}$"
+    # UK current, prefix, suffix and dateless (incl. Northern Ireland) series, optional space.
+    vrm_regex: str = (
+        r"(?i)^(?:[A-Z]{2}[0-9]{2} ?[A-Z]{3}"
+        r"|[A-Z][0-9]{1,3} ?[A-Z]{3}"
+        r"|[A-Z]{3} ?[0-9]{1,3}[A-Z]"
+        r"|[0-9]{1,4} ?[A-Z]{1,3}"
+        r"|[A-Z]{1,3} ?[0-9]{1,4})$"
+    )
+    date_regex: str = r"^\d{4}-\d{2}-\d{2}$"
+    id_regex: str = r"^[A-Za-z0-9_-]{1,40}$"
+
+
+@dataclass(frozen=True)
+class BlockingConfig:
+    """Candidate generation: the union of equality joins, and the cap on block sizes."""
+
+    max_block_size: int = 2000  # a blocking key with more nominals than this is capped (logged)
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """Comparison and Fellegi-Sunter scoring of candidate pairs."""
+
+    name_jw_high: float = 0.94
+    name_jw_mid: float = 0.88
+    # Term-frequency adjustment of an exact surname, in bits, is capped both ways: a surname
+    # seen once in a small extract is not, on its own, proof of identity.
+    tf_adjustment_max_bits: float = 2.0
+    u_sample_pairs: int = 200_000
+    em_max_iterations: int = 50
+    em_tolerance: float = 1e-6
+    m_floor: float = 1e-5  # an m never seen among matches is rare, not impossible
+    auto_threshold: float = 15.0  # match weight at and above: auto (name + dob alone stays below)
+    review_threshold: float = 6.0  # at and above: review (probability ~0.98); below: discard
+    random_seed: int = 20231001
+
+
+@dataclass(frozen=True)
+class FlagConfig:
+    """Routing and severity of flags, and noise suppression for associations."""
+
+    severity_high: tuple[str, ...] = (
+        "sexual",
+        "domestic_abuse",
+        "organised_crime",
+        "corruption",
+        "sexual_offences",
+        "ocg",
+    )
+    severity_medium: tuple[str, ...] = ("violence", "weapons", "drugs", "dishonesty")
+    severity_low: tuple[str, ...] = ("traffic", "public_order", "criminal_damage", "other")
+    common_address_max_nominals: int = 8  # more nominals than this at one address: suppressed
+    known_matter_window_days: int = 90  # a record this close to a declared matter is that matter
+    evidence_weight: dict[str, float] = field(
+        default_factory=lambda: {
+            "phone": 3.0,
+            "vehicle": 3.0,
+            "named_associate": 3.0,
+            "address": 2.0,
+            "relative_at_address": 2.0,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class CampaignConfig:
+    """The completion target that progress is measured against."""
+
+    target_records: int = 50_000
+    start_date: str = "2026-11-01"
+    target_date: str = "2027-08-31"
+    rate_window_runs: int = 7  # the rate is measured over this many most recent runs
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """DuckDB resources for the working database."""
+
+    memory_limit: str = "8GB"
+    threads: int = 2
+
+
+@dataclass(frozen=True)
+class SweepConfig:
+    """Everything a run needs to know beyond its inputs."""
+
+    validation: ValidationConfig = field(default_factory=ValidationConfig)
+    blocking: BlockingConfig = field(default_factory=BlockingConfig)
+    match: MatchConfig = field(default_factory=MatchConfig)
+    flags: FlagConfig = field(default_factory=FlagConfig)
+    campaign: CampaignConfig = field(default_factory=CampaignConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    run_date: str | None = None  # None: today; fixed in tests for reproducibility
+
+    def effective_run_date(self) -> date:
+        return date.fromisoformat(self.run_date) if self.run_date else date.today()
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> SweepConfig:
+        sections = {
+            "validation": ValidationConfig,
+            "blocking": BlockingConfig,
+            "match": MatchConfig,
+            "flags": FlagConfig,
+            "campaign": CampaignConfig,
+            "engine": EngineConfig,
+        }
+        unknown = set(raw) - set(sections) - {"run_date"}
+        if unknown:
+            raise ValueError(f"unknown config sections: {sorted(unknown)}")
+        kwargs: dict[str, Any] = {}
+        for key, klass in sections.items():
+            section = dict(raw.get(key, {}))
+            names = {f.name for f in dataclasses.fields(klass)}
+            bad = set(section) - names
+            if bad:
+                raise ValueError(f"unknown keys in config section {key!r}: {sorted(bad)}")
+            for f in dataclasses.fields(klass):
+                if f.name in section and isinstance(section[f.name], list):
+                    section[f.name] = tuple(section[f.name])
+            kwargs[key] = klass(**section)
+        if "run_date" in raw:
+            kwargs["run_date"] = raw["run_date"]
+        return cls(**kwargs)
+
+    @classmethod
+    def load(cls, path: Path | None) -> SweepConfig:
+        if path is None:
+            return cls()
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

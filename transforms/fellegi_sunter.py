@@ -1,0 +1,326 @@
+"""Fellegi-Sunter weights: u from random pairs, m by EM on candidate pairs, and scoring.
+
+u (how often a level occurs between two *different* people) is estimated from a random sample
+of left x right pairs, where true matches are negligible. m (how often it occurs between two
+records of the *same* person) is estimated by expectation-maximisation over the candidate
+pairs with u held fixed: candidates come from name-and-birth-date blocking, so they are rich
+in true matches, and EM learns "same person" rather than "same address". Level 0 of every
+comparison (missing) carries no weight. The trained model is a versioned JSON artefact.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from transforms.compare import compare_pairs
+from transforms.comparisons import Comparison
+from transforms.config import MatchConfig
+
+MODEL_VERSION = 1
+TF_MIN = 1e-6  # floor on a surname's term frequency
+
+
+@dataclass
+class Model:
+    """m and u per comparison level, the candidate-set match rate, and where they came from."""
+
+    comparisons: list[str]
+    labels: dict[str, list[str]]
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    lambda_candidates: float
+    prior_match_probability: float
+    trained_at: str
+    training: dict[str, Any] = field(default_factory=dict)
+    version: int = MODEL_VERSION
+
+    def weight(self, comparison: str, level: int) -> float:
+        if level == 0:
+            return 0.0
+        return math.log2(self.m[comparison][level] / self.u[comparison][level])
+
+    def weights_table(self) -> pd.DataFrame:
+        rows = []
+        for c in self.comparisons:
+            for i, label in enumerate(self.labels[c]):
+                rows.append(
+                    {
+                        "comparison": c,
+                        "level": i,
+                        "label": label,
+                        "m": self.m[c][i],
+                        "u": self.u[c][i],
+                        "weight": self.weight(c, i),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, indent=2, sort_keys=True)
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(self.to_json(), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Model:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        if raw.get("version") != MODEL_VERSION:
+            raise ValueError(f"{path}: model version {raw.get('version')} is not {MODEL_VERSION}")
+        return cls(**raw)
+
+
+def _level_counts(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> pd.DataFrame:
+    cols = ", ".join(names)
+    return con.execute(f"SELECT {cols}, count(*) AS n FROM {table} GROUP BY ALL").df()
+
+
+def estimate_u(
+    con: duckdb.DuckDBPyConnection, comparisons: tuple[Comparison, ...], cfg: MatchConfig
+) -> dict[str, list[float]]:
+    """u per level from ``cfg.u_sample_pairs`` random left x right pairs (seeded)."""
+    n_l = con.execute("SELECT count(*) FROM l_person").fetchall()[0][0]
+    n_r = con.execute("SELECT count(*) FROM r_person").fetchall()[0][0]
+    rng = np.random.default_rng(cfg.random_seed)
+    k = cfg.u_sample_pairs
+    sample = pd.DataFrame({"li": rng.integers(0, n_l, k), "ri": rng.integers(0, n_r, k)})
+    con.register("_u_idx", sample)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _u_pairs AS
+        WITH l AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM l_person),
+             r AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM r_person)
+        SELECT DISTINCT l.id AS l_id, r.id AS r_id
+        FROM _u_idx x JOIN l ON l.i = x.li JOIN r ON r.i = x.ri
+    """)
+    con.unregister("_u_idx")
+    compare_pairs(con, "_u_pairs", cfg, "_u_levels")
+    names = [c.name for c in comparisons]
+    counts = _level_counts(con, "_u_levels", names)
+    u: dict[str, list[float]] = {}
+    for c in comparisons:
+        per = counts.groupby(c.name)["n"].sum()
+        total = per.drop(index=0, errors="ignore").sum()
+        # Add-one smoothing over the non-missing levels: rare levels never get u = 0.
+        vals = [1.0]
+        for i in range(1, len(c.levels)):
+            vals.append((float(per.get(i, 0)) + 1.0) / (float(total) + len(c.levels) - 1))
+        u[c.name] = vals
+    con.execute("DROP TABLE IF EXISTS _u_pairs")
+    con.execute("DROP TABLE IF EXISTS _u_levels")
+    return u
+
+
+def _initial_m(c: Comparison) -> list[float]:
+    """Starting point for EM: most mass on the best level, decreasing after it."""
+    n = len(c.levels) - 1
+    raw = [0.0] + [0.5**i for i in range(n)]
+    s = sum(raw)
+    return [1.0] + [r / s for r in raw[1:]]
+
+
+def estimate_m_em(
+    con: duckdb.DuckDBPyConnection,
+    comparisons: tuple[Comparison, ...],
+    u: dict[str, list[float]],
+    cfg: MatchConfig,
+    table: str = "comparisons",
+    where: str = "TRUE",
+) -> tuple[dict[str, list[float]], float, dict[str, Any]]:
+    """EM for m and the match rate of the pairs ``where`` selects, with u fixed, over level
+    patterns. Only ``comparisons`` enter the likelihood; leave out those the selection
+    conditions on (their agreement there says nothing about m)."""
+    names = [c.name for c in comparisons]
+    pat = con.execute(
+        f"SELECT {', '.join(names)}, count(*) AS n FROM {table} WHERE {where} GROUP BY ALL"
+    ).df()
+    if pat.empty:
+        raise ValueError(f"no candidate pairs satisfy the training selection: {where}")
+    counts = pat["n"].to_numpy(dtype=float)
+    levels = {c.name: pat[c.name].to_numpy(dtype=int) for c in comparisons}
+    m = {c.name: _initial_m(c) for c in comparisons}
+    lam = 0.1
+    log_u = np.zeros(len(pat))
+    for c in comparisons:
+        uu = np.array(u[c.name])
+        lv = levels[c.name]
+        log_u += np.where(lv == 0, 0.0, np.log(uu[lv]))
+    it = 0
+    delta = float("inf")
+    for it in range(1, cfg.em_max_iterations + 1):  # noqa: B007 (reported after the loop)
+        log_m = np.zeros(len(pat))
+        for c in comparisons:
+            mm = np.array(m[c.name])
+            lv = levels[c.name]
+            log_m += np.where(lv == 0, 0.0, np.log(mm[lv]))
+        a = math.log(lam) + log_m
+        b = math.log(1 - lam) + log_u
+        w = 1.0 / (1.0 + np.exp(np.clip(b - a, -700, 700)))
+        wc = w * counts
+        new_lam = float(wc.sum() / counts.sum())
+        delta = abs(new_lam - lam)
+        lam = min(max(new_lam, 1e-9), 1 - 1e-9)
+        for c in comparisons:
+            lv = levels[c.name]
+            present = lv != 0
+            denom = wc[present].sum()
+            vals = [1.0]
+            for i in range(1, len(c.levels)):
+                mi = wc[lv == i].sum() / denom if denom > 0 else 0.0
+                vals.append(max(float(mi), cfg.m_floor))
+            s = sum(vals[1:])
+            new = [1.0] + [v / s for v in vals[1:]]
+            delta = max(delta, max(abs(x - y) for x, y in zip(new, m[c.name], strict=True)))
+            m[c.name] = new
+        if delta < cfg.em_tolerance:
+            break
+    info = {"em_iterations": it, "em_final_delta": delta, "patterns": len(pat)}
+    return m, lam, info
+
+
+@dataclass(frozen=True)
+class TrainingSession:
+    """One EM session: the candidate pairs it trains on, the comparisons it conditions on
+    (and so cannot estimate), and, optionally, the only comparisons it may estimate."""
+
+    name: str
+    where: str
+    conditions_on: tuple[str, ...]
+    estimates: tuple[str, ...] | None = None
+
+
+# Two selections rich in true matches, each conditioning on different fields (Splink's
+# recipe): pairs with the same date of birth teach the name, address and phone levels; pairs
+# whose names agree, found by a rule that looks at names and dates of birth, teach the date
+# of birth, sex, address and phone levels. Pairs found only through a shared address are left
+# out of the second: same-name pairs at one address are households (father and son), and EM
+# there learns "same family", not "same person". For the same reason a postcode block is
+# never a training selection.
+TRAINING_SESSIONS = (
+    TrainingSession("same_dob", "dob = 1", ("dob",)),
+    TrainingSession(
+        "names_agree",
+        "surname IN (1, 2) AND forename IN (1, 2) AND list_has_any(rules, ["
+        "'dob_surname_sound', 'dob_forename_group', 'surname_initial_birth_year', "
+        "'surname_initial_birth_day', 'dob_day_month_swapped', 'names_swapped'])",
+        ("forename", "surname", "name_order"),
+    ),
+)
+
+
+def train(
+    con: duckdb.DuckDBPyConnection,
+    comparisons: tuple[Comparison, ...],
+    cfg: MatchConfig,
+    table: str = "comparisons",
+    sessions: tuple[TrainingSession, ...] = TRAINING_SESSIONS,
+) -> Model:
+    """Train u by random sampling and m by EM sessions; m of each comparison is the mean over
+    the sessions that estimated it. The prior comes from the first session's match count,
+    scaled by how often true matches pass its selection."""
+    u = estimate_u(con, comparisons, cfg)
+    estimates: dict[str, list[list[float]]] = {c.name: [] for c in comparisons}
+    info: dict[str, Any] = {"sessions": {}}
+    session_matches: dict[str, float] = {}
+    for sess in sessions:
+        free = tuple(
+            c
+            for c in comparisons
+            if c.name not in sess.conditions_on
+            and (sess.estimates is None or c.name in sess.estimates)
+        )
+        m_s, lam_s, info_s = estimate_m_em(con, free, u, cfg, table, sess.where)
+        n_s = con.execute(f"SELECT count(*) FROM {table} WHERE {sess.where}").fetchall()[0][0]
+        session_matches[sess.name] = lam_s * n_s
+        info["sessions"][sess.name] = {**info_s, "pairs": int(n_s), "match_rate": lam_s}
+        for c in free:
+            estimates[c.name].append(m_s[c.name])
+    m: dict[str, list[float]] = {}
+    for c in comparisons:
+        if not estimates[c.name]:
+            raise ValueError(f"no training session estimates comparison {c.name!r}")
+        mean = np.mean(np.array(estimates[c.name]), axis=0).tolist()
+        m[c.name] = [1.0] + [x / sum(mean[1:]) for x in mean[1:]]
+    first = sessions[0]
+    selected = session_matches[first.name]
+    # The share of true matches a session selects is the m of the levels it keeps.
+    pass_rate = 1.0
+    if first.conditions_on == ("dob",):
+        pass_rate = m["dob"][1] / sum(m["dob"][1:])
+    n_matches = selected / max(pass_rate, 1e-6)
+    n_cand = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    n_l = con.execute("SELECT count(*) FROM l_person").fetchall()[0][0]
+    n_r = con.execute("SELECT count(*) FROM r_person").fetchall()[0][0]
+    prior = min(max(n_matches / max(n_l * n_r, 1), 1e-12), 0.5)
+    info.update(
+        {
+            "candidate_pairs": int(n_cand),
+            "left": int(n_l),
+            "right": int(n_r),
+            "estimated_matches": n_matches,
+        }
+    )
+    return Model(
+        comparisons=[c.name for c in comparisons],
+        labels={c.name: c.labels() for c in comparisons},
+        m=m,
+        u=u,
+        lambda_candidates=n_matches / max(n_cand, 1),
+        prior_match_probability=prior,
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        training=info,
+    )
+
+
+def score(
+    con: duckdb.DuckDBPyConnection,
+    model: Model,
+    cfg: MatchConfig,
+    table: str = "comparisons",
+    out_table: str = "scored_pairs",
+) -> None:
+    """``out_table``: each pair with every comparison's level label and weight, the surname
+    term-frequency adjustment, match weight, probability and review band."""
+    weights = model.weights_table()
+    con.register("_weights", weights)
+    prior_w = math.log2(model.prior_match_probability / (1 - model.prior_match_probability))
+    u_exact = model.u["surname"][1]
+    cap = cfg.tf_adjustment_max_bits
+    joins, cols, total = [], [], [f"{prior_w!r}"]
+    for c in model.comparisons:
+        a = f"w_{c}"
+        joins.append(f"JOIN _weights {a} ON {a}.comparison = '{c}' AND {a}.level = t.{c}")
+        cols.append(f"{a}.label AS {c}_level, {a}.weight AS {c}_weight")
+        total.append(f"{a}.weight")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {out_table} AS
+        WITH s AS (
+            SELECT t.l_id, t.r_id, t.rules, {", ".join(cols)},
+                   CASE WHEN t.surname = 1
+                        THEN least(greatest(
+                            log2({u_exact!r} / greatest(coalesce(tf.tf, {TF_MIN!r}), {TF_MIN!r})),
+                            -{cap!r}), {cap!r})
+                        ELSE 0.0 END AS surname_tf_adjustment,
+                   {" + ".join(total)} AS base_weight,
+                   t.forename_similarity, t.surname_similarity
+            FROM {table} t {" ".join(joins)}
+            LEFT JOIN tf_sn tf ON tf.sn = t.matched_surname
+        )
+        SELECT *, base_weight + surname_tf_adjustment AS match_weight,
+               pow(2, base_weight + surname_tf_adjustment)
+                 / (1 + pow(2, base_weight + surname_tf_adjustment)) AS match_probability,
+               CASE WHEN base_weight + surname_tf_adjustment >= {cfg.auto_threshold!r} THEN 'auto'
+                    WHEN base_weight + surname_tf_adjustment >= {cfg.review_threshold!r} THEN 'review'
+                    ELSE 'discard' END AS band
+        FROM s
+    """)
+    con.unregister("_weights")

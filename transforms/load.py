@@ -1,0 +1,263 @@
+"""Load one extract's tables as text, and stop the run on anything structurally wrong.
+
+Every column is read as text (strict UTF-8 for CSV), surrounding whitespace is stripped and an
+empty value becomes missing (``pd.NA``). A ``_row`` column holds the 1-based data row number (the
+header is not counted; blank lines are skipped and not counted), so quarantine lines can point
+back into the file.
+
+Structural problems raise :class:`StructuralError` and stop the run: a missing directory or file,
+an unreadable, corrupt or 0-byte file, a missing header or required column, and a root table
+(``staff``, ``nominals``) with no data rows. Row-level problems are not checked here; that is
+``transforms.validate``. No message raised or logged here ever contains a data value: only file
+names, column names from the contract, counts and positions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import logging
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from transforms.schema import Table
+
+logger = logging.getLogger(__name__)
+
+ROW_COLUMN = "_row"
+SUFFIXES = (".csv", ".parquet")
+_STRING = pd.StringDtype("pyarrow")  # missing values are pd.NA
+_SCAN_CHUNK = 16 * 1024 * 1024
+
+
+class StructuralError(Exception):
+    """A problem with a whole file (not a row) that stops the run.
+
+    ``file`` names the file (or directory) and ``problem`` says what is wrong; neither ever
+    contains a data value.
+    """
+
+    def __init__(self, file: str, problem: str) -> None:
+        super().__init__(f"{file}: {problem}")
+        self.file = file
+        self.problem = problem
+
+
+def find_table_file(extract_dir: Path, table: Table) -> Path | None:
+    """The table's ``.csv`` or ``.parquet`` file, None if neither exists; both is an error."""
+    found = [extract_dir / f"{table.name}{s}" for s in SUFFIXES]
+    found = [p for p in found if p.is_file()]
+    if len(found) > 1:
+        raise StructuralError(
+            f"{table.name}.csv", f"both {table.name}.csv and {table.name}.parquet exist"
+        )
+    return found[0] if found else None
+
+
+def read_table(extract_dir: Path, table: Table) -> pd.DataFrame:
+    """Read one table of an extract: all schema columns as text, plus ``_row``."""
+    extract_dir = Path(extract_dir)
+    if not extract_dir.is_dir():
+        raise StructuralError(str(extract_dir), "extract directory not found")
+    path = find_table_file(extract_dir, table)
+    if path is None:
+        raise StructuralError(f"{table.name}.csv", "file not found (no .csv or .parquet)")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise StructuralError(path.name, f"cannot read file ({type(exc).__name__})") from None
+    if size == 0:
+        raise StructuralError(path.name, "file is empty (0 bytes)")
+
+    arrow = _read_csv(path) if path.suffix == ".csv" else _read_parquet(path)
+    arrow = _select_columns(arrow, table, path.name)
+    if arrow.num_rows == 0 and table.parent is None:
+        raise StructuralError(path.name, f"no data rows (the {table.name} table must not be empty)")
+
+    frame = _to_text_frame(arrow)
+    frame[ROW_COLUMN] = np.arange(1, len(frame) + 1, dtype="int64")
+    frame.attrs["source_file"] = path.name
+    logger.info("%s: read %d rows", path.name, len(frame))
+    return frame
+
+
+def load_extract(
+    extract_dir: Path, tables: tuple[Table, ...] | list[Table]
+) -> dict[str, pd.DataFrame]:
+    """Read every table of an extract; an ``optional`` table may be absent (then it is left out).
+
+    Each frame's ``attrs["source_file"]`` holds the file name it was read from.
+    """
+    extract_dir = Path(extract_dir)
+    if not extract_dir.is_dir():
+        raise StructuralError(str(extract_dir), "extract directory not found")
+    frames: dict[str, pd.DataFrame] = {}
+    for table in tables:
+        if table.optional and find_table_file(extract_dir, table) is None:
+            logger.info("%s: optional table absent, skipped", table.name)
+            continue
+        frames[table.name] = read_table(extract_dir, table)
+    return frames
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path) -> pa.Table:
+    header = _read_csv_header(path)
+    _check_header(header, path.name)
+    try:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(use_threads=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
+        raise _csv_error(path, exc) from None
+
+
+def _read_csv_header(path: Path) -> list[str]:
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="", errors="strict") as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError:
+        raise _utf8_error(path) from None
+    except (OSError, csv.Error) as exc:
+        raise StructuralError(path.name, f"cannot read header ({type(exc).__name__})") from None
+    if not header or all(not h.strip() for h in header):
+        raise StructuralError(path.name, "no header row")
+    return header
+
+
+def _check_header(header: list[str], file: str) -> None:
+    stripped = [h.strip() for h in header]
+    if any(not h for h in stripped):
+        raise StructuralError(file, "header has an empty column name")
+    if len(set(stripped)) != len(stripped):
+        raise StructuralError(file, "header has a duplicated column name")
+
+
+_FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
+_ROW_NUMBER = re.compile(r"Row #(\d+)")
+
+
+def _csv_error(path: Path, exc: Exception) -> StructuralError:
+    """Turn a pyarrow error into a StructuralError without echoing its text (it quotes rows)."""
+    message = str(exc)
+    if "UTF8" in message or "UTF-8" in message:
+        return _utf8_error(path)
+    counts = _FIELD_COUNT.search(message)
+    if counts:
+        row = _ROW_NUMBER.search(message)
+        where = f"line {row.group(1)}" if row else "a row"
+        return StructuralError(
+            path.name,
+            f"malformed CSV: {where} has {counts.group(2)} fields, expected {counts.group(1)}",
+        )
+    return StructuralError(path.name, f"unreadable or corrupt CSV ({type(exc).__name__})")
+
+
+def _utf8_error(path: Path) -> StructuralError:
+    found = first_invalid_utf8(path)
+    if found is None:
+        return StructuralError(path.name, "not valid UTF-8")
+    offset, line = found
+    return StructuralError(path.name, f"not valid UTF-8 at byte offset {offset} (line {line})")
+
+
+def first_invalid_utf8(path: Path) -> tuple[int, int] | None:
+    """(byte offset, 1-based line) of the first byte that is not valid UTF-8, or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    consumed = 0  # bytes handed to the decoder so far
+    newlines = 0  # newlines in those bytes
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(_SCAN_CHUNK)
+            final = not chunk
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk, final=final)
+            except UnicodeDecodeError as exc:
+                # exc.start indexes the decoder's pending bytes followed by this chunk
+                offset = consumed - pending + exc.start
+                in_chunk = max(offset - consumed, 0)
+                line = newlines + chunk[:in_chunk].count(b"\n") + 1
+                if offset < consumed:  # the bad sequence began in the previous chunk
+                    line = newlines + 1
+                return offset, line
+            if final:
+                return None
+            consumed += len(chunk)
+            newlines += chunk.count(b"\n")
+
+
+# --- Parquet -----------------------------------------------------------------------------------
+
+
+def _read_parquet(path: Path) -> pa.Table:
+    try:
+        arrow = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise StructuralError(
+            path.name, f"unreadable or corrupt Parquet ({type(exc).__name__})"
+        ) from None
+    header = list(arrow.column_names)
+    _check_header(header, path.name)
+    columns = []
+    for name, column in zip(header, arrow.columns, strict=True):
+        try:
+            columns.append(pc.cast(column, pa.string()))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raise StructuralError(
+                path.name, f"column {name.strip()!r} cannot be read as text"
+            ) from None
+    return pa.Table.from_arrays(columns, names=header)
+
+
+# --- shared ------------------------------------------------------------------------------------
+
+
+def _select_columns(arrow: pa.Table, table: Table, file: str) -> pa.Table:
+    """Keep the contract's columns in contract order; a missing one is a StructuralError."""
+    by_name = {name.strip(): i for i, name in enumerate(arrow.column_names)}
+    missing = [c for c in table.column_names if c not in by_name]
+    if missing:
+        # Only contract names are reported: a file without a header would otherwise echo its
+        # first data row as "column names".
+        raise StructuralError(file, f"required column(s) missing: {', '.join(missing)}")
+    for extra in (n for n in by_name if n not in set(table.column_names)):
+        logger.warning("%s: dropping unexpected column %r", file, extra[:60])
+    return pa.Table.from_arrays(
+        [arrow.column(by_name[c]) for c in table.column_names], names=table.column_names
+    )
+
+
+def _clean_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Strip surrounding whitespace; an empty string becomes null."""
+    trimmed = pc.utf8_trim_whitespace(column)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def _to_text_frame(arrow: pa.Table) -> pd.DataFrame:
+    data = {
+        name: pd.Series(
+            pd.array(_clean_text(arrow.column(name)), dtype=_STRING), copy=False, name=name
+        )
+        for name in arrow.column_names
+    }
+    frame = pd.DataFrame(data)
+    frame.index = pd.RangeIndex(len(frame))
+    return frame

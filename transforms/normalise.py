@@ -1,0 +1,244 @@
+"""Normalise both sides of a linkage into the same shapes, in DuckDB.
+
+Each side (``l`` = staff, ``r`` = intelligence) is first exposed as standard source views
+(``{side}_src_person``, ``{side}_src_alias``, ``{side}_src_address``, ``{side}_src_phone``,
+``{side}_src_vehicle``); everything after that is schema-agnostic. Normalisation is done by
+SQL over whole columns, and by Python only over the vocabulary of distinct names (for phonetic
+codes), never per row.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import jellyfish
+import pandas as pd
+
+from transforms.nicknames_table import nickname_groups
+
+SIDES = ("l", "r")
+
+# Letters that strip_accents() leaves alone.
+_EXTRA_FOLDS = (
+    ("Ł", "L"),
+    ("Ø", "O"),
+    ("ß", "SS"),
+    ("Æ", "AE"),
+    ("Œ", "OE"),
+    ("Đ", "D"),
+    ("Þ", "TH"),
+)
+_TITLES = r"\b(MR|MRS|MS|MISS|MX|DR|PROF|SIR|DAME|REV|LORD|LADY|JR|JNR|SR|SNR|II|III|IV)\b"
+
+
+def fold_sql(expr: str) -> str:
+    """SQL expression: upper-case, accents and specials folded, titles/suffixes and punctuation
+    removed, hyphens and single spaces kept (so double-barrelled names can be split)."""
+    out = f"upper(strip_accents(coalesce({expr}, '')))"
+    for src, dst in _EXTRA_FOLDS:
+        out = f"replace({out}, '{src}', '{dst}')"
+    out = f"regexp_replace({out}, '''', '', 'g')"  # O'Brien -> OBRIEN
+    out = f"regexp_replace({out}, '[^A-Z -]', ' ', 'g')"
+    out = f"regexp_replace({out}, '{_TITLES}', ' ', 'g')"
+    out = f"trim(regexp_replace({out}, '\\s+', ' ', 'g'))"
+    return f"nullif({out}, '')"
+
+
+def compact_sql(expr: str) -> str:
+    """SQL expression: a folded name with spaces and hyphens removed (SMITH-JONES -> SMITHJONES)."""
+    return f"nullif(regexp_replace({expr}, '[ -]', '', 'g'), '')"
+
+
+def postcode_sql(expr: str) -> str:
+    """SQL expression: postcode upper-case with no spaces ("ls6 2ab" -> "LS62AB")."""
+    return f"nullif(regexp_replace(upper(coalesce({expr}, '')), '[^A-Z0-9]', '', 'g'), '')"
+
+
+def phone_sql(expr: str) -> str:
+    """SQL expression: a UK phone number in national form ("+44 7911 123456" -> "07911123456",
+    "+44 (0)20 7946 0018" -> "02079460018").
+
+    The vectorised equivalent of phonenumbers' national format for GB numbers; the tests check
+    it against phonenumbers on varied formats.
+    """
+    d = f"regexp_replace(coalesce({expr}, ''), '[^0-9+]', '', 'g')"
+    return (
+        f"nullif(CASE WHEN starts_with({d}, '+44') THEN '0' || ltrim(substr({d}, 4), '0') "
+        f"WHEN starts_with({d}, '0044') THEN '0' || ltrim(substr({d}, 5), '0') "
+        f"WHEN starts_with({d}, '44') AND length({d}) = 12 THEN '0' || substr({d}, 3) "
+        f"ELSE replace({d}, '+', '') END, '')"
+    )
+
+
+def vrm_sql(expr: str) -> str:
+    """SQL expression: a vehicle registration with no spaces, upper-case."""
+    return f"nullif(regexp_replace(upper(coalesce({expr}, '')), '[^A-Z0-9]', '', 'g'), '')"
+
+
+def date_sql(expr: str) -> str:
+    return f"TRY_CAST({expr} AS DATE)"
+
+
+def build_person(con: duckdb.DuckDBPyConnection, side: str) -> None:
+    """``{side}_person``: one row per person with folded first forename and surname."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {side}_person AS
+        WITH f AS (
+            SELECT id, {fold_sql("forenames")} AS fns, {fold_sql("surname")} AS sn_f,
+                   {date_sql("dob")} AS dob, nullif(upper(sex), 'U') AS sex
+            FROM {side}_src_person
+        )
+        SELECT id,
+               nullif(split_part(fns, ' ', 1), '') AS fn,
+               nullif(trim(substr(fns, length(split_part(fns, ' ', 1)) + 1)), '') AS fn_rest,
+               {compact_sql("sn_f")} AS sn,
+               dob, sex
+        FROM f
+    """)
+
+
+def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
+    """``{side}_names``: every (forename, surname) a person is known by, with its source.
+
+    Sources: primary; previous (previous surnames); part (one part of a double-barrelled or
+    hyphenated surname); alias (intelligence aliases and nicknames).
+    """
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {side}_names AS
+        WITH prev AS (
+            SELECT p.id, p.fn, {compact_sql(fold_sql("x.s"))} AS sn
+            FROM {side}_src_person s
+            JOIN {side}_person p USING (id),
+                 unnest(string_split(coalesce(s.previous_surnames, ''), '|')) AS x(s)
+        ),
+        parts AS (
+            SELECT p.id, p.fn, x.s AS sn
+            FROM {side}_src_person s
+            JOIN {side}_person p USING (id),
+                 unnest(string_split({fold_sql("s.surname")}, ' ')) AS y(w),
+                 unnest(string_split(y.w, '-')) AS x(s)
+            WHERE length(x.s) >= 2
+        ),
+        alias AS (
+            SELECT a.id,
+                   coalesce(nullif(split_part({fold_sql("a.forenames")}, ' ', 1), ''), p.fn) AS fn,
+                   coalesce({compact_sql(fold_sql("a.surname"))}, p.sn) AS sn
+            FROM {side}_src_alias a JOIN {side}_person p USING (id)
+        ),
+        allv AS (
+            SELECT id, fn, sn, 'primary' AS src, 0 AS pri FROM {side}_person
+            UNION ALL SELECT id, fn, sn, 'previous', 1 FROM prev
+            UNION ALL SELECT id, fn, sn, 'part', 2 FROM parts
+            UNION ALL SELECT id, fn, sn, 'alias', 3 FROM alias
+        )
+        SELECT id, fn, sn, arg_min(src, pri) AS src
+        FROM allv WHERE sn IS NOT NULL OR fn IS NOT NULL
+        GROUP BY id, fn, sn
+    """)
+
+
+def build_dobs(con: duckdb.DuckDBPyConnection, side: str) -> None:
+    """``{side}_dobs``: every date of birth a person is recorded with (aliases add more)."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {side}_dobs AS
+        SELECT DISTINCT id, dob FROM (
+            SELECT id, dob FROM {side}_person
+            UNION ALL SELECT id, {date_sql("dob")} FROM {side}_src_alias
+        ) WHERE dob IS NOT NULL
+    """)
+
+
+def build_addresses(con: duckdb.DuckDBPyConnection, side: str) -> None:
+    """``{side}_addr``: addresses keyed for comparison: postcode unit, sector and district,
+    house number and flat, and a key (postcode + house + flat) identifying the dwelling."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {side}_addr AS
+        WITH a AS (
+            SELECT id, {postcode_sql("postcode")} AS pc,
+                   upper(coalesce(address_line, '')) AS line,
+                   {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
+            FROM {side}_src_address
+        ), b AS (
+            SELECT *,
+                nullif(regexp_extract(line, '(?:FLAT|APARTMENT|APT|UNIT|ROOM)\\s*([0-9]+[A-Z]?)', 1), '')
+                    AS flat_a,
+                nullif(regexp_extract(line, '^\\s*([0-9]+[A-Z]?)\\s*/\\s*[0-9]+', 1), '') AS flat_b,
+                regexp_replace(line,
+                    '(?:FLAT|APARTMENT|APT|UNIT|ROOM)\\s*[0-9]+[A-Z]?|^\\s*[0-9]+[A-Z]?\\s*/', '', 'g')
+                    AS rest
+            FROM a
+        )
+        SELECT id, pc,
+               CASE WHEN pc IS NULL THEN NULL ELSE left(pc, length(pc) - 2) END AS pc_sector,
+               CASE WHEN pc IS NULL THEN NULL ELSE left(pc, length(pc) - 3) END AS pc_district,
+               coalesce(flat_a, flat_b) AS flat,
+               nullif(regexp_extract(rest, '([0-9]+[A-Z]?)', 1), '') AS house,
+               pc || '|' || coalesce(nullif(regexp_extract(rest, '([0-9]+[A-Z]?)', 1), ''), '-')
+                  || '|' || coalesce(coalesce(flat_a, flat_b), '-') AS dwelling,
+               date_from, date_to
+        FROM b
+    """)
+
+
+def build_phones(con: duckdb.DuckDBPyConnection, side: str) -> None:
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {side}_phone AS
+        SELECT id, {phone_sql("phone")} AS phone,
+               {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
+        FROM {side}_src_phone WHERE {phone_sql("phone")} IS NOT NULL
+    """)
+
+
+def build_vehicles(con: duckdb.DuckDBPyConnection, side: str) -> None:
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {side}_vehicle AS
+        SELECT id, {vrm_sql("vrm")} AS vrm, role,
+               {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
+        FROM {side}_src_vehicle WHERE {vrm_sql("vrm")} IS NOT NULL
+    """)
+
+
+def build_phonetics(con: duckdb.DuckDBPyConnection) -> None:
+    """``phonetic``: metaphone code of every distinct surname on either side.
+
+    Computed over the vocabulary (tens of thousands of names), not per row.
+    """
+    vocab = con.execute(
+        "SELECT DISTINCT sn FROM (SELECT sn FROM l_names UNION SELECT sn FROM r_names) "
+        "WHERE sn IS NOT NULL"
+    ).fetchnumpy()["sn"]
+    codes = pd.DataFrame(
+        {"sn": vocab, "sn_meta": [jellyfish.metaphone(str(s)) or str(s) for s in vocab]}
+    )
+    con.register("_phonetic_df", codes)
+    con.execute("CREATE OR REPLACE TABLE phonetic AS SELECT * FROM _phonetic_df")
+    con.unregister("_phonetic_df")
+
+
+def build_nicknames(con: duckdb.DuckDBPyConnection) -> None:
+    """``nick``: forename -> canonical group, from the ``nicknames`` data package."""
+    con.register("_nick_df", nickname_groups())
+    con.execute("CREATE OR REPLACE TABLE nick AS SELECT * FROM _nick_df")
+    con.unregister("_nick_df")
+
+
+def build_term_frequencies(con: duckdb.DuckDBPyConnection) -> None:
+    """``tf_sn``: share of right-side people with each surname (for term-frequency weights)."""
+    con.execute("""
+        CREATE OR REPLACE TABLE tf_sn AS
+        SELECT sn, count(*)::DOUBLE / (SELECT count(*) FROM r_person) AS tf
+        FROM r_person WHERE sn IS NOT NULL GROUP BY sn
+    """)
+
+
+def normalise_all(con: duckdb.DuckDBPyConnection) -> None:
+    """Build every normalised table for both sides from the ``*_src_*`` views."""
+    for side in SIDES:
+        build_person(con, side)
+        build_names(con, side)
+        build_dobs(con, side)
+        build_addresses(con, side)
+        build_phones(con, side)
+        build_vehicles(con, side)
+    build_phonetics(con)
+    build_nicknames(con)
+    build_term_frequencies(con)

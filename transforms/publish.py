@@ -1,0 +1,71 @@
+"""Publish the analysts' DuckDB atomically, and read the state the last run left behind.
+
+DuckDB lets one process write a file and blocks readers from other processes while it does;
+so the run never writes the published file. It builds a new file beside it and renames it
+over the old one (atomic on POSIX): analysts holding the old file open keep reading the old
+run, new readers get the new one, and nobody ever sees a half-written run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+PUBLISHED_NAME = "sweep.duckdb"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish_database(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    tables: list[str],
+    run_id: str,
+    frames: dict[str, pd.DataFrame] | None = None,
+) -> Path:
+    """Copy ``tables`` from ``con`` (and ``frames``) into a new file, then rename it over
+    ``out_dir/sweep.duckdb``. Returns the published path. Owner-only permissions."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / PUBLISHED_NAME
+    tmp = out_dir / f".{PUBLISHED_NAME}.{run_id}.tmp"
+    tmp.unlink(missing_ok=True)
+    con.execute(f"ATTACH '{tmp}' AS pub")
+    try:
+        for t in tables:
+            con.execute(f"CREATE TABLE pub.{t} AS SELECT * FROM {t}")
+        for name, frame in (frames or {}).items():
+            con.register("_pub_frame", frame)
+            con.execute(f"CREATE TABLE pub.{name} AS SELECT * FROM _pub_frame")
+            con.unregister("_pub_frame")
+        con.execute("CHECKPOINT pub")
+    finally:
+        con.execute("DETACH pub")
+    os.chmod(tmp, 0o600)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, final)
+    _fsync_dir(out_dir)
+    return final
+
+
+def read_previous(out_dir: Path, table: str) -> pd.DataFrame:
+    """A table from the last published run (read-only), or an empty frame on the first run."""
+    path = out_dir / PUBLISHED_NAME
+    if not path.exists():
+        return pd.DataFrame()
+    with duckdb.connect(str(path), read_only=True) as con:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+        ).fetchall()[0][0]
+        if not exists:
+            return pd.DataFrame()
+        return con.execute(f"SELECT * FROM {table}").df()

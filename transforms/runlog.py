@@ -1,0 +1,79 @@
+"""What a run records about itself: id, who and where, input hashes, stage timings, memory.
+
+Section 62 of the DPA 2018 asks who ran what, on which data, when; this is that record.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import resource
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def sha256_path(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def input_hashes(files: dict[str, Path]) -> pd.DataFrame:
+    """One row per input file: table, path, bytes, sha256."""
+    rows = [
+        {"table": t, "path": str(p), "bytes": p.stat().st_size, "sha256": sha256_path(p)}
+        for t, p in sorted(files.items())
+    ]
+    return pd.DataFrame(rows, columns=["table", "path", "bytes", "sha256"])
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+@dataclass
+class StageTimer:
+    """Wall time and peak memory per named stage, in the order they ran."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.rows.append(
+                {
+                    "stage": name,
+                    "seconds": round(time.perf_counter() - t0, 3),
+                    "peak_rss_mib": round(peak_rss_mib(), 1),
+                }
+            )
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=["stage", "seconds", "peak_rss_mib"])
+
+
+def who_and_where() -> dict[str, str]:
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in some containers
+        user = "unknown"
+    return {"user": user, "host": socket.gethostname()}

@@ -1,0 +1,493 @@
+"""Row-level validation: split every table into accepted rows and a quarantine, and reconcile.
+
+Pure functions, no Prefect. Great Expectations 1.x runs the suites from ``expectations`` (one
+ephemeral context per process, created once); a few rules GX cannot do cheaply run in pandas and
+are named as such:
+
+* ``calendar_date``: a value in YYYY-MM-DD form that is not a real date (2023-02-30). GX's
+  ``expect_column_values_to_match_strftime_format`` is a per-row Python ``strptime``.
+* ``unique``: GX reports every copy of a duplicated id; here the first copy is kept and the others
+  are quarantined as "duplicate of row N".
+* ``unknown_parent``: a child row whose parent key is not among the parent table's ACCEPTED rows
+  (``validate_extract``; also the ``second_parent`` column of associations).
+
+The quarantine has one line per (row, failed rule): source_file, table, row_number, field, rule,
+detail. ``detail`` is built from the contract and configuration only; no data value ever appears
+in it, nor in any exception or log message raised here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+import expectations as ex
+from transforms.config import ValidationConfig
+from transforms.load import ROW_COLUMN
+from transforms.schema import Table
+
+logger = logging.getLogger(__name__)
+
+QUARANTINE_COLUMNS = ["source_file", "table", "row_number", "field", "rule", "detail"]
+COUNT_COLUMNS = [
+    "table",
+    "source_file",
+    "rows_read",
+    "rows_accepted",
+    "rows_quarantined",
+    "reconciled",
+]
+_TEXT = pd.StringDtype("pyarrow")
+
+# COMPLETE for the full unexpected_index_list (pandas index labels of the failing rows), but
+# without the failing values themselves (unexpected_list, partial lists and counts) and without
+# the index query: results then hold no data values, and are built twice as fast.
+RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "partial_unexpected_count": 0,
+    "exclude_unexpected_values": True,
+    "return_unexpected_index_query": False,
+}
+
+
+class ValidationRunError(RuntimeError):
+    """Great Expectations could not evaluate an expectation (a bug or a type problem, not data)."""
+
+
+class ReconciliationError(RuntimeError):
+    """rows_read != rows_accepted + rows_quarantined for some table."""
+
+
+@dataclass(frozen=True)
+class TableValidation:
+    table: str
+    source_file: str
+    accepted: pd.DataFrame  # passing rows: every original column plus _row
+    quarantine: pd.DataFrame  # QUARANTINE_COLUMNS, one line per (row, failed rule)
+    rows_read: int
+    rows_accepted: int
+    rows_quarantined: int  # distinct rows with at least one quarantine line
+
+
+@dataclass(frozen=True)
+class ExtractValidation:
+    tables: dict[str, TableValidation]
+    accepted: dict[str, pd.DataFrame]
+    quarantine: pd.DataFrame  # all tables, QUARANTINE_COLUMNS
+    counts: pd.DataFrame  # COUNT_COLUMNS, one row per table
+
+
+# --- the Great Expectations context, created once ----------------------------------------------
+
+
+class _GX:
+    """One ephemeral GX context for the process, with a pandas data source and an asset and
+    batch definition per table. GX contexts are not thread-safe: every run holds ``lock``."""
+
+    _instance: _GX | None = None
+    _create_lock = threading.Lock()
+
+    def __init__(self) -> None:
+        import great_expectations as gx
+        import great_expectations.execution_engine.pandas_execution_engine as pandas_engine
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        # GX fingerprints every pandas batch under 1 GB with hash_pandas_object (about 1 s per
+        # 1M rows x 5 text columns, twice per Batch.validate). The fingerprint is only a batch
+        # marker; switch it off.
+        pandas_engine.HASH_THRESHOLD = 0
+        self.gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.source = self.context.data_sources.add_pandas("sweep")
+        self.batches: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    @classmethod
+    def get(cls) -> _GX:
+        with cls._create_lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def run(self, table: str, suite: Any, frame: pd.DataFrame) -> list[Any]:
+        """Validate ``frame`` against ``suite``; the expectation results, grouped by column.
+
+        The suite runs one column group at a time on a frame of just those columns: GX's pandas
+        engine drops the null rows of the expectation's column from the WHOLE frame (a take of
+        every column) several times per expectation, so on a wide frame that filtering costs more
+        than the checks themselves.
+        """
+        groups: dict[tuple[str, ...], list[Any]] = {}
+        for expectation in suite.expectations:
+            kwargs = expectation.configuration.kwargs
+            columns = tuple(
+                kwargs[k] for k in ("column", "column_A", "column_B") if kwargs.get(k) is not None
+            )
+            groups.setdefault(columns, []).append(expectation.configuration.to_domain_obj())
+        results: list[Any] = []
+        with self.lock:
+            if table not in self.batches:
+                asset = self.source.add_dataframe_asset(name=table)
+                self.batches[table] = asset.add_batch_definition_whole_dataframe(f"{table}-whole")
+            for columns, expectations in groups.items():
+                part = self.gx.ExpectationSuite(
+                    name=f"{suite.name}[{','.join(columns)}]", expectations=expectations
+                )
+                batch = self.batches[table].get_batch(
+                    batch_parameters={"dataframe": frame[list(columns)]}
+                )
+                outcome = batch.validate(part, result_format=RESULT_FORMAT)
+                results.extend(outcome.results)
+        return results
+
+
+# --- one table ---------------------------------------------------------------------------------
+
+
+class _Failures:
+    """Collects (positions, field, rule, detail) and builds the quarantine frame at the end."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, str, str, str | np.ndarray]] = []
+
+    def add(self, positions: np.ndarray, field: str, rule: str, detail: str | np.ndarray) -> None:
+        if len(positions):
+            self.parts.append((np.asarray(positions, dtype=np.int64), field, rule, detail))
+
+    def mask(self, n: int, field: str | None = None) -> np.ndarray:
+        """Rows (by position) with at least one failure, optionally only on ``field``."""
+        bad = np.zeros(n, dtype=bool)
+        for positions, f, *_ in self.parts:
+            if field is None or f == field:
+                bad[positions] = True
+        return bad
+
+    def frame(self, rows: np.ndarray, table: str, source_file: str) -> pd.DataFrame:
+        if not self.parts:
+            return empty_quarantine()
+        sizes = [len(p) for p, *_ in self.parts]
+        pos = np.concatenate([p for p, *_ in self.parts])
+        details = np.concatenate(
+            [
+                np.asarray(d, dtype=object) if isinstance(d, np.ndarray) else np.full(n, d, object)
+                for (_, _, _, d), n in zip(self.parts, sizes, strict=True)
+            ]
+        )
+        out = pd.DataFrame(
+            {
+                "source_file": pd.array(np.full(len(pos), source_file, object), dtype=_TEXT),
+                "table": pd.array(np.full(len(pos), table, object), dtype=_TEXT),
+                "row_number": rows[pos].astype(np.int64),
+                "field": pd.array(np.repeat([f for _, f, _, _ in self.parts], sizes), dtype=_TEXT),
+                "rule": pd.array(np.repeat([r for _, _, r, _ in self.parts], sizes), dtype=_TEXT),
+                "detail": pd.array(details, dtype=_TEXT),
+            }
+        )
+        return out.sort_values(["row_number", "field", "rule"], kind="stable", ignore_index=True)
+
+
+def empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype="int64" if c == "row_number" else _TEXT) for c in QUARANTINE_COLUMNS}
+    )
+
+
+def _prepare(
+    df: pd.DataFrame, table: Table, cfg: ValidationConfig, failures: _Failures
+) -> pd.DataFrame:
+    """The frame GX sees: the contract's columns plus ``<date column>__day`` for every date.
+
+    Also records the pandas ``calendar_date`` rule: YYYY-MM-DD form but not a real date.
+    """
+    frame = df[table.column_names].reset_index(drop=True)
+    for name in table.column_names:
+        if frame[name].dtype != _TEXT:  # e.g. a frame made by hand with object columns
+            frame[name] = frame[name].astype(_TEXT)
+    for col in table.columns:
+        if col.kind not in ex.DATE_KINDS:
+            continue
+        text = frame[col.name]
+        well_formed = text.str.contains(cfg.date_regex, regex=True).fillna(False).to_numpy(bool)
+        # strict: 2023-02-30 and 2023-02-29 become NaT (pyarrow's strptime would roll them over)
+        parsed = pd.to_datetime(text.where(well_formed), format="%Y-%m-%d", errors="coerce")
+        is_date = parsed.notna().to_numpy(bool)
+        days = parsed.to_numpy().astype("datetime64[D]").astype(np.int64).astype(np.float64)
+        days[~is_date] = np.nan
+        frame[ex.day_column(col.name)] = days
+        failures.add(
+            np.flatnonzero(well_formed & ~is_date),
+            col.name,
+            ex.CALENDAR_DATE,
+            "not a calendar date",
+        )
+    return frame
+
+
+def _raised(result: Any) -> bool:
+    info = result.exception_info or {}
+    if info.get("raised_exception"):
+        return True
+    return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+
+
+def _duplicates(
+    frame: pd.DataFrame, column: str, positions: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of the rows GX flagged as sharing a value, all but the first; and the first's row number."""
+    positions = np.sort(positions)
+    values = frame[column].iloc[positions].reset_index(drop=True)
+    codes, _ = pd.factorize(values)
+    _, first_index = np.unique(codes, return_index=True)
+    first_of = positions[first_index][codes]  # position of the first copy, per flagged row
+    later = first_of != positions
+    detail = np.char.add("duplicate of row ", rows[first_of[later]].astype(str)).astype(object)
+    return positions[later], detail
+
+
+def _check_rows(
+    df: pd.DataFrame, table: Table, cfg: ValidationConfig, run_date: date
+) -> tuple[pd.DataFrame, np.ndarray, _Failures]:
+    """Row rules of one table: (the frame with ``_row`` and a RangeIndex, row numbers, failures)."""
+    missing = [c for c in table.column_names if c not in df.columns]
+    if missing:
+        raise ValueError(f"{table.name}: frame lacks contract column(s): {', '.join(missing)}")
+    df = _with_rows(df).reset_index(drop=True)
+    rows = df[ROW_COLUMN].to_numpy(np.int64)
+    if not (np.all(np.diff(rows) > 0) or pd.Index(rows).is_unique):
+        raise ValueError(f"{table.name}: {ROW_COLUMN} values are not unique")
+
+    failures = _Failures()
+    frame = _prepare(df, table, cfg, failures)
+    if not len(frame):
+        return df, rows, failures
+    suite = ex.build_suite(table, cfg, run_date)
+    results = _GX.get().run(table.name, suite, frame)
+    for res in results:
+        conf = res.expectation_config
+        meta = conf.meta or {}
+        if _raised(res):
+            raise ValidationRunError(
+                f"{table.name}: {conf.type} on {meta.get('field', '?')} could not be evaluated"
+            )
+        if res.success:
+            continue
+        index = res.result.get("unexpected_index_list")
+        if index is None:
+            raise ValidationRunError(
+                f"{table.name}: {conf.type} on {meta.get('field', '?')} failed "
+                "without an unexpected_index_list"
+            )
+        positions = np.asarray(index, dtype=np.int64)
+        if meta["rule"] == ex.UNIQUE:
+            dupes, details = _duplicates(frame, meta["field"], positions, rows)
+            failures.add(dupes, meta["field"], ex.UNIQUE, details)
+        else:
+            failures.add(positions, meta["field"], meta["rule"], meta["detail"])
+    return df, rows, failures
+
+
+def _with_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with a ``_row`` column (1..n when the caller did not load it with load.py)."""
+    if ROW_COLUMN in df.columns:
+        return df
+    out = df.copy()
+    out[ROW_COLUMN] = np.arange(1, len(out) + 1, dtype=np.int64)
+    return out
+
+
+def _finish(
+    df: pd.DataFrame, rows: np.ndarray, failures: _Failures, table: str, source_file: str
+) -> TableValidation:
+    bad = failures.mask(len(df))
+    accepted = df if not bad.any() else df.loc[~bad].reset_index(drop=True)
+    return TableValidation(
+        table=table,
+        source_file=source_file,
+        accepted=accepted,
+        quarantine=failures.frame(rows, table, source_file),
+        rows_read=len(df),
+        rows_accepted=len(accepted),
+        rows_quarantined=int(bad.sum()),
+    )
+
+
+def validate_table(
+    df: pd.DataFrame,
+    table: Table,
+    cfg: ValidationConfig,
+    run_date: date,
+    source_file: str,
+) -> TableValidation:
+    """Validate one table against its suite (no parent check; see ``validate_extract``).
+
+    ``accepted`` keeps every column of ``df`` and ``_row`` (added as 1..n if absent).
+    """
+    df, rows, failures = _check_rows(df, table, cfg, run_date)
+    return _finish(df, rows, failures, table.name, source_file)
+
+
+# --- a whole extract ---------------------------------------------------------------------------
+
+
+def _isin(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """``values.isin(keys)`` in Arrow: pandas 3's string ``isin`` loops over ``keys`` in Python
+    (about 20 s for a million keys)."""
+    haystack = pa.array(keys, from_pandas=True).cast(pa.large_string()).drop_null()
+    needles = pa.array(values, from_pandas=True).cast(pa.large_string())
+    found = pc.is_in(needles, value_set=haystack, skip_nulls=True)
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _parent_links(table: Table) -> list[tuple[str, str, str]]:
+    """(child column, parent table, parent column) for the parent and any second parent."""
+    if table.parent is None:
+        return []
+    column, target = table.parent
+    parent_table, parent_column = target.split(".", 1)
+    links = [(column, parent_table, parent_column)]
+    second = table.extra.get("second_parent")
+    if second:
+        links.append((second, parent_table, parent_column))
+    return links
+
+
+def _parents_first(tables: Iterable[Table]) -> list[Table]:
+    pending = list(tables)
+    names = {t.name for t in pending}
+    ordered: list[Table] = []
+    while pending:
+        done = {t.name for t in ordered}
+        ready = [
+            t
+            for t in pending
+            if all(p in done or p not in names or p == t.name for _, p, _ in _parent_links(t))
+        ]
+        if not ready:
+            raise ValueError("parent links form a cycle: " + ", ".join(t.name for t in pending))
+        ordered.extend(ready)
+        pending = [t for t in pending if t not in ready]
+    return ordered
+
+
+def _check_parents(
+    df: pd.DataFrame,
+    table: Table,
+    failures: _Failures,
+    results: Mapping[str, TableValidation],
+    frames: Mapping[str, pd.DataFrame],
+) -> None:
+    """Add ``unknown_parent`` failures: parent key not among the parent's ACCEPTED rows.
+
+    Rows already failing on the key column (missing, malformed) are not looked up again.
+    """
+    for column, parent_table, parent_column in _parent_links(table):
+        if parent_table not in results:
+            raise ValueError(f"{table.name}: parent table {parent_table} was not validated")
+        parent = results[parent_table]
+        keys = df[column]
+        eligible = keys.notna().to_numpy(bool) & ~failures.mask(len(df), column)
+        orphan = eligible & ~_isin(keys, parent.accepted[parent_column])
+        if not orphan.any():
+            continue
+        # keys of the parent's quarantined rows: a small set
+        parent_frame = _with_rows(frames[parent_table])
+        dropped = parent_frame.loc[
+            parent_frame[ROW_COLUMN].isin(parent.quarantine["row_number"]), parent_column
+        ]
+        cascaded = orphan & _isin(keys, dropped)
+        failures.add(
+            np.flatnonzero(cascaded),
+            column,
+            ex.UNKNOWN_PARENT,
+            f"the {parent_table} row with this {parent_column} was quarantined",
+        )
+        failures.add(
+            np.flatnonzero(orphan & ~cascaded),
+            column,
+            ex.UNKNOWN_PARENT,
+            f"no {parent_table} row with this {parent_column}",
+        )
+
+
+def reconcile(results: Mapping[str, TableValidation]) -> pd.DataFrame:
+    """Per-table counts; raises ReconciliationError unless read == accepted + quarantined."""
+    records = []
+    broken = []
+    for name, r in results.items():
+        distinct = int(r.quarantine["row_number"].nunique())
+        ok = (
+            r.rows_read == r.rows_accepted + r.rows_quarantined
+            and len(r.accepted) == r.rows_accepted
+            and distinct == r.rows_quarantined
+        )
+        if not ok:
+            broken.append(
+                f"{name}: read {r.rows_read}, accepted {r.rows_accepted} ({len(r.accepted)} rows), "
+                f"quarantined {r.rows_quarantined} ({distinct} distinct rows)"
+            )
+        records.append((name, r.source_file, r.rows_read, r.rows_accepted, r.rows_quarantined, ok))
+    if broken:
+        raise ReconciliationError("row counts do not reconcile: " + "; ".join(broken))
+    counts = pd.DataFrame.from_records(records, columns=COUNT_COLUMNS)
+    return counts.astype(
+        {
+            "table": _TEXT,
+            "source_file": _TEXT,
+            "rows_read": "int64",
+            "rows_accepted": "int64",
+            "rows_quarantined": "int64",
+            "reconciled": "bool",
+        }
+    )
+
+
+def validate_extract(
+    frames: Mapping[str, pd.DataFrame],
+    tables: Iterable[Table],
+    cfg: ValidationConfig,
+    run_date: date,
+    source_files: Mapping[str, str] | None = None,
+) -> ExtractValidation:
+    """Validate every table in ``frames`` (in ``tables`` order), then referential integrity
+    against ACCEPTED parent rows, then reconcile the counts.
+
+    A table's source file name comes from ``source_files``, else the frame's
+    ``attrs["source_file"]`` (set by ``load_extract``), else ``<table>.csv``.
+    """
+    source_files = dict(source_files or {})
+    present = [t for t in tables if t.name in frames]
+    results: dict[str, TableValidation] = {}
+    for table in _parents_first(present):
+        frame = frames[table.name]
+        source = source_files.get(table.name) or frame.attrs.get("source_file", f"{table.name}.csv")
+        df, rows, failures = _check_rows(frame, table, cfg, run_date)
+        _check_parents(df, table, failures, results, frames)
+        result = _finish(df, rows, failures, table.name, source)
+        results[table.name] = result
+        logger.info(
+            "%s: %d read, %d accepted, %d quarantined",
+            table.name,
+            result.rows_read,
+            result.rows_accepted,
+            result.rows_quarantined,
+        )
+    ordered = {t.name: results[t.name] for t in present}
+    counts = reconcile(ordered)
+    parts = [r.quarantine for r in ordered.values() if len(r.quarantine)]
+    quarantine = pd.concat(parts, ignore_index=True) if parts else empty_quarantine()
+    return ExtractValidation(
+        tables=ordered,
+        accepted={name: r.accepted for name, r in ordered.items()},
+        quarantine=quarantine,
+        counts=counts,
+    )
