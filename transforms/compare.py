@@ -12,7 +12,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from transforms.comparisons import ADDRESS, DOB, NAME_ORDER, PHONE, SEX, forename, surname
+from transforms.comparisons import ADDRESS, NAME_ORDER, PHONE, SEX, dob, forename, surname
 from transforms.config import MatchConfig
 
 
@@ -73,7 +73,7 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
     """)
 
 
-def _dob_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
+def _dob_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cmp_dob AS
         WITH r AS (
@@ -82,7 +82,7 @@ def _dob_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
             LEFT JOIN l_dobs ld ON ld.id = p.l_id
             LEFT JOIN r_dobs rd ON rd.id = p.r_id
         )
-        SELECT l_id, r_id, min({DOB.case_sql()}) AS dob FROM r GROUP BY l_id, r_id
+        SELECT l_id, r_id, min({dob(cfg).case_sql()}) AS dob FROM r GROUP BY l_id, r_id
     """)
 
 
@@ -144,7 +144,7 @@ def compare_pairs(
     """Create ``out_table``: one row per pair with each comparison's level index and the
     raw similarity behind the name levels (kept for explanation)."""
     _name_levels(con, pairs, cfg)
-    _dob_levels(con, pairs)
+    _dob_levels(con, pairs, cfg)
     _sex_levels(con, pairs)
     _address_levels(con, pairs)
     _phone_levels(con, pairs)

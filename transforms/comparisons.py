@@ -17,6 +17,7 @@ class Level:
     label: str
     description: str
     sql: str  # condition; the first true one wins
+    fixed_m: float | None = None  # m set by the spec, not learned (for near-impossible levels)
 
 
 @dataclass(frozen=True)
@@ -104,30 +105,40 @@ NAME_ORDER = Comparison(
     ),
 )
 
-DOB = Comparison(
-    "dob",
-    "date of birth, including alternative dates of birth on aliases",
-    (
-        Level("missing", "a date of birth is missing", "ld IS NULL OR rd IS NULL"),
-        Level("exact", "dates of birth identical", "ld = rd"),
-        Level(
-            "day_month_swapped",
-            "day and month swapped",
-            "year(ld) = year(rd) AND month(ld) = day(rd) AND day(ld) = month(rd)",
+
+def dob(cfg: MatchConfig) -> Comparison:
+    return Comparison(
+        "dob",
+        "date of birth, including alternative dates of birth on aliases",
+        (
+            Level("missing", "a date of birth is missing", "ld IS NULL OR rd IS NULL"),
+            Level("exact", "dates of birth identical", "ld = rd"),
+            Level(
+                "day_month_swapped",
+                "day and month swapped",
+                "year(ld) = year(rd) AND month(ld) = day(rd) AND day(ld) = month(rd)",
+            ),
+            Level(
+                "one_digit",
+                "one digit different",
+                "levenshtein(strftime(ld, '%Y%m%d'), strftime(rd, '%Y%m%d')) = 1",
+            ),
+            Level(
+                "year_off_by_one",
+                "same day and month, year one apart",
+                "month(ld) = month(rd) AND day(ld) = day(rd) AND abs(year(ld) - year(rd)) = 1",
+            ),
+            Level(
+                "generation_apart",
+                f"born {cfg.dob_generation_years} or more years apart: a parent or child, "
+                "not the same person",
+                f"abs(date_diff('day', ld, rd)) >= {cfg.dob_generation_years} * 365",
+                fixed_m=cfg.dob_generation_m,
+            ),
+            Level("different", "dates of birth differ", "TRUE"),
         ),
-        Level(
-            "one_digit",
-            "one digit different",
-            "levenshtein(strftime(ld, '%Y%m%d'), strftime(rd, '%Y%m%d')) = 1",
-        ),
-        Level(
-            "year_off_by_one",
-            "same day and month, year one apart",
-            "month(ld) = month(rd) AND day(ld) = day(rd) AND abs(year(ld) - year(rd)) = 1",
-        ),
-        Level("different", "dates of birth differ", "TRUE"),
-    ),
-)
+    )
+
 
 SEX = Comparison(
     "sex",
@@ -169,4 +180,4 @@ PHONE = Comparison(
 
 def all_comparisons(cfg: MatchConfig) -> tuple[Comparison, ...]:
     """The comparisons a pair is scored on, in the order they are reported."""
-    return (forename(cfg), surname(cfg), NAME_ORDER, DOB, SEX, ADDRESS, PHONE)
+    return (forename(cfg), surname(cfg), NAME_ORDER, dob(cfg), SEX, ADDRESS, PHONE)

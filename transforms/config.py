@@ -50,9 +50,13 @@ class MatchConfig:
     # seen once in a small extract is not, on its own, proof of identity.
     tf_adjustment_max_bits: float = 2.0
     u_sample_pairs: int = 200_000
+    training_max_pairs: int = 400_000  # each EM training block is sampled down to this
     em_max_iterations: int = 50
     em_tolerance: float = 1e-6
     m_floor: float = 1e-5  # an m never seen among matches is rare, not impossible
+    em_pseudo_count: float = 1.0  # spread over a comparison's levels in each M-step (smoothing)
+    dob_generation_years: int = 12  # birth dates this far apart are a parent and child
+    dob_generation_m: float = 1e-6  # fixed m of that level: only a gross recording error
     auto_threshold: float = 15.0  # match weight at and above: auto (name + dob alone stays below)
     review_threshold: float = 6.0  # at and above: review (probability ~0.98); below: discard
     random_seed: int = 20231001

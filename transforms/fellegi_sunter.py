@@ -120,12 +120,21 @@ def estimate_u(
     return u
 
 
+def _apply_fixed_m(c: Comparison, vals: list[float]) -> list[float]:
+    """Normalise m over the non-missing levels, keeping any level's m the spec fixes."""
+    fixed = {i: lv.fixed_m for i, lv in enumerate(c.levels) if i > 0 and lv.fixed_m is not None}
+    free_total = sum(v for i, v in enumerate(vals) if i > 0 and i not in fixed)
+    room = 1.0 - sum(fixed.values())
+    return [1.0] + [
+        fixed[i] if i in fixed else vals[i] * room / free_total for i in range(1, len(vals))
+    ]
+
+
 def _initial_m(c: Comparison) -> list[float]:
     """Starting point for EM: most mass on the best level, decreasing after it."""
     n = len(c.levels) - 1
-    raw = [0.0] + [0.5**i for i in range(n)]
-    s = sum(raw)
-    return [1.0] + [r / s for r in raw[1:]]
+    raw = [1.0] + [0.5**i for i in range(n)]
+    return _apply_fixed_m(c, raw)
 
 
 def estimate_m_em(
@@ -173,12 +182,13 @@ def estimate_m_em(
             lv = levels[c.name]
             present = lv != 0
             denom = wc[present].sum()
+            k = len(c.levels) - 1
+            pc = cfg.em_pseudo_count
             vals = [1.0]
             for i in range(1, len(c.levels)):
-                mi = wc[lv == i].sum() / denom if denom > 0 else 0.0
+                mi = (wc[lv == i].sum() + pc / k) / (denom + pc)
                 vals.append(max(float(mi), cfg.m_floor))
-            s = sum(vals[1:])
-            new = [1.0] + [v / s for v in vals[1:]]
+            new = _apply_fixed_m(c, vals)
             delta = max(delta, max(abs(x - y) for x, y in zip(new, m[c.name], strict=True)))
             m[c.name] = new
         if delta < cfg.em_tolerance:
@@ -189,75 +199,94 @@ def estimate_m_em(
 
 @dataclass(frozen=True)
 class TrainingSession:
-    """One EM session: the candidate pairs it trains on, the comparisons it conditions on
-    (and so cannot estimate), and, optionally, the only comparisons it may estimate."""
+    """One EM session: a training block (an equality join of its own, not the candidate
+    rules), the comparisons that block conditions on (and so cannot estimate), and,
+    optionally, the only comparisons it may estimate."""
 
     name: str
-    where: str
+    block_sql: str  # SELECT l_id, r_id over the normalised tables
     conditions_on: tuple[str, ...]
     estimates: tuple[str, ...] | None = None
 
 
-# Two selections rich in true matches, each conditioning on different fields (Splink's
-# recipe): pairs with the same date of birth teach the name, address and phone levels; pairs
-# whose names agree, found by a rule that looks at names and dates of birth, teach the date
-# of birth, sex, address and phone levels. Pairs found only through a shared address are left
-# out of the second: same-name pairs at one address are households (father and son), and EM
-# there learns "same family", not "same person". For the same reason a postcode block is
-# never a training selection.
+# Two training blocks, each conditioning on one thing only (Splink's recipe): pairs born on
+# the same day teach the name, address and phone levels; pairs with the same full name teach
+# the date-of-birth, sex, address and phone levels. Candidate pairs are not used: the
+# candidate rules condition on names and dates together, so their non-matches agree far more
+# often than random pairs and EM would call nearly all of them matches. A postcode block is
+# never used either: EM there learns "same address", not "same person".
 TRAINING_SESSIONS = (
-    TrainingSession("same_dob", "dob = 1", ("dob",)),
     TrainingSession(
-        "names_agree",
-        "surname IN (1, 2) AND forename IN (1, 2) AND list_has_any(rules, ["
-        "'dob_surname_sound', 'dob_forename_group', 'surname_initial_birth_year', "
-        "'surname_initial_birth_day', 'dob_day_month_swapped', 'names_swapped'])",
+        "same_dob",
+        "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_dobs l JOIN r_dobs r ON l.dob = r.dob",
+        ("dob",),
+    ),
+    TrainingSession(
+        "same_full_name",
+        "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_names l JOIN r_names r "
+        "ON l.sn = r.sn AND l.fn = r.fn",
         ("forename", "surname", "name_order"),
     ),
 )
+
+
+def _training_pairs(con: duckdb.DuckDBPyConnection, sess: TrainingSession, cfg: MatchConfig) -> int:
+    """``_train_pairs``: the session's block, sampled down to ``cfg.training_max_pairs``.
+    Returns the block's full size."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _train_all AS {sess.block_sql}")
+    total = con.execute("SELECT count(*) FROM _train_all").fetchall()[0][0]
+    if total > cfg.training_max_pairs:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _train_pairs AS SELECT * FROM _train_all
+            USING SAMPLE reservoir({cfg.training_max_pairs} ROWS) REPEATABLE ({cfg.random_seed})
+        """)
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE _train_pairs AS SELECT * FROM _train_all")
+    con.execute("DROP TABLE _train_all")
+    return int(total)
 
 
 def train(
     con: duckdb.DuckDBPyConnection,
     comparisons: tuple[Comparison, ...],
     cfg: MatchConfig,
-    table: str = "comparisons",
     sessions: tuple[TrainingSession, ...] = TRAINING_SESSIONS,
 ) -> Model:
     """Train u by random sampling and m by EM sessions; m of each comparison is the mean over
     the sessions that estimated it. The prior comes from the first session's match count,
-    scaled by how often true matches pass its selection."""
+    scaled up by the share of true matches that agree on what it conditions on."""
     u = estimate_u(con, comparisons, cfg)
     estimates: dict[str, list[list[float]]] = {c.name: [] for c in comparisons}
     info: dict[str, Any] = {"sessions": {}}
     session_matches: dict[str, float] = {}
     for sess in sessions:
+        total = _training_pairs(con, sess, cfg)
+        compare_pairs(con, "_train_pairs", cfg, "_train_levels")
         free = tuple(
             c
             for c in comparisons
             if c.name not in sess.conditions_on
             and (sess.estimates is None or c.name in sess.estimates)
         )
-        m_s, lam_s, info_s = estimate_m_em(con, free, u, cfg, table, sess.where)
-        n_s = con.execute(f"SELECT count(*) FROM {table} WHERE {sess.where}").fetchall()[0][0]
-        session_matches[sess.name] = lam_s * n_s
-        info["sessions"][sess.name] = {**info_s, "pairs": int(n_s), "match_rate": lam_s}
+        m_s, lam_s, info_s = estimate_m_em(con, free, u, cfg, "_train_levels")
+        session_matches[sess.name] = lam_s * total
+        info["sessions"][sess.name] = {**info_s, "block_pairs": total, "match_rate": lam_s}
         for c in free:
             estimates[c.name].append(m_s[c.name])
+        con.execute("DROP TABLE IF EXISTS _train_pairs")
+        con.execute("DROP TABLE IF EXISTS _train_levels")
     m: dict[str, list[float]] = {}
     for c in comparisons:
         if not estimates[c.name]:
             raise ValueError(f"no training session estimates comparison {c.name!r}")
-        mean = np.mean(np.array(estimates[c.name]), axis=0).tolist()
-        m[c.name] = [1.0] + [x / sum(mean[1:]) for x in mean[1:]]
+        m[c.name] = _apply_fixed_m(c, np.mean(np.array(estimates[c.name]), axis=0).tolist())
     first = sessions[0]
-    selected = session_matches[first.name]
-    # The share of true matches a session selects is the m of the levels it keeps.
+    # The share of true matches a block keeps is the m of the agreement it conditions on.
     pass_rate = 1.0
     if first.conditions_on == ("dob",):
-        pass_rate = m["dob"][1] / sum(m["dob"][1:])
-    n_matches = selected / max(pass_rate, 1e-6)
-    n_cand = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        pass_rate = m["dob"][1]
+    n_matches = session_matches[first.name] / max(pass_rate, 1e-6)
+    n_cand = con.execute("SELECT count(*) FROM comparisons").fetchall()[0][0]
     n_l = con.execute("SELECT count(*) FROM l_person").fetchall()[0][0]
     n_r = con.execute("SELECT count(*) FROM r_person").fetchall()[0][0]
     prior = min(max(n_matches / max(n_l * n_r, 1), 1e-12), 0.5)

@@ -100,13 +100,17 @@ def verify_handoff(folder: Path) -> list[str]:
             continue
         if sha256_file(p) != meta["sha256"]:
             problems.append(f"{name}: sha256 differs from manifest")
-    csv_rows = len(pd.read_csv(folder / "flags.csv")) if (folder / "flags.csv").exists() else -1
-    pq_rows = (
-        len(pd.read_parquet(folder / "flags.parquet"))
-        if (folder / "flags.parquet").exists()
-        else -1
-    )
-    for name, n in (("flags.csv", csv_rows), ("flags.parquet", pq_rows)):
+    readers = {"flags.csv": pd.read_csv, "flags.parquet": pd.read_parquet}
+    counts: dict[str, int] = {}
+    for name, read in readers.items():
+        path = folder / name
+        if not path.exists():
+            continue
+        try:
+            counts[name] = len(read(path))
+        except Exception as exc:  # any parse failure means the file cannot be trusted
+            problems.append(f"{name}: unreadable ({type(exc).__name__})")
+    for name, n in counts.items():
         if n != manifest["row_counts"][name]:
             problems.append(f"{name}: {n} rows, manifest says {manifest['row_counts'][name]}")
     return problems

@@ -3,30 +3,59 @@
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.nightly import SAMPLE, nightly_screening
 from transforms.evaluate import evaluate, read_truth
 from transforms.handoff import verify_handoff
+from transforms.load import StructuralError
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
+def run(tmp_path_factory, prefect_harness):
     out = tmp_path_factory.mktemp("out")
     config = out / "config.json"
     config.write_text(json.dumps({"run_date": "2026-11-25"}))
-    with prefect_test_harness(server_startup_timeout=90):
+    collect = _Collect()
+    names = (
+        "",
+        "prefect",
+        "prefect.flow_runs",
+        "prefect.task_runs",
+        "great_expectations",
+        "transforms",
+    )
+    loggers = {logging.getLogger(n): logging.getLogger(n).level for n in names}
+    for lg in loggers:
+        lg.addHandler(collect)
+        lg.setLevel(logging.DEBUG)
+    try:
         first = nightly_screening(out_dir=out, config_path=config)
         second = nightly_screening(out_dir=out, config_path=config)
-    return out, first, second
+    finally:
+        for lg, level in loggers.items():
+            lg.removeHandler(collect)
+            lg.setLevel(level)
+    return out, first, second, collect.messages
 
 
 def test_counts_reconcile_for_every_table(run):
-    out, _, second = run
+    out, _, second, _ = run
     with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
         rows = con.execute("SELECT * FROM row_counts").df()
     assert len(rows) == 14
@@ -36,7 +65,7 @@ def test_counts_reconcile_for_every_table(run):
 
 
 def test_flags_against_planted_truth(run):
-    out, _, _ = run
+    out, _, _, _ = run
     result = evaluate(out / "sweep.duckdb", read_truth(SAMPLE / "truth"))
     m = result["metrics"].set_index("measure")
     print(result["metrics"].to_string())
@@ -69,7 +98,7 @@ def test_flags_against_planted_truth(run):
 
 
 def test_outputs_published_and_handoff_verifies(run):
-    out, first, second = run
+    out, first, second, _ = run
     assert Path(second["database"]).name == "sweep.duckdb"
     assert verify_handoff(Path(first["handoff"])) == []
     assert verify_handoff(Path(second["handoff"])) == []
@@ -79,21 +108,19 @@ def test_outputs_published_and_handoff_verifies(run):
 
 
 def test_history_accumulates_and_flag_ids_are_stable(run):
-    out, first, second = run
+    out, first, second, _ = run
     with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
         hist = con.execute("SELECT run_id FROM progress_history ORDER BY run_id").fetchall()
         runs = con.execute("SELECT count(*) FROM runs").fetchall()[0][0]
     assert [h[0] for h in hist] == sorted([first["run_id"], second["run_id"]])
     assert runs == 1
-    import pandas as pd
-
     a = pd.read_csv(Path(first["handoff"]) / "flags.csv")
     b = pd.read_csv(Path(second["handoff"]) / "flags.csv")
     assert sorted(a["flag_id"]) == sorted(b["flag_id"])
 
 
 def test_no_personal_data_in_published_tables_or_handoff(run):
-    out, first, _ = run
+    out, first, _, _ = run
     truth_staff = (SAMPLE / "staff" / "staff.csv").read_text(encoding="utf-8").splitlines()[1:50]
     surnames = {line.split(",")[6] for line in truth_staff if line.split(",")[6]}
     text = (Path(first["handoff"]) / "flags.csv").read_text(encoding="utf-8")
@@ -105,3 +132,31 @@ def test_no_personal_data_in_published_tables_or_handoff(run):
             text += con.execute(f"SELECT * FROM {t}").df().to_csv()
     leaked = [s for s in surnames if len(s) > 3 and f",{s}," in text]
     assert leaked == []
+
+
+def _staff_pii() -> set[str]:
+    staff = pd.read_csv(SAMPLE / "staff" / "staff.csv", dtype=str, keep_default_na=False)
+    addresses = pd.read_csv(
+        SAMPLE / "staff" / "staff_addresses.csv", dtype=str, keep_default_na=False
+    )
+    values = set(staff["surname"]) | set(staff["date_of_birth"]) | set(addresses["postcode"])
+    return {v for v in values if len(v) > 3}
+
+
+def test_no_personal_data_in_logs(run):
+    *_, messages = run
+    assert len(messages) > 20  # the collector did see the run's log
+    pii = _staff_pii()
+    text = "\n".join(messages)
+    assert [v for v in pii if v in text] == []
+
+
+def test_structural_error_stops_the_run_and_publishes_nothing(tmp_path, prefect_harness):
+    staff = tmp_path / "staff"
+    shutil.copytree(SAMPLE / "staff", staff)
+    (staff / "staff_phones.csv").write_text("staff_id,phone_type\nS1,mobile\n")
+    with pytest.raises(StructuralError) as err:
+        nightly_screening(staff_dir=staff, out_dir=tmp_path / "out")
+    assert str(err.value) == "staff_phones.csv: required column(s) missing: phone"
+    assert not (tmp_path / "out" / "sweep.duckdb").exists()
+    assert not (tmp_path / "out" / "handoff").exists()
