@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 sample: $(STAMP)
-	$(BIN)/sweep generate --staff 2000 --nominals 20000 --seed 7 --enrich 5 --out data/sample
+	$(BIN)/sweep generate --staff 2000 --nominals 20000 --seed 7 --enrich 5 --defects 1 --out data/sample
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py

@@ -23,6 +23,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         seed=args.seed,
         enrich=args.enrich,
         fmt=args.format,
+        defects=args.defects,
     )
     frames = generate(spec)
     paths = write_extracts(frames, Path(args.out), args.format)
@@ -93,6 +94,17 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from transforms.explain import explain_pair
+
+    db = Path(args.db)
+    if not db.exists():
+        print(f"sweep explain: no published database at {db}", file=sys.stderr)
+        return 2
+    print(explain_pair(db, args.staff_id, args.nominal_id))
+    return 0
+
+
 def _cmd_handoff_verify(args: argparse.Namespace) -> int:
     from transforms.handoff import verify_handoff
 
@@ -119,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g.add_argument("--out", required=True)
     g.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    g.add_argument(
+        "--defects",
+        type=int,
+        default=0,
+        help="plant N bad rows of each defect kind, listed in truth/defects.csv "
+        "(the committed sample uses 1; default 0)",
+    )
     g.set_defaults(func=_cmd_generate)
 
     r = sub.add_parser("run", help="run the nightly screening flow once")
@@ -140,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--db", default=str(DEFAULT_OUT / "sweep.duckdb"))
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.set_defaults(func=_cmd_query)
+
+    x = sub.add_parser("explain", help="the waterfall of weights behind one scored pair")
+    x.add_argument("staff_id")
+    x.add_argument("nominal_id")
+    x.add_argument("--db", default=str(DEFAULT_OUT / "sweep.duckdb"))
+    x.set_defaults(func=_cmd_explain)
 
     h = sub.add_parser("handoff", help="DPS handoff packages")
     hs = h.add_subparsers(dest="handoff_command", required=True)

@@ -352,6 +352,7 @@ class GenerateSpec:
     enrich: float = 1.0
     fmt: str = "csv"
     reference_date: str = "2026-11-01"
+    defects: int = 0  # rows per defect kind planted by transforms.defects (0: a clean extract)
 
 
 # ------------------------------------------------------------------------------------------
@@ -2487,18 +2488,32 @@ class _Builder:
 
 
 def generate(spec: GenerateSpec) -> dict[str, pd.DataFrame]:
-    """Build every table of the schema plus ``truth``; all values text, missing as ''."""
+    """Build every table of the schema plus ``truth``; all values text, missing as ''.
+
+    With ``spec.defects`` > 0, :func:`transforms.defects.plant_defects` corrupts that many rows
+    of each defect kind last, and the expected quarantine lines are returned as ``defects``
+    (table, row_number, field, rule; also text). With 0 there is no ``defects`` key.
+    """
+    if spec.defects < 0:
+        raise ValueError("defects must be >= 0")
     b = _Builder(spec)
     b.build_staff()
     cases = b.plan_cases()
     b.plant(cases)
     b.build_registers()
     b.build_background()
-    return b.assemble()
+    frames = b.assemble()
+    if spec.defects:
+        from transforms.defects import plant_defects
+
+        frames, defects = plant_defects(frames, spec.seed, spec.defects)
+        frames["defects"] = defects.astype("str")
+    return frames
 
 
 def write_extracts(frames: dict[str, pd.DataFrame], out_dir: Path, fmt: str) -> dict[str, Path]:
-    """Write out_dir/staff/<t>.<ext>, out_dir/intel/<t>.<ext>, out_dir/truth/truth.<ext>.
+    """Write out_dir/staff/<t>.<ext>, out_dir/intel/<t>.<ext>, out_dir/truth/truth.<ext>
+    (and out_dir/truth/defects.<ext> when ``frames`` has ``defects``).
 
     Each file is written to a temporary name in its folder, then moved into place.
     """
@@ -2507,6 +2522,7 @@ def write_extracts(frames: dict[str, pd.DataFrame], out_dir: Path, fmt: str) -> 
     out_dir = Path(out_dir)
     where = {t.name: t.extract for t in sc.ALL_TABLES}
     where["truth"] = "truth"
+    where["defects"] = "truth"  # the expected quarantine: evaluation only, never an input
     paths: dict[str, Path] = {}
     for name, frame in frames.items():
         if name not in where:
@@ -2547,6 +2563,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--enrich", type=float, default=1.0)
     ap.add_argument("--format", dest="fmt", choices=("csv", "parquet"), default="csv")
     ap.add_argument("--reference-date", default="2026-11-01")
+    ap.add_argument(
+        "--defects",
+        type=int,
+        default=0,
+        help="plant N bad rows of each defect kind (truth/defects.csv lists them); default 0",
+    )
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args(argv)
     spec = GenerateSpec(
@@ -2556,6 +2578,7 @@ def main(argv: list[str] | None = None) -> int:
         enrich=a.enrich,
         fmt=a.fmt,
         reference_date=a.reference_date,
+        defects=a.defects,
     )
     frames = generate(spec)
     paths = write_extracts(frames, a.out, a.fmt)

@@ -27,7 +27,9 @@ from transforms.generate import (
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
-SAMPLE_SPEC = GenerateSpec(staff=2000, nominals=20000, seed=7, enrich=5)
+# data/sample/README.md: python -m transforms.generate --staff 2000 --nominals 20000 --seed 7
+# --enrich 5 --defects 1 --out data/sample
+SAMPLE_SPEC = GenerateSpec(staff=2000, nominals=20000, seed=7, enrich=5, defects=1)
 SPEC = GenerateSpec(staff=1500, nominals=8000, seed=11, enrich=10)
 REF = date.fromisoformat(SPEC.reference_date)
 
@@ -572,7 +574,8 @@ def test_csv_round_trips_as_text(tmp_path):
 def test_committed_sample_is_reproduced_byte_for_byte(tmp_path):
     assert (SAMPLE / "README.md").exists()
     committed = _hashes(SAMPLE)
-    assert len(committed) == len(sc.ALL_TABLES) + 1
+    assert len(committed) == len(sc.ALL_TABLES) + 2  # + truth/truth.csv, truth/defects.csv
+    assert "truth/defects.csv" in committed
     write_extracts(generate(SAMPLE_SPEC), tmp_path, "csv")
     assert _hashes(tmp_path) == committed
 
