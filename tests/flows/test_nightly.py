@@ -160,3 +160,25 @@ def test_structural_error_stops_the_run_and_publishes_nothing(tmp_path, prefect_
     assert str(err.value) == "staff_phones.csv: required column(s) missing: phone"
     assert not (tmp_path / "out" / "sweep.duckdb").exists()
     assert not (tmp_path / "out" / "handoff").exists()
+
+
+def test_explain_adds_up_to_the_match_weight(run):
+    from transforms.explain import explain_pair
+
+    out, *_ = run
+    with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
+        staff_id, nominal_id, weight = con.execute(
+            "SELECT staff_id, nominal_id, match_weight FROM flags "
+            "WHERE flag_kind = 'misconduct' ORDER BY flag_id LIMIT 1"
+        ).fetchall()[0]
+    text = explain_pair(out / "sweep.duckdb", staff_id, nominal_id)
+    # Each waterfall line is a 58-character description, then its weight in bits.
+    contributions = [
+        float(line[58:].split()[0])
+        for line in text.splitlines()
+        if len(line) > 58 and line[58:].split()[0][0] in "+-"
+    ]
+    assert len(contributions) >= 8  # prior, seven comparisons (and any tf adjustment)
+    assert abs(sum(contributions) - weight) < 0.05
+    assert f"match weight {weight:+.2f}" in text
+    assert "not compared" in explain_pair(out / "sweep.duckdb", staff_id, "N-NOT-THERE")
