@@ -12,7 +12,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from transforms.comparisons import ADDRESS, NAME_ORDER, PHONE, SEX, dob, forename, surname
+from transforms.comparisons import ADDRESS, PHONE, SEX, dob, forename, name_order, surname
 from transforms.config import MatchConfig
 
 
@@ -55,7 +55,7 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         )
         SELECT l_id, r_id, lsn, rsn, lsrc, rsrc, orient,
                {fn_cmp.case_sql()} AS forename, {sn_cmp.case_sql()} AS surname,
-               {NAME_ORDER.case_sql()} AS name_order,
+               {name_order(cfg).case_sql()} AS name_order,
                jw_fn, jw_sn
         FROM r
     """)

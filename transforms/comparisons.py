@@ -95,15 +95,21 @@ def surname(cfg: MatchConfig) -> Comparison:
     )
 
 
-NAME_ORDER = Comparison(
-    "name_order",
-    "whether the names agree as written or only with forename and surname swapped",
-    (
-        Level("missing", "no name to compare", "orient IS NULL"),
-        Level("as_written", "names compared as written", "orient = 'straight'"),
-        Level("swapped", "forename and surname recorded the wrong way round", "TRUE"),
-    ),
-)
+def name_order(cfg: MatchConfig) -> Comparison:
+    return Comparison(
+        "name_order",
+        "whether the names agree as written or only with forename and surname swapped",
+        (
+            Level("missing", "no name to compare", "orient IS NULL"),
+            Level("as_written", "names compared as written", "orient = 'straight'"),
+            Level(
+                "swapped",
+                "forename and surname recorded the wrong way round",
+                "TRUE",
+                fixed_m=cfg.name_swap_m,
+            ),
+        ),
+    )
 
 
 def dob(cfg: MatchConfig) -> Comparison:
@@ -180,4 +186,4 @@ PHONE = Comparison(
 
 def all_comparisons(cfg: MatchConfig) -> tuple[Comparison, ...]:
     """The comparisons a pair is scored on, in the order they are reported."""
-    return (forename(cfg), surname(cfg), NAME_ORDER, dob(cfg), SEX, ADDRESS, PHONE)
+    return (forename(cfg), surname(cfg), name_order(cfg), dob(cfg), SEX, ADDRESS, PHONE)

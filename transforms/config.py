@@ -51,6 +51,8 @@ class MatchConfig:
     tf_adjustment_max_bits: float = 2.0
     u_sample_pairs: int = 200_000
     training_max_pairs: int = 400_000  # each EM training block is sampled down to this
+    training_name_key_cap: int = 3  # full names on more nominals than this are not trained on
+    name_swap_m: float = 0.02  # share of true matches recorded surname-first (fixed by spec)
     em_max_iterations: int = 50
     em_tolerance: float = 1e-6
     m_floor: float = 1e-5  # an m never seen among matches is rare, not impossible

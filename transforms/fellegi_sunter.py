@@ -209,25 +209,39 @@ class TrainingSession:
     estimates: tuple[str, ...] | None = None
 
 
-# Two training blocks, each conditioning on one thing only (Splink's recipe): pairs born on
-# the same day teach the name, address and phone levels; pairs with the same full name teach
-# the date-of-birth, sex, address and phone levels. Candidate pairs are not used: the
+# Training blocks, each dense in true matches and each conditioning on a known set of fields
+# (Splink's recipe): the fields a block joins on cannot be estimated from it, the others can.
+# - same date of birth and forename: teaches the surname levels (previous names, typos...);
+# - same date of birth and surname: teaches the forename levels (nicknames, initials...);
+# - same rare full name (shared by few nominals): teaches the date-of-birth levels.
+# Address, phone and sex are learned from all three. Candidate pairs are never used: the
 # candidate rules condition on names and dates together, so their non-matches agree far more
-# often than random pairs and EM would call nearly all of them matches. A postcode block is
-# never used either: EM there learns "same address", not "same person".
-TRAINING_SESSIONS = (
-    TrainingSession(
-        "same_dob",
-        "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_dobs l JOIN r_dobs r ON l.dob = r.dob",
-        ("dob",),
-    ),
-    TrainingSession(
-        "same_full_name",
-        "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_names l JOIN r_names r "
-        "ON l.sn = r.sn AND l.fn = r.fn",
-        ("forename", "surname", "name_order"),
-    ),
-)
+# often than random pairs and EM calls nearly all of them matches. Nor are postcode blocks:
+# EM there learns "same address", not "same person". Common full names are left out of the
+# third block: "John Smith" pairs are almost all different people, and EM would model them.
+def training_sessions(cfg: MatchConfig) -> tuple[TrainingSession, ...]:
+    return (
+        TrainingSession(
+            "same_dob_forename",
+            "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_person l "
+            "JOIN r_dobs rd ON rd.dob = l.dob JOIN r_names r ON r.id = rd.id AND r.fn = l.fn",
+            ("dob", "forename", "name_order"),
+        ),
+        TrainingSession(
+            "same_dob_surname",
+            "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_person l "
+            "JOIN r_dobs rd ON rd.dob = l.dob JOIN r_names r ON r.id = rd.id AND r.sn = l.sn",
+            ("dob", "surname", "name_order"),
+        ),
+        TrainingSession(
+            "same_rare_full_name",
+            "WITH k AS (SELECT sn, fn FROM r_names WHERE sn IS NOT NULL AND fn IS NOT NULL "
+            f"GROUP BY ALL HAVING count(DISTINCT id) <= {cfg.training_name_key_cap}) "
+            "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_person l "
+            "JOIN k ON k.sn = l.sn AND k.fn = l.fn JOIN r_names r ON r.sn = k.sn AND r.fn = k.fn",
+            ("forename", "surname", "name_order"),
+        ),
+    )
 
 
 def _training_pairs(con: duckdb.DuckDBPyConnection, sess: TrainingSession, cfg: MatchConfig) -> int:
@@ -250,11 +264,12 @@ def train(
     con: duckdb.DuckDBPyConnection,
     comparisons: tuple[Comparison, ...],
     cfg: MatchConfig,
-    sessions: tuple[TrainingSession, ...] = TRAINING_SESSIONS,
+    sessions: tuple[TrainingSession, ...] | None = None,
 ) -> Model:
     """Train u by random sampling and m by EM sessions; m of each comparison is the mean over
     the sessions that estimated it. The prior comes from the first session's match count,
     scaled up by the share of true matches that agree on what it conditions on."""
+    sessions = sessions or training_sessions(cfg)
     u = estimate_u(con, comparisons, cfg)
     estimates: dict[str, list[list[float]]] = {c.name: [] for c in comparisons}
     info: dict[str, Any] = {"sessions": {}}
@@ -278,13 +293,16 @@ def train(
     m: dict[str, list[float]] = {}
     for c in comparisons:
         if not estimates[c.name]:
-            raise ValueError(f"no training session estimates comparison {c.name!r}")
+            free_levels = [lv for lv in c.levels[1:] if lv.fixed_m is None]
+            if len(free_levels) != 1:
+                raise ValueError(f"no training session estimates comparison {c.name!r}")
+            m[c.name] = _apply_fixed_m(c, [1.0] * len(c.levels))  # wholly fixed by the spec
+            continue
         m[c.name] = _apply_fixed_m(c, np.mean(np.array(estimates[c.name]), axis=0).tolist())
+    # Matches in the first block, scaled up by the share of true matches it keeps: those
+    # agreeing exactly on date of birth and forename.
     first = sessions[0]
-    # The share of true matches a block keeps is the m of the agreement it conditions on.
-    pass_rate = 1.0
-    if first.conditions_on == ("dob",):
-        pass_rate = m["dob"][1]
+    pass_rate = m["dob"][1] * m["forename"][1]
     n_matches = session_matches[first.name] / max(pass_rate, 1e-6)
     n_cand = con.execute("SELECT count(*) FROM comparisons").fetchall()[0][0]
     n_l = con.execute("SELECT count(*) FROM l_person").fetchall()[0][0]
