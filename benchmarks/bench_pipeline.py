@@ -116,6 +116,13 @@ def main() -> None:
         f"{max(b['peak_rss_mib'] for b in bases):8.0f}  pairs={bases[0]['pairs']:,}"
     )
     print(f"flags: {runs[0]['flags']}")
+    from transforms.evaluate import evaluate, read_truth
+
+    result = evaluate(Path(args.data) / "out_0" / "sweep.duckdb", read_truth(data / "truth"))
+    print()
+    print(result["metrics"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print()
+    print(result["by_kind"].to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,14 @@ from transforms.handoff import write_handoff
 from transforms.linkage import block, compare_and_score
 from transforms.load import find_table_file, load_extract
 from transforms.publish import publish_database, read_previous
-from transforms.runlog import StageTimer, input_hashes, new_run_id, who_and_where
+from transforms.runlog import (
+    StageTimer,
+    append_rows,
+    disclosure_row,
+    input_hashes,
+    new_run_id,
+    who_and_where,
+)
 from transforms.schema import INTEL_TABLES, STAFF_TABLES
 from transforms.sources import create_source_views, load_frames
 from transforms.validate import validate_extract
@@ -32,20 +39,17 @@ from transforms.validate import validate_extract
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
 
+# Tables copied from the working database; the run's own frames (runs, disclosures,
+# input_files, row_counts, quarantine, blocking_report, model_weights, progress_history,
+# screening_ledger, stage_timings) are published beside them.
 PUBLISHED_TABLES = [
-    "runs",
-    "input_files",
-    "row_counts",
-    "quarantine",
-    "blocking_report",
-    "model_weights",
     "candidate_matches",
     "self_match_outcomes",
     "association_evidence",
     "flags",
     "exclusions",
-    "stage_timings",
 ]
+DISCLOSURE_PURPOSE = "workforce integrity screening: flags for DPS triage"
 
 
 @dataclass
@@ -150,26 +154,29 @@ def publish(
     flags: pd.DataFrame,
     recipient: str,
 ) -> dict[str, str]:
-    """Publish DuckDB atomically, then the DPS handoff and the progress report."""
+    """Write the DPS handoff, log its disclosure, then publish DuckDB atomically."""
+    who = who_and_where()
+    with _connect(ctx, cfg) as con:
+        staff = con.execute(
+            "SELECT staff_id, collar_number, person_type, unit, vetting_level FROM raw_staff"
+        ).df()
+    handoff_dir, manifest = write_handoff(
+        flags.merge(staff, on="staff_id", how="left"), ctx.out_dir, ctx.run_id, recipient
+    )
+    frames = {
+        **frames,
+        "runs": append_rows(read_previous(ctx.out_dir, "runs"), frames["runs"], "run_id"),
+        "disclosures": append_rows(
+            read_previous(ctx.out_dir, "disclosures"),
+            disclosure_row(manifest, str(handoff_dir), DISCLOSURE_PURPOSE, who),
+            "run_id",
+        ),
+    }
     with _connect(ctx, cfg) as con:
         con.execute("""CREATE OR REPLACE TABLE candidate_matches AS
                        SELECT l_id AS staff_id, r_id AS nominal_id, * EXCLUDE (l_id, r_id)
                        FROM scored_pairs""")
-        for name, frame in frames.items():
-            con.register("_f", frame)
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _f")
-            con.unregister("_f")
-        staff = con.execute("""SELECT staff_id, collar_number, person_type, unit, vetting_level
-                               FROM raw_staff""").df()
-        db = publish_database(
-            con,
-            ctx.out_dir,
-            PUBLISHED_TABLES + ["progress_history", "screening_ledger"],
-            ctx.run_id,
-        )
-    handoff_dir, _ = write_handoff(
-        flags.merge(staff, on="staff_id", how="left"), ctx.out_dir, ctx.run_id, recipient
-    )
+        db = publish_database(con, ctx.out_dir, PUBLISHED_TABLES, ctx.run_id, frames=frames)
     return {"database": str(db), "handoff": str(handoff_dir)}
 
 

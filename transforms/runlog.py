@@ -77,3 +77,35 @@ def who_and_where() -> dict[str, str]:
     except Exception:  # no login name in some containers
         user = "unknown"
     return {"user": user, "host": socket.gethostname()}
+
+
+def append_rows(previous: pd.DataFrame, rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """An audit table carried from run to run: earlier rows kept, this run's replace any
+    with the same key."""
+    if previous.empty:
+        return rows.reset_index(drop=True)
+    kept = previous[~previous[key].isin(rows[key])]
+    return pd.concat([kept, rows], ignore_index=True)
+
+
+def disclosure_row(
+    manifest: dict[str, object], path: str, purpose: str, who: dict[str, str]
+) -> pd.DataFrame:
+    """One disclosure-log row for a handoff package: who made it, when, for whom and why."""
+    files = manifest["files"]
+    assert isinstance(files, dict)
+    return pd.DataFrame(
+        [
+            {
+                "run_id": manifest["run_id"],
+                "created_at": manifest["created_at"],
+                "made_by": who["user"],
+                "host": who["host"],
+                "recipient": manifest["recipient"],
+                "purpose": purpose,
+                "package": path,
+                "rows": manifest["row_counts"]["flags.csv"],  # type: ignore[index]
+                "flags_csv_sha256": files["flags.csv"]["sha256"],
+            }
+        ]
+    )

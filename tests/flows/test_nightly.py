@@ -113,7 +113,7 @@ def test_history_accumulates_and_flag_ids_are_stable(run):
         hist = con.execute("SELECT run_id FROM progress_history ORDER BY run_id").fetchall()
         runs = con.execute("SELECT count(*) FROM runs").fetchall()[0][0]
     assert [h[0] for h in hist] == sorted([first["run_id"], second["run_id"]])
-    assert runs == 1
+    assert runs == 2  # the audit of runs accumulates
     a = pd.read_csv(Path(first["handoff"]) / "flags.csv")
     b = pd.read_csv(Path(second["handoff"]) / "flags.csv")
     assert sorted(a["flag_id"]) == sorted(b["flag_id"])
@@ -182,3 +182,16 @@ def test_explain_adds_up_to_the_match_weight(run):
     assert abs(sum(contributions) - weight) < 0.05
     assert f"match weight {weight:+.2f}" in text
     assert "not compared" in explain_pair(out / "sweep.duckdb", staff_id, "N-NOT-THERE")
+
+
+def test_every_handoff_is_in_the_disclosure_log(run):
+    out, first, second, _ = run
+    with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
+        log = con.execute("SELECT * FROM disclosures ORDER BY run_id").df()
+    assert list(log["run_id"]) == sorted([first["run_id"], second["run_id"]])
+    for row in log.itertuples():
+        manifest = json.loads((Path(row.package) / "manifest.json").read_text())
+        assert row.recipient == manifest["recipient"] == "DPS"
+        assert row.flags_csv_sha256 == manifest["files"]["flags.csv"]["sha256"]
+        assert row.rows == manifest["row_counts"]["flags.csv"]
+        assert row.purpose.startswith("workforce integrity screening")
