@@ -4,13 +4,14 @@ half-written package never looks finished; owner-only permissions."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+
+from transforms.runlog import sha256_path as sha256_file
 
 HANDOFF_SCHEMA_VERSION = 1
 
@@ -38,14 +39,6 @@ HANDOFF_COLUMNS = [
     "record_count",
     "evidence_summary",
 ]
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def write_handoff(
