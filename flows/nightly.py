@@ -17,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact, create_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
 from transforms import flags as flag_rules
+from transforms import lifecycle
 from transforms import progress as prog
 from transforms.config import SweepConfig
 from transforms.fellegi_sunter import Model
@@ -39,14 +40,14 @@ from transforms.validate import validate_extract
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
 
-# Tables copied from the working database; the run's own frames (runs, disclosures,
+# Tables copied from the working database; the run's own frames (flags, flag_history, runs,
+# disclosures,
 # input_files, row_counts, quarantine, blocking_report, model_weights, progress_history,
 # screening_ledger, stage_timings) are published beside them.
 PUBLISHED_TABLES = [
     "candidate_matches",
     "self_match_outcomes",
     "association_evidence",
-    "flags",
     "exclusions",
 ]
 DISCLOSURE_PURPOSE = "workforce integrity screening: flags for DPS triage"
@@ -129,6 +130,23 @@ def classify_flags(cfg: SweepConfig, ctx: RunContext) -> pd.DataFrame:
 
 
 @task(cache_policy=NO_CACHE)
+def track_lifecycle(flags: pd.DataFrame, ctx: RunContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Status of each flag against the last run and DPS's decisions; the history rows."""
+    store = ctx.out_dir / "state" / "dispositions.parquet"
+    decisions = pd.DataFrame()
+    if store.exists():
+        from transforms.dispositions import current_decisions
+
+        decisions = current_decisions(store)
+    flags, rows = lifecycle.apply_lifecycle(
+        flags, read_previous(ctx.out_dir, "flags"), decisions, ctx.run_id
+    )
+    history = append_rows(read_previous(ctx.out_dir, "flag_history"), rows, "run_id")
+    get_run_logger().info("flags by status: %s", rows["status"].value_counts().to_dict())
+    return flags, history
+
+
+@task(cache_policy=NO_CACHE)
 def measure_progress(
     accepted_staff: pd.DataFrame, flags: pd.DataFrame, cfg: SweepConfig, ctx: RunContext
 ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
@@ -141,7 +159,13 @@ def measure_progress(
     )
     history = read_previous(ctx.out_dir, "progress_history")
     row = prog.progress_row(
-        history, ledger, flags, len(accepted_staff), ctx.run_id, run_date, cfg.campaign
+        history,
+        ledger,
+        lifecycle.open_flags(flags),
+        len(accepted_staff),
+        ctx.run_id,
+        run_date,
+        cfg.campaign,
     )
     return row, prog.append_history(history, row), ledger
 
@@ -161,10 +185,14 @@ def publish(
             "SELECT staff_id, collar_number, person_type, unit, vetting_level FROM raw_staff"
         ).df()
     handoff_dir, manifest = write_handoff(
-        flags.merge(staff, on="staff_id", how="left"), ctx.out_dir, ctx.run_id, recipient
+        lifecycle.open_flags(flags).merge(staff, on="staff_id", how="left"),
+        ctx.out_dir,
+        ctx.run_id,
+        recipient,
     )
     frames = {
         **frames,
+        "flags": flags,
         "runs": append_rows(read_previous(ctx.out_dir, "runs"), frames["runs"], "run_id"),
         "disclosures": append_rows(
             read_previous(ctx.out_dir, "disclosures"),
@@ -221,6 +249,8 @@ def nightly_screening(
             model = compare_and_score_pairs(cfg, ctx, model_path)
         with timer.stage("classify"):
             flags = classify_flags(cfg, ctx)
+        with timer.stage("lifecycle"):
+            flags, flag_history = track_lifecycle(flags, ctx)
         with timer.stage("progress"):
             row, history, ledger = measure_progress(validated.accepted["staff"], flags, cfg, ctx)
         (out_dir / "models").mkdir(exist_ok=True)
@@ -251,6 +281,7 @@ def nightly_screening(
                 "blocking_report": blocking_report,
                 "model_weights": model.weights_table(),
                 "progress_history": history,
+                "flag_history": flag_history,
                 "screening_ledger": ledger,
                 "stage_timings": timer.frame(),
             }

@@ -28,6 +28,8 @@ HANDOFF_COLUMNS = [
     "vetting_level",
     "nominal_id",
     "flag_kind",
+    "status",
+    "first_raised_run",
     "route",
     "severity",
     "score",

@@ -117,6 +117,14 @@ def test_history_accumulates_and_flag_ids_are_stable(run):
     a = pd.read_csv(Path(first["handoff"]) / "flags.csv")
     b = pd.read_csv(Path(second["handoff"]) / "flags.csv")
     assert sorted(a["flag_id"]) == sorted(b["flag_id"])
+    # Same inputs twice: every flag is new on the first night and unchanged on the second.
+    assert set(a["status"]) == {"new"} and set(b["status"]) == {"unchanged"}
+    assert set(b["first_raised_run"]) == {first["run_id"]}
+    with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
+        per_run = dict(
+            con.execute("SELECT run_id, count(*) FROM flag_history GROUP BY 1").fetchall()
+        )
+    assert per_run == {first["run_id"]: len(a), second["run_id"]: len(b)}
 
 
 def test_no_personal_data_in_published_tables_or_handoff(run):

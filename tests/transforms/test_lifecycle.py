@@ -1,0 +1,67 @@
+import pandas as pd
+
+from transforms.lifecycle import apply_lifecycle, open_flags
+
+
+def _flag(fid: str, records: int = 1, evidence_to: str = "2025-06-01", **kw) -> dict:
+    return {
+        "flag_id": fid,
+        "staff_id": f"S{fid}",
+        "nominal_id": f"N{fid}",
+        "flag_kind": "misconduct",
+        "severity": "medium",
+        "record_count": records,
+        "evidence_to": evidence_to,
+        "evidence": ["suspect"],
+        **kw,
+    }
+
+
+def _run(current, previous=None, decisions=None, run_id="r2"):
+    return apply_lifecycle(
+        pd.DataFrame(current),
+        previous if previous is not None else pd.DataFrame(),
+        decisions if decisions is not None else pd.DataFrame(),
+        run_id,
+    )
+
+
+def test_first_run_everything_is_new():
+    flags, history = _run([_flag("1"), _flag("2")], run_id="r1")
+    assert list(flags["status"]) == ["new", "new"]
+    assert list(flags["first_raised_run"]) == ["r1", "r1"]
+    assert list(history["status"]) == ["new", "new"]
+
+
+def test_unchanged_updated_and_closed_against_the_last_run():
+    monday, _ = _run([_flag("1"), _flag("2"), _flag("3")], run_id="r1")
+    tuesday, history = _run(
+        [_flag("1"), _flag("2", records=2, evidence_to="2025-09-01")], previous=monday
+    )
+    by_id = tuesday.set_index("flag_id")
+    assert by_id.loc["1", "status"] == "unchanged"
+    assert by_id.loc["2", "status"] == "updated"  # new intelligence
+    assert by_id.loc["1", "first_raised_run"] == "r1"
+    closed = history[history["status"] == "closed"]
+    assert list(closed["flag_id"]) == ["3"] and list(closed["run_id"]) == ["r2"]
+
+
+def test_decided_flag_is_not_raised_again_unless_newer_intelligence():
+    monday, _ = _run([_flag("1"), _flag("2")], run_id="r1")
+    decisions = pd.DataFrame(
+        {
+            "flag_id": ["1", "2"],
+            "decision": ["no_further_action", "vetting_review"],
+            "decided_on": ["2025-07-01", "2025-07-01"],
+        }
+    )
+    tuesday, _ = _run(
+        [_flag("1"), _flag("2", records=2, evidence_to="2025-10-01")],
+        previous=monday,
+        decisions=decisions,
+    )
+    by_id = tuesday.set_index("flag_id")
+    assert by_id.loc["1", "status"] == "decided"
+    assert by_id.loc["2", "status"] == "reopened"
+    assert by_id.loc["2", "decision"] == "vetting_review"
+    assert list(open_flags(tuesday)["flag_id"]) == ["2"]

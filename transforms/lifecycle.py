@@ -1,0 +1,79 @@
+"""Flags across nights: the same flag keeps its id, and each run says what changed.
+
+A flag's id is derived from the staff member, the nominal and the kind, so Monday's flag is
+Tuesday's. Against the last published run each flag is ``new``, ``unchanged`` or
+``updated`` (its evidence changed: new intelligence), and a flag that has gone is
+``closed``. A flag DPS has decided stays ``decided`` and is not raised again, unless
+intelligence dated after the decision arrives: then it is ``reopened`` and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+OPEN_STATUSES = ("new", "unchanged", "updated", "reopened")
+HISTORY_COLUMNS = ["run_id", "flag_id", "staff_id", "nominal_id", "flag_kind", "status"]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return ",".join(str(v) for v in value)
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def evidence_fingerprint(flags: pd.DataFrame) -> pd.Series:
+    """A short hash of what a flag rests on; it changes when new intelligence arrives.
+    (A loop over flags, which number in the hundreds, not over the intelligence.)"""
+    cols = ("severity", "record_count", "evidence_to", "evidence")
+    keys = ["|".join(_text(v) for v in row) for row in zip(*(flags[c] for c in cols), strict=True)]
+    return pd.Series([hashlib.sha256(k.encode()).hexdigest()[:16] for k in keys], index=flags.index)
+
+
+def apply_lifecycle(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    decisions: pd.DataFrame,
+    run_id: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """This run's flags with ``status``, ``first_raised_run``, ``fingerprint`` and the latest
+    decision; and the rows this run adds to the flag history (closed flags included)."""
+    flags = current.copy()
+    flags["fingerprint"] = evidence_fingerprint(flags)
+    prev = previous.set_index("flag_id") if len(previous) else pd.DataFrame()
+    first = prev["first_raised_run"] if "first_raised_run" in prev else pd.Series(dtype=object)
+    prev_fp = prev["fingerprint"] if "fingerprint" in prev else pd.Series(dtype=object)
+    flags["first_raised_run"] = flags["flag_id"].map(first).astype(object).fillna(run_id)
+    was = flags["flag_id"].map(prev_fp)
+    flags["status"] = "new"
+    flags.loc[was.notna() & (was == flags["fingerprint"]), "status"] = "unchanged"
+    flags.loc[was.notna() & (was != flags["fingerprint"]), "status"] = "updated"
+
+    dec = decisions if len(decisions) else pd.DataFrame(columns=["flag_id"])
+    flags = flags.merge(
+        dec.reindex(columns=["flag_id", "decision", "decided_on"]), on="flag_id", how="left"
+    )
+    decided = flags["decision"].notna()
+    after = pd.to_datetime(flags["evidence_to"], errors="coerce") > pd.to_datetime(
+        flags["decided_on"], errors="coerce"
+    )
+    flags.loc[decided & ~after, "status"] = "decided"
+    flags.loc[decided & after, "status"] = "reopened"
+
+    closed = pd.DataFrame(columns=HISTORY_COLUMNS)
+    if len(previous):
+        gone = previous[~previous["flag_id"].isin(flags["flag_id"])]
+        closed = gone.assign(run_id=run_id, status="closed").reindex(columns=HISTORY_COLUMNS)
+    history = pd.concat(
+        [flags.assign(run_id=run_id).reindex(columns=HISTORY_COLUMNS), closed],
+        ignore_index=True,
+    )
+    return flags, history
+
+
+def open_flags(flags: pd.DataFrame) -> pd.DataFrame:
+    """Flags awaiting a decision: what goes to DPS and what holds a record back from
+    counting as checked."""
+    return flags[flags["status"].isin(OPEN_STATUSES)]
