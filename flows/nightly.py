@@ -4,6 +4,7 @@ functions in ``transforms``; nothing here holds domain logic."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from transforms import flags as flag_rules
 from transforms import lifecycle
 from transforms import progress as prog
+from transforms.batching import restrict_to_batch, select_batch
 from transforms.config import SweepConfig
 from transforms.fellegi_sunter import Model
 from transforms.handoff import write_handoff
@@ -86,6 +88,15 @@ def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: R
         cfg.effective_run_date(),
         {k: str(v) for k, v in files.items()},
     )
+    ledger = read_previous(ctx.out_dir, "screening_ledger")
+    batch = select_batch(
+        result.accepted["staff"], ledger, cfg.campaign.batch_size, cfg.campaign.batch_priority
+    )
+    accepted = restrict_to_batch(
+        result.accepted, batch["staff_id"], tuple(t.name for t in STAFF_TABLES)
+    )
+    result = dataclasses.replace(result, accepted=accepted)
+    logger.info("screening %d staff tonight", len(batch))
     for row in result.counts.itertuples():
         logger.info(
             "%s: read %d, accepted %d, quarantined %d",
@@ -130,7 +141,9 @@ def classify_flags(cfg: SweepConfig, ctx: RunContext) -> pd.DataFrame:
 
 
 @task(cache_policy=NO_CACHE)
-def track_lifecycle(flags: pd.DataFrame, ctx: RunContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+def track_lifecycle(
+    flags: pd.DataFrame, screened: pd.Series, ctx: RunContext
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Status of each flag against the last run and DPS's decisions; the history rows."""
     store = ctx.out_dir / "state" / "dispositions.parquet"
     decisions = pd.DataFrame()
@@ -139,7 +152,7 @@ def track_lifecycle(flags: pd.DataFrame, ctx: RunContext) -> tuple[pd.DataFrame,
 
         decisions = current_decisions(store)
     flags, rows = lifecycle.apply_lifecycle(
-        flags, read_previous(ctx.out_dir, "flags"), decisions, ctx.run_id
+        flags, read_previous(ctx.out_dir, "flags"), decisions, ctx.run_id, set(screened)
     )
     history = append_rows(read_previous(ctx.out_dir, "flag_history"), rows, "run_id")
     get_run_logger().info("flags by status: %s", rows["status"].value_counts().to_dict())
@@ -250,7 +263,9 @@ def nightly_screening(
         with timer.stage("classify"):
             flags = classify_flags(cfg, ctx)
         with timer.stage("lifecycle"):
-            flags, flag_history = track_lifecycle(flags, ctx)
+            flags, flag_history = track_lifecycle(
+                flags, validated.accepted["staff"]["staff_id"], ctx
+            )
         with timer.stage("progress"):
             row, history, ledger = measure_progress(validated.accepted["staff"], flags, cfg, ctx)
         (out_dir / "models").mkdir(exist_ok=True)

@@ -99,6 +99,8 @@ class CampaignConfig:
     start_date: str = "2026-11-01"
     target_date: str = "2027-08-31"
     rate_window_runs: int = 7  # the rate is measured over this many most recent runs
+    batch_size: int | None = None  # staff screened per night; None: everyone every night
+    batch_priority: str = "designated_first"  # see transforms/batching.py
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,21 @@ def apply_lifecycle(
     previous: pd.DataFrame,
     decisions: pd.DataFrame,
     run_id: str,
+    screened_ids: set[str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """This run's flags with ``status``, ``first_raised_run``, ``fingerprint`` and the latest
-    decision; and the rows this run adds to the flag history (closed flags included)."""
+    decision; and the rows this run adds to the flag history (closed flags included).
+
+    ``screened_ids``: the staff screened tonight (None: everyone). A previous flag on someone
+    not screened tonight is carried over as it was, not closed.
+    """
     flags = current.copy()
     flags["fingerprint"] = evidence_fingerprint(flags)
+    carried = pd.DataFrame()
+    if len(previous) and screened_ids is not None:
+        gone = previous[~previous["flag_id"].isin(flags["flag_id"])]
+        carried = gone[~gone["staff_id"].isin(screened_ids)]
+        previous = previous[~previous["flag_id"].isin(carried["flag_id"])]
     prev = previous.set_index("flag_id") if len(previous) else pd.DataFrame()
     first = prev["first_raised_run"] if "first_raised_run" in prev else pd.Series(dtype=object)
     prev_fp = prev["fingerprint"] if "fingerprint" in prev else pd.Series(dtype=object)
@@ -51,6 +61,9 @@ def apply_lifecycle(
     flags.loc[was.notna() & (was == flags["fingerprint"]), "status"] = "unchanged"
     flags.loc[was.notna() & (was != flags["fingerprint"]), "status"] = "updated"
 
+    if len(carried):
+        keep = [c for c in flags.columns if c in carried.columns]
+        flags = pd.concat([flags, carried[keep]], ignore_index=True)
     dec = decisions if len(decisions) else pd.DataFrame(columns=["flag_id"])
     flags = flags.merge(
         dec.reindex(columns=["flag_id", "decision", "decided_on"]), on="flag_id", how="left"

@@ -203,3 +203,46 @@ def test_every_handoff_is_in_the_disclosure_log(run):
         assert row.flags_csv_sha256 == manifest["files"]["flags.csv"]["sha256"]
         assert row.rows == manifest["row_counts"]["flags.csv"]
         assert row.purpose.startswith("workforce integrity screening")
+
+
+def test_nightly_batches_accumulate_to_the_whole_workforce(tmp_path, prefect_harness):
+    config = tmp_path / "config.json"
+    config.write_text(
+        json.dumps(
+            {"run_date": "2026-11-25", "campaign": {"batch_size": 800, "target_records": 1996}}
+        )
+    )
+    out = tmp_path / "out"
+    results = [nightly_screening(out_dir=out, config_path=config) for _ in range(3)]
+    screened = [r["progress"]["screened_total"] for r in results]
+    assert screened == [800, 1600, 1996]  # 2,000 rows less the 4 quarantined staff
+    with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
+        first_seen = con.execute(
+            "SELECT first_screened_run, count(*) FROM screening_ledger GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        night_one = {
+            r[0]
+            for r in con.execute(
+                "SELECT staff_id FROM screening_ledger WHERE first_screened_run = ?",
+                [results[0]["run_id"]],
+            ).fetchall()
+        }
+        flags = con.execute("SELECT status, count(*) FROM flags GROUP BY 1").fetchall()
+        history = con.execute("SELECT count(*) FROM progress_history").fetchall()[0][0]
+    assert [n for _, n in first_seen] == [800, 800, 396]
+    staff = pd.read_csv(SAMPLE / "staff" / "staff.csv", dtype=str, keep_default_na=False)
+    designated = set(staff.loc[staff["designated_post"] == "true", "staff_id"])
+    assert 0 < len(designated) < 800
+    assert designated <= night_one | _quarantined_staff()  # designated posts first
+    assert history == 3
+    # Flags from earlier nights are carried, none closed; the queue holds the whole workforce's.
+    whole = evaluate(out / "sweep.duckdb", read_truth(SAMPLE / "truth"))["metrics"]
+    assert whole.set_index("measure").loc["flag:misconduct", "recall"] == 1.0
+    assert "closed" not in dict(flags)
+
+
+def _quarantined_staff() -> set[str]:
+    defects = pd.read_csv(SAMPLE / "truth" / "defects.csv", dtype=str)
+    staff = pd.read_csv(SAMPLE / "staff" / "staff.csv", dtype=str, keep_default_na=False)
+    rows = defects.loc[defects["table"] == "staff", "row_number"].astype(int)
+    return set(staff.iloc[rows - 1]["staff_id"])

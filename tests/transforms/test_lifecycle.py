@@ -17,12 +17,13 @@ def _flag(fid: str, records: int = 1, evidence_to: str = "2025-06-01", **kw) -> 
     }
 
 
-def _run(current, previous=None, decisions=None, run_id="r2"):
+def _run(current, previous=None, decisions=None, run_id="r2", screened_ids=None):
     return apply_lifecycle(
         pd.DataFrame(current),
         previous if previous is not None else pd.DataFrame(),
         decisions if decisions is not None else pd.DataFrame(),
         run_id,
+        screened_ids,
     )
 
 
@@ -65,3 +66,15 @@ def test_decided_flag_is_not_raised_again_unless_newer_intelligence():
     assert by_id.loc["2", "status"] == "reopened"
     assert by_id.loc["2", "decision"] == "vetting_review"
     assert list(open_flags(tuesday)["flag_id"]) == ["2"]
+
+
+def test_flags_of_staff_not_screened_tonight_are_carried_not_closed():
+    monday, _ = _run([_flag("1"), _flag("2")], run_id="r1")
+    # Tuesday's batch screened only S1 (who still has flag 1); S2 was not screened.
+    tuesday, history = _run([_flag("1")], previous=monday, run_id="r2", screened_ids={"S1"})
+    assert sorted(tuesday["flag_id"]) == ["1", "2"]
+    assert tuesday.set_index("flag_id").loc["2", "status"] == "new"
+    assert "closed" not in set(history["status"])
+    # Wednesday re-screens S2, whose flag has gone: now it closes.
+    _, history = _run([_flag("1")], previous=tuesday, run_id="r3", screened_ids={"S2"})
+    assert list(history.loc[history["status"] == "closed", "flag_id"]) == ["2"]
