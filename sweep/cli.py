@@ -1,4 +1,5 @@
-"""The ``sweep`` command line: generate, run, evaluate, query, handoff verify."""
+"""The ``sweep`` command line: generate, run, evaluate, query, handoff verify, dispositions
+import, policy."""
 
 from __future__ import annotations
 
@@ -115,6 +116,98 @@ def _cmd_handoff_verify(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _known_flag_ids(db: Path) -> set[str]:
+    """Every flag id the published database knows: ``flags`` and, if present, ``flag_history``."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = {
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_name IN ('flags', 'flag_history')"
+            ).fetchall()
+        }
+        if "flags" not in tables:
+            raise LookupError("the published database has no flags table")
+        ids: set[str] = set()
+        for table in sorted(tables):
+            rows = con.execute(
+                f"SELECT DISTINCT CAST(flag_id AS VARCHAR) FROM {table} WHERE flag_id IS NOT NULL"
+            ).fetchall()
+            ids.update(r[0] for r in rows)
+    return ids
+
+
+def _cmd_dispositions_import(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    import duckdb
+
+    from transforms.dispositions import DEFAULT_STORE, import_dispositions
+    from transforms.load import StructuralError
+    from transforms.publish import PUBLISHED_NAME
+
+    out = Path(args.out)
+    db = out / PUBLISHED_NAME
+    if not db.exists():
+        print(
+            f"sweep dispositions import: no published database at {db} (run `sweep run` first)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        known = _known_flag_ids(db)
+    except (LookupError, duckdb.Error) as exc:
+        print(f"sweep dispositions import: {db}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = import_dispositions(Path(args.file), out / DEFAULT_STORE, known, date.today())
+    except StructuralError as exc:
+        print(f"sweep dispositions import: input error: {exc}", file=sys.stderr)
+        return 2
+    for name in result.ignored_columns:
+        print(f"warning: ignored column {name!r} (not a dispositions column)", file=sys.stderr)
+    print(
+        f"read {result.rows_read}, accepted {len(result.accepted)}, rejected {result.rejected_rows}"
+    )
+    for line in result.rejected.itertuples(index=False):
+        print(f"row {line.row_number}: {line.field}: {line.reason}")
+    if result.store is not None:
+        print(f"stored in {result.store}")
+    return 1 if result.rejected_rows else 0
+
+
+def _cmd_policy(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from transforms.load import StructuralError, load_extract
+    from transforms.policy import evaluate_policy
+    from transforms.schema import DECLARED_HISTORY, STAFF
+
+    try:
+        frames = load_extract(Path(args.staff), [STAFF, DECLARED_HISTORY])
+    except StructuralError as exc:
+        print(f"sweep policy: input error: {exc}", file=sys.stderr)
+        return 2
+    failing, counts = evaluate_policy(
+        frames["declared_history"], frames["staff"], args.rules, date.today()
+    )
+    if args.format == "csv":
+        failing.to_csv(sys.stdout, index=False)
+        return 0
+    with_history = frames["declared_history"]["staff_id"].nunique()
+    print(
+        f"rules {args.rules}: {len(failing)} of {with_history} staff with declared history "
+        f"would fail"
+    )
+    print()
+    print(counts.to_string(index=False))
+    print()
+    print(failing.to_string(index=False) if len(failing) else "(nobody fails)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sweep", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -171,6 +264,25 @@ def build_parser() -> argparse.ArgumentParser:
     hv = hs.add_parser("verify", help="re-check a package's counts and checksums")
     hv.add_argument("dir")
     hv.set_defaults(func=_cmd_handoff_verify)
+
+    d = sub.add_parser("dispositions", help="analysts' triage decisions on flags")
+    ds = d.add_subparsers(dest="dispositions_command", required=True)
+    di = ds.add_parser(
+        "import",
+        help="check a CSV of decisions (flag_id, decision, decided_on, decided_by) and store "
+        "the good rows in <out>/state/dispositions.parquet; exit 1 if any row was rejected",
+    )
+    di.add_argument("file", help="CSV, UTF-8")
+    di.add_argument("--out", default=str(DEFAULT_OUT), help="folder of the published database")
+    di.set_defaults(func=_cmd_dispositions_import)
+
+    pol = sub.add_parser(
+        "policy", help="what-if: staff whose declared history would fail a rule set"
+    )
+    pol.add_argument("--rules", choices=["app", "met2023"], required=True)
+    pol.add_argument("--staff", default=str(SAMPLE / "staff"), help="staff extract folder")
+    pol.add_argument("--format", choices=["table", "csv"], default="table")
+    pol.set_defaults(func=_cmd_policy)
     return p
 
 

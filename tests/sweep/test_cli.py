@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from sweep.cli import main
+from sweep.cli import SAMPLE, build_parser, main
 from transforms.handoff import HANDOFF_COLUMNS, write_handoff
 from transforms.publish import publish_database
 
@@ -88,3 +88,108 @@ def test_handoff_verify_exit_codes(tmp_path, capsys):
     assert "verified" in capsys.readouterr().out
     (folder / "flags.parquet").write_bytes(b"tampered")
     assert main(["handoff", "verify", str(folder)]) == 1
+
+
+# --- dispositions import -----------------------------------------------------------------------
+
+
+def _decisions(tmp_path, body, name="decisions.csv"):
+    path = tmp_path / name
+    path.write_text("flag_id,decision,decided_on,decided_by\n" + body, encoding="utf-8")
+    return path
+
+
+def test_dispositions_import_all_good_exits_0(tmp_path, capsys):
+    from transforms.dispositions import current_decisions
+
+    _published(tmp_path)
+    path = _decisions(
+        tmp_path, "F1,no_further_action,2026-01-05,A123\nF2,vetting_review,2026-01-06,A7\n"
+    )
+    assert main(["dispositions", "import", str(path), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "read 2, accepted 2, rejected 0" in out
+    store = tmp_path / "state" / "dispositions.parquet"
+    assert current_decisions(store)["decision"].tolist() == ["no_further_action", "vetting_review"]
+
+
+def test_dispositions_import_some_rejected_exits_1_and_keeps_good_rows(tmp_path, capsys):
+    from transforms.dispositions import read_store
+
+    _published(tmp_path)
+    path = _decisions(
+        tmp_path,
+        "F1,no_further_action,2026-01-05,A123\n"
+        "F404,vetting_review,2026-01-05,A123\n"
+        "F2,promote,2999-01-01,A123\n",
+    )
+    assert main(["dispositions", "import", str(path), "--out", str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "read 3, accepted 1, rejected 2"
+    assert "row 2: flag_id: unknown flag id 'F404' (not a flag Sweep ever raised)" in lines
+    assert any(line.startswith("row 3: decision: unknown decision 'promote'") for line in lines)
+    assert "row 3: decided_on: date in the future" in "\n".join(lines)
+    assert read_store(tmp_path / "state" / "dispositions.parquet")["flag_id"].tolist() == ["F1"]
+
+
+def test_dispositions_import_knows_flag_history_ids(tmp_path, capsys):
+    con = duckdb.connect()
+    con.execute("CREATE TABLE flags AS SELECT 'F1' AS flag_id")
+    con.execute("CREATE TABLE flag_history AS SELECT * FROM (VALUES ('F1'), ('F0LD')) t(flag_id)")
+    publish_database(con, tmp_path, ["flags", "flag_history"], "r1")
+    path = _decisions(tmp_path, "F0LD,no_further_action,2026-01-05,A1\n")
+    assert main(["dispositions", "import", str(path), "--out", str(tmp_path)]) == 0
+
+
+def test_dispositions_import_structural_and_no_database_exit_2(tmp_path, capsys):
+    path = _decisions(tmp_path, "F1,no_further_action,2026-01-05,A1\n")
+    assert main(["dispositions", "import", str(path), "--out", str(tmp_path)]) == 2
+    assert "no published database" in capsys.readouterr().err
+
+    _published(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("flag_id,decision\nF1,no_further_action\n", encoding="utf-8")
+    assert main(["dispositions", "import", str(bad), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "decided_on" in err
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert main(["dispositions", "import", str(empty), "--out", str(tmp_path)]) == 2
+    assert "empty" in capsys.readouterr().err
+    assert not (tmp_path / "state" / "dispositions.parquet").exists()
+
+
+# --- policy ------------------------------------------------------------------------------------
+
+
+def test_policy_rule_choices_match_the_module():
+    from transforms.policy import RULE_SETS
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    rules = next(a for a in sub.choices["policy"]._actions if a.dest == "rules")
+    assert tuple(rules.choices) == RULE_SETS
+
+
+def test_policy_on_the_sample_prints_counts_and_ids_never_names(capsys):
+    assert main(["policy", "--rules", "app"]) == 0
+    out = capsys.readouterr().out
+    assert "26 of 30 staff with declared history would fail" in out
+    assert "dishonesty_violence" in out and "S000022" in out
+    staff = pd.read_csv(SAMPLE / "staff" / "staff.csv", dtype=str)
+    s22 = staff.set_index("staff_id").loc["S000022"]
+    assert s22["surname"] not in out and s22["forenames"] not in out
+
+
+def test_policy_csv_format(capsys):
+    import io
+
+    assert main(["policy", "--rules", "met2023", "--format", "csv"]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str)
+    assert len(frame) == 30
+    assert frame.columns[0] == "staff_id"
+    assert "surname" not in frame.columns
+
+
+def test_policy_missing_extract_exits_2(tmp_path, capsys):
+    assert main(["policy", "--rules", "app", "--staff", str(tmp_path / "none")]) == 2
+    assert "input error" in capsys.readouterr().err
