@@ -246,3 +246,36 @@ def _quarantined_staff() -> set[str]:
     staff = pd.read_csv(SAMPLE / "staff" / "staff.csv", dtype=str, keep_default_na=False)
     rows = defects.loc[defects["table"] == "staff", "row_number"].astype(int)
     return set(staff.iloc[rows - 1]["staff_id"])
+
+
+def test_decisions_close_the_loop(tmp_path, prefect_harness, capsys):
+    from sweep.cli import main
+
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"run_date": "2026-11-25"}))
+    out = tmp_path / "out"
+    first = nightly_screening(out_dir=out, config_path=config)
+    raised = pd.read_csv(Path(first["handoff"]) / "flags.csv")
+    decided = raised.head(10)
+    decisions = tmp_path / "decisions.csv"
+    pd.DataFrame(
+        {
+            "flag_id": list(decided["flag_id"]) + ["F-NOT-A-FLAG"],
+            "decision": ["no_further_action"] * 10 + ["vetting_review"],
+            "decided_on": ["2026-11-25"] * 11,
+            "decided_by": ["A101"] * 11,
+        }
+    ).to_csv(decisions, index=False)
+    assert main(["dispositions", "import", str(decisions), "--out", str(out)]) == 1
+    assert "row 11: flag_id" in capsys.readouterr().out
+    second = nightly_screening(out_dir=out, config_path=config)
+    again = pd.read_csv(Path(second["handoff"]) / "flags.csv")
+    assert set(again["flag_id"]) == set(raised["flag_id"]) - set(decided["flag_id"])
+    with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
+        statuses = dict(con.execute("SELECT status, count(*) FROM flags GROUP BY 1").fetchall())
+    assert statuses == {"decided": 10, "unchanged": len(raised) - 10}
+    staff_cleared = decided["staff_id"].nunique() - len(
+        set(decided["staff_id"]) & set(again["staff_id"])
+    )
+    checked = second["progress"]["checked_total"] - first["progress"]["checked_total"]
+    assert checked == staff_cleared
