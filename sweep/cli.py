@@ -208,6 +208,72 @@ def _cmd_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from datetime import date, timedelta
+
+    import duckdb
+    import numpy as np
+
+    from flows.nightly import nightly_screening
+    from transforms.dispositions import DEFAULT_STORE, import_dispositions
+    from transforms.generate import GenerateSpec, generate, write_extracts
+    from transforms.lifecycle import OPEN_STATUSES
+    from transforms.simulate import CampaignPlan, synthetic_decisions
+
+    out = Path(args.out)
+    data, campaign = out / "data", out / "campaign"
+    if not (data / "staff" / "staff.csv").exists():
+        spec = GenerateSpec(staff=args.staff, nominals=args.nominals, seed=args.seed)
+        write_extracts(generate(spec), data, "csv")
+    start = date.fromisoformat(args.start)
+    plan = CampaignPlan(
+        nights=args.nights,
+        batch_size=args.batch,
+        decisions_per_night=args.decisions_per_night,
+        start=start,
+        target_records=args.staff,
+        target_date=start + timedelta(days=args.target_days),
+    )
+    rng = np.random.default_rng(args.seed)
+    statuses = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+    for night in range(plan.nights):
+        config = out / f"night-{night:03d}.json"
+        config.write_text(json.dumps(plan.config(night)), encoding="utf-8")
+        nightly_screening(
+            staff_dir=data / "staff",
+            intel_dir=data / "intel",
+            out_dir=campaign,
+            config_path=config,
+        )
+        with duckdb.connect(str(campaign / "sweep.duckdb"), read_only=True) as con:
+            open_flags = con.execute(
+                f"SELECT flag_id, flag_kind, first_raised_run FROM flags "
+                f"WHERE status IN ({statuses})"
+            ).df()
+            known = {r[0] for r in con.execute("SELECT flag_id FROM flags").fetchall()}
+        decided_on = plan.night_date(night)
+        decisions = synthetic_decisions(open_flags, plan.decisions_per_night, decided_on, rng)
+        if len(decisions):
+            path = out / f"decisions-{night:03d}.csv"
+            decisions.to_csv(path, index=False)
+            import_dispositions(path, campaign / DEFAULT_STORE, known, decided_on)
+    with duckdb.connect(str(campaign / "sweep.duckdb"), read_only=True) as con:
+        burnup = con.execute(
+            "SELECT run_date, screened_this_run AS screened_tonight, screened_total, "
+            "checked_total, awaiting_decision, flags_misconduct, flags_association, "
+            "flags_welfare, rate_per_day, required_rate_per_day, projected_completion, "
+            "on_track FROM progress_history ORDER BY run_date"
+        ).df()
+        decided = con.execute(
+            "SELECT decision, count(*) AS flags FROM flags WHERE status = 'decided' "
+            "GROUP BY 1 ORDER BY 2 DESC"
+        ).df()
+    print(burnup.to_string(index=False))
+    print()
+    print(decided.to_string(index=False) if len(decided) else "(no decisions yet)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sweep", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -252,6 +318,18 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--db", default=str(DEFAULT_OUT / "sweep.duckdb"))
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.set_defaults(func=_cmd_query)
+
+    sim = sub.add_parser("simulate", help="a campaign over many nights with synthetic decisions")
+    sim.add_argument("--nights", type=int, default=10)
+    sim.add_argument("--staff", type=int, default=50_000)
+    sim.add_argument("--nominals", type=int, default=200_000)
+    sim.add_argument("--batch", type=int, default=5_000, help="staff screened per night")
+    sim.add_argument("--decisions-per-night", type=int, default=40)
+    sim.add_argument("--start", default="2026-12-01")
+    sim.add_argument("--target-days", type=int, default=14)
+    sim.add_argument("--seed", type=int, default=7)
+    sim.add_argument("--out", default="out/simulation")
+    sim.set_defaults(func=_cmd_simulate)
 
     x = sub.add_parser("explain", help="the waterfall of weights behind one scored pair")
     x.add_argument("staff_id")

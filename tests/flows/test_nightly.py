@@ -279,3 +279,36 @@ def test_decisions_close_the_loop(tmp_path, prefect_harness, capsys):
     )
     checked = second["progress"]["checked_total"] - first["progress"]["checked_total"]
     assert checked == staff_cleared
+
+
+def test_simulated_campaign_burns_up(tmp_path, prefect_harness, capsys):
+    from sweep.cli import main
+
+    args = [
+        "simulate",
+        "--nights",
+        "3",
+        "--staff",
+        "300",
+        "--nominals",
+        "3000",
+        "--batch",
+        "120",
+        "--decisions-per-night",
+        "5",
+        "--out",
+        str(tmp_path),
+    ]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    with duckdb.connect(str(tmp_path / "campaign" / "sweep.duckdb"), read_only=True) as con:
+        hist = con.execute(
+            "SELECT screened_this_run, screened_total, checked_total FROM progress_history "
+            "ORDER BY run_date"
+        ).fetchall()
+        decided = con.execute("SELECT count(*) FROM flags WHERE status = 'decided'").fetchall()
+    assert [h[0] for h in hist] == [120, 120, 60]
+    assert [h[1] for h in hist] == [120, 240, 300]
+    assert all(a[2] <= b[2] for a, b in zip(hist, hist[1:], strict=False))  # checked only rises
+    assert decided[0][0] > 0
+    assert "projected_completion" in printed
