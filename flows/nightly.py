@@ -1,6 +1,6 @@
 """The nightly screening flow: load -> validate -> normalise and block -> compare and score ->
-classify flags -> progress -> publish. Each task opens the run's working DuckDB and calls pure
-functions in ``transforms``; nothing here holds domain logic."""
+classify flags -> re-vetting referrals -> progress -> publish. Each task opens the run's working
+DuckDB and calls pure functions in ``transforms``; nothing here holds domain logic."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from transforms.handoff import write_handoff
 from transforms.linkage import block, compare_and_score
 from transforms.load import find_table_file, load_extract
 from transforms.publish import publish_database, read_previous
+from transforms.revetting import revetting_referrals
 from transforms.runlog import (
     StageTimer,
     append_rows,
@@ -51,6 +52,7 @@ PUBLISHED_TABLES = [
     "self_match_outcomes",
     "association_evidence",
     "exclusions",
+    "revetting_referrals",
 ]
 DISCLOSURE_PURPOSE = "workforce integrity screening: flags for DPS triage"
 
@@ -141,6 +143,28 @@ def classify_flags(cfg: SweepConfig, ctx: RunContext) -> pd.DataFrame:
 
 
 @task(cache_policy=NO_CACHE)
+def refer_for_revetting(
+    accepted: dict[str, pd.DataFrame], cfg: SweepConfig, ctx: RunContext
+) -> pd.DataFrame:
+    """Operation Assure: a vetting-review referral for each of tonight's staff with a recent
+    re-vetting trigger in the misconduct_outcomes extract (none when the extract lacks it)."""
+    logger = get_run_logger()
+    outcomes = accepted.get("misconduct_outcomes")
+    if outcomes is None:
+        logger.info("misconduct_outcomes not in this extract: no re-vetting referrals")
+    referrals = revetting_referrals(
+        outcomes, accepted["staff"], cfg.effective_run_date(), cfg.flags
+    )
+    logger.info(
+        "re-vetting referrals: %d (skipped, vetting already withdrawn: %d)",
+        len(referrals),
+        referrals.attrs.get("skipped_withdrawn", 0),
+    )
+    referrals.insert(1, "run_id", ctx.run_id)
+    return referrals
+
+
+@task(cache_policy=NO_CACHE)
 def track_lifecycle(
     flags: pd.DataFrame, screened: pd.Series, ctx: RunContext
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -189,9 +213,11 @@ def publish(
     cfg: SweepConfig,
     frames: dict[str, pd.DataFrame],
     flags: pd.DataFrame,
+    referrals: pd.DataFrame,
     recipient: str,
 ) -> dict[str, str]:
-    """Write the DPS handoff, log its disclosure, then publish DuckDB atomically."""
+    """Write the DPS handoff (flags and re-vetting referrals), log its disclosure, then
+    publish DuckDB atomically."""
     who = who_and_where()
     with _connect(ctx, cfg) as con:
         staff = con.execute(
@@ -202,6 +228,7 @@ def publish(
         ctx.out_dir,
         ctx.run_id,
         recipient,
+        extra={"revetting": referrals},
     )
     frames = {
         **frames,
@@ -217,6 +244,11 @@ def publish(
         con.execute("""CREATE OR REPLACE TABLE candidate_matches AS
                        SELECT l_id AS staff_id, r_id AS nominal_id, * EXCLUDE (l_id, r_id)
                        FROM scored_pairs""")
+        con.register("_referrals", referrals)
+        con.execute("""CREATE OR REPLACE TABLE revetting_referrals AS
+                       SELECT * REPLACE (CAST(triggers AS VARCHAR[]) AS triggers)
+                       FROM _referrals""")
+        con.unregister("_referrals")
         db = publish_database(con, ctx.out_dir, PUBLISHED_TABLES, ctx.run_id, frames=frames)
     return {"database": str(db), "handoff": str(handoff_dir)}
 
@@ -262,6 +294,8 @@ def nightly_screening(
             model = compare_and_score_pairs(cfg, ctx, model_path)
         with timer.stage("classify"):
             flags = classify_flags(cfg, ctx)
+        with timer.stage("revetting"):
+            referrals = refer_for_revetting(validated.accepted, cfg, ctx)
         with timer.stage("lifecycle"):
             flags, flag_history = track_lifecycle(
                 flags, validated.accepted["staff"]["staff_id"], ctx
@@ -300,7 +334,7 @@ def nightly_screening(
                 "screening_ledger": ledger,
                 "stage_timings": timer.frame(),
             }
-            outputs = publish(ctx, cfg, frames, flags, recipient)
+            outputs = publish(ctx, cfg, frames, flags, referrals, recipient)
         report = write_report(ctx, row)
         create_markdown_artifact(
             key="sweep-progress",
@@ -322,5 +356,6 @@ def nightly_screening(
         "report": str(report),
         "progress": row,
         "flags": flags["flag_kind"].value_counts().to_dict(),
+        "revetting_referrals": len(referrals),
         "timings": json.loads(timer.frame().to_json(orient="records")),
     }

@@ -68,6 +68,7 @@ class MatchConfig:
 class FlagConfig:
     """Routing and severity of flags, and noise suppression for associations."""
 
+    # Offence categories, warning markers and business areas of the records behind a flag.
     severity_high: tuple[str, ...] = (
         "sexual",
         "domestic_abuse",
@@ -75,11 +76,15 @@ class FlagConfig:
         "corruption",
         "sexual_offences",
         "ocg",
+        "child_protection",
     )
     severity_medium: tuple[str, ...] = ("violence", "weapons", "drugs", "dishonesty")
     severity_low: tuple[str, ...] = ("traffic", "public_order", "criminal_damage", "other")
     common_address_max_nominals: int = 8  # more nominals than this at one address: suppressed
     known_matter_window_days: int = 90  # a record this close to a declared matter is that matter
+    # A re-vetting trigger (misconduct outcome, concluded criminal investigation, adverse
+    # information) dated this many days before the run date, or later, opens a referral.
+    revetting_lookback_days: int = 365
     evidence_weight: dict[str, float] = field(
         default_factory=lambda: {
             "phone": 3.0,

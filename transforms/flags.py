@@ -102,6 +102,9 @@ def build_self_match_outcomes(
                 list(DISTINCT offence_category ORDER BY offence_category)
                     FILTER (WHERE role_class = 'criminal' AND known_history_id IS NULL)
                     AS new_categories,
+                list(DISTINCT business_area ORDER BY business_area)
+                    FILTER (WHERE role_class = 'criminal' AND known_history_id IS NULL)
+                    AS new_areas,
                 list(DISTINCT role ORDER BY role) AS roles,
                 list(DISTINCT business_area ORDER BY business_area) AS business_areas,
                 min(record_date) AS first_record, max(record_date) AS last_record,
@@ -114,7 +117,8 @@ def build_self_match_outcomes(
                coalesce(c.criminal_known, 0) AS criminal_known,
                coalesce(c.welfare, 0) AS welfare_records,
                coalesce(c.duty, 0) AS duty_records, coalesce(c.other, 0) AS other_records,
-               coalesce(c.new_categories, []) AS new_categories, c.roles, c.business_areas,
+               coalesce(c.new_categories, []) AS new_categories,
+               coalesce(c.new_areas, []) AS new_areas, c.roles, c.business_areas,
                c.first_record, c.last_record, c.known_history_ids,
                CASE WHEN coalesce(c.criminal_new, 0) > 0 THEN 'misconduct'
                     WHEN coalesce(c.welfare, 0) > 0 THEN 'welfare'
@@ -250,7 +254,7 @@ def build_flags(
                    CASE outcome WHEN 'misconduct' THEN 'dps_misconduct_triage'
                                 ELSE 'welfare_support' END AS route,
                    CASE WHEN outcome = 'welfare' THEN 'welfare'
-                        ELSE {_severity_sql("list_concat(new_categories, coalesce(cn.markers, []))", cfg)}
+                        ELSE {_severity_sql("list_concat(new_categories, new_areas, coalesce(cn.markers, []))", cfg)}
                    END AS severity,
                    match_probability AS score, band AS identity_band, match_weight,
                    roles AS evidence, business_areas, first_record AS evidence_from,

@@ -59,6 +59,21 @@ NEG_PAST_OCCUPANT_PER_10K = 10.0  # criminal nominal at the address, but left be
 NAMESAKES_PER_STAFF = 0.10  # background nominals with a staff member's name, different DOB
 DECLARED_ASSOC_SHARE = 0.03
 DECLARED_HISTORY_SHARE = 0.015
+# Professional-standards outcomes (misconduct_outcomes): share of staff with any, dated in the
+# last MISCONDUCT_OUTCOME_YEARS before the reference date, and the mix of outcomes.
+MISCONDUCT_OUTCOME_SHARE = 0.012
+MISCONDUCT_OUTCOME_YEARS = 2
+MISCONDUCT_OUTCOME_P: dict[str, float] = {
+    "written_warning": 0.22,
+    "final_written_warning": 0.10,
+    "reduction_in_rank": 0.04,  # officers only; others get a final written warning instead
+    "criminal_investigation_concluded": 0.10,
+    "adverse_information": 0.14,
+    "management_advice": 0.25,
+    "no_case_to_answer": 0.15,
+}
+# Staff whose vetting is under review or withdrawn are this many times likelier to have one.
+MISCONDUCT_VETTING_WEIGHT = 8.0
 CLEAN_SHARE = 0.40
 
 NAME_TAGS = ("typo", "nickname", "previous_surname", "swapped", "hyphenated")
@@ -664,6 +679,7 @@ class _Builder:
         self.truth: list[tuple] = []  # (staff, pidx, kind, tags, via_pidx)
         self.decl = _Rows(("staff", "surname", "forenames", "dob", "rel", "date"))
         self.hist = _Rows(("staff", "disposal", "category", "date", "sentence"))
+        self.outc = _Rows(("staff", "outcome", "date"))
 
     # ---------------------------------------------------------------- random primitives
     def _day(self, lo: int, hi: int) -> int:
@@ -1741,6 +1757,38 @@ class _Builder:
             d = self._day(adult, max(adult, int(self.s_start[s]) - 60))
             self.hist.add(s, disposal, cat, d, self._sentence(disposal, cat))
 
+    def build_outcomes(self) -> None:
+        """misconduct_outcomes for about MISCONDUCT_OUTCOME_SHARE of staff (1-2 each).
+
+        Drawn from a random stream of its own, so every other table is the same with or
+        without it. Only staff with a vehicle are chosen: the planted defects prefer staff with
+        the fewest child rows (one address, one phone, no vehicle), so they never fall on these
+        staff and their quarantine cascade is unchanged.
+        """
+        r = np.random.default_rng([self.spec.seed, 4243])
+        n = self.spec.staff
+        k = int(round(MISCONDUCT_OUTCOME_SHARE * n))
+        has_vehicle = np.zeros(n, dtype=bool)
+        has_vehicle[self.s_veh["owner"].to_numpy(dtype=np.int64)] = True
+        cand = np.flatnonzero(has_vehicle)
+        if k <= 0 or not len(cand):
+            return
+        status = self.staff_cols["vetting_status"][cand]
+        w = np.where(np.isin(status, ["under_review", "withdrawn"]), MISCONDUCT_VETTING_WEIGHT, 1.0)
+        who = np.sort(r.choice(cand, size=min(k, len(cand)), replace=False, p=w / w.sum()))
+        kinds = np.array(list(MISCONDUCT_OUTCOME_P))
+        p = np.array(list(MISCONDUCT_OUTCOME_P.values()))
+        earliest = self.ref - int(MISCONDUCT_OUTCOME_YEARS * YEAR)
+        for s in who:
+            s = int(s)
+            lo = min(max(earliest, int(self.s_start[s]) + 30), self.ref)
+            for _ in range(1 if r.random() < 0.75 else 2):
+                outcome = str(r.choice(kinds, p=p))
+                if outcome == "reduction_in_rank" and self.s_type[s] != "officer":
+                    outcome = "final_written_warning"
+                day = lo + int(r.integers(0, self.ref - lo + 1))
+                self.outc.add(s, outcome, day)
+
     # ---------------------------------------------------------------- background intel
     def build_background(self) -> None:
         rng, ref = self.rng, self.ref
@@ -2234,6 +2282,15 @@ class _Builder:
                 "sentence": h["sentence"].to_numpy(dtype=object),
             }
         )
+        mo = self.outc.frame().sort_values(["staff", "date"], kind="stable", ignore_index=True)
+        out["misconduct_outcomes"] = pd.DataFrame(
+            {
+                "outcome_id": _ids("M", np.arange(1, len(mo) + 1), 6),
+                "staff_id": staff_id[mo["staff"].to_numpy(dtype=np.int64)],
+                "outcome": mo["outcome"].to_numpy(dtype=object),
+                "outcome_date": _date_strings(mo["date"].to_numpy(dtype=np.int64)),
+            }
+        )
 
         # ---- intel: planted owners are shifted after the background
         b = self.n_bg
@@ -2501,6 +2558,7 @@ def generate(spec: GenerateSpec) -> dict[str, pd.DataFrame]:
     cases = b.plan_cases()
     b.plant(cases)
     b.build_registers()
+    b.build_outcomes()
     b.build_background()
     frames = b.assemble()
     if spec.defects:

@@ -53,6 +53,18 @@ OUTCOMES = (
     "not_applicable",
 )
 ASSOCIATION_TYPES = ("associate", "family", "co_accused", "gang_member")
+# Professional-standards outcomes recorded against a staff member. The first five trigger
+# re-vetting (Operation Assure); the last two do not.
+MISCONDUCT_OUTCOMES = (
+    "written_warning",
+    "final_written_warning",
+    "reduction_in_rank",
+    "criminal_investigation_concluded",
+    "adverse_information",
+    "management_advice",
+    "no_case_to_answer",
+)
+REVETTING_TRIGGERS = MISCONDUCT_OUTCOMES[:5]
 
 # Roles that make a record count against the nominal, or for their welfare, or neither.
 CRIMINAL_ROLES = ("suspect", "offender")
@@ -187,6 +199,24 @@ DECLARED_HISTORY = Table(
     ),
 )
 
+MISCONDUCT_OUTCOMES_TABLE = Table(
+    name="misconduct_outcomes",
+    extract="staff",
+    description=(
+        "Professional-standards outcomes (misconduct outcomes, concluded criminal "
+        "investigations, adverse information reaching DPS). Optional: older extracts lack it."
+    ),
+    key=("outcome_id",),
+    parent=("staff_id", "staff.staff_id"),
+    optional=True,
+    columns=(
+        _c("outcome_id", "id", unique=True),
+        _c("staff_id", "id"),
+        _c("outcome", "enum", allowed=MISCONDUCT_OUTCOMES),
+        _c("outcome_date", "date"),
+    ),
+)
+
 NOMINALS = Table(
     name="nominals",
     extract="intel",
@@ -304,6 +334,7 @@ STAFF_TABLES: tuple[Table, ...] = (
     STAFF_VEHICLES,
     DECLARED_ASSOCIATIONS,
     DECLARED_HISTORY,
+    MISCONDUCT_OUTCOMES_TABLE,
 )
 INTEL_TABLES: tuple[Table, ...] = (
     NOMINALS,

@@ -38,9 +38,16 @@ _INTEL_VIEWS = {
 
 
 def load_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> None:
-    """``raw_<table>`` for every accepted input table, all columns text (plus ``_row``)."""
+    """``raw_<table>`` for every accepted input table, all columns text (plus ``_row``).
+
+    An ``optional`` table the extract did not include becomes an empty ``raw_<table>``.
+    """
     for table in STAFF_TABLES + INTEL_TABLES:
-        frame = frames[table.name]
+        frame = frames.get(table.name)
+        if frame is None:
+            if not table.optional:
+                raise KeyError(f"no frame for required table {table.name}")
+            frame = pd.DataFrame({c: pd.Series(dtype="string") for c in table.column_names})
         con.register("_frame", frame)
         casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in table.column_names)
         con.execute(f"CREATE OR REPLACE TABLE raw_{table.name} AS SELECT {casts} FROM _frame")

@@ -58,7 +58,7 @@ def test_counts_reconcile_for_every_table(run):
     out, _, second, _ = run
     with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
         rows = con.execute("SELECT * FROM row_counts").df()
-    assert len(rows) == 14
+    assert len(rows) == 15  # 7 staff tables (misconduct_outcomes included) and 8 intel tables
     assert (rows["rows_read"] == rows["rows_accepted"] + rows["rows_quarantined"]).all()
     staff = rows.set_index("table").loc["staff"]
     assert staff["rows_read"] == 2000
@@ -105,6 +105,55 @@ def test_outputs_published_and_handoff_verifies(run):
     assert not list((out / "work").iterdir())  # the working database (with PII) is gone
     report = (out / "reports" / "latest.md").read_text()
     assert "Sweep progress" in report and second["run_id"] in report
+
+
+def test_revetting_referrals_published_and_handed_off(run):
+    out, first, second, _ = run
+    # Measured on the committed sample (run date 2026-11-25, lookback 365 days): 30 outcomes of
+    # 24 staff; 7 staff have a trigger dated 2025-11-25 or later, none with vetting withdrawn.
+    # Left out: management advice / no case to answer only, triggers before the window (one
+    # final written warning on 2025-11-21, four days outside it).
+    assert first["revetting_referrals"] == second["revetting_referrals"] == 7
+    with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
+        referrals = con.execute("SELECT * FROM revetting_referrals ORDER BY staff_id").df()
+        trigger_type = con.execute(
+            "SELECT data_type FROM information_schema.columns "
+            "WHERE table_name = 'revetting_referrals' AND column_name = 'triggers'"
+        ).fetchall()[0][0]
+    assert trigger_type == "VARCHAR[]"
+    assert len(referrals) == 7 and referrals["staff_id"].is_unique
+    assert set(referrals["route"]) == {"vetting_review"}
+    assert set(referrals["run_id"]) == {second["run_id"]}
+    assert "withdrawn" not in set(referrals["vetting_status"])
+    assert referrals["latest_trigger_date"].between("2025-11-25", "2026-11-25").all()
+    for folder in (first["handoff"], second["handoff"]):
+        manifest = json.loads((Path(folder) / "manifest.json").read_text())
+        assert manifest["row_counts"]["revetting.csv"] == 7
+        assert manifest["row_counts"]["revetting.parquet"] == 7
+        assert "revetting.csv" in manifest["files"]
+    handed = pd.read_csv(Path(first["handoff"]) / "revetting.csv", dtype=str)
+    # Same trigger, same referral id, night after night.
+    assert sorted(handed["referral_id"]) == sorted(referrals["referral_id"])
+    assert set(handed.columns) == set(referrals.columns)
+    surnames = set(pd.read_csv(SAMPLE / "staff" / "staff.csv", dtype=str)["surname"])
+    text = (Path(first["handoff"]) / "revetting.csv").read_text(encoding="utf-8")
+    assert not [s for s in surnames if len(s) > 3 and s in text]
+
+
+def test_an_extract_without_misconduct_outcomes_still_runs(tmp_path, prefect_harness):
+    staff = tmp_path / "staff"
+    shutil.copytree(SAMPLE / "staff", staff)
+    (staff / "misconduct_outcomes.csv").unlink()
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"run_date": "2026-11-25"}))
+    result = nightly_screening(staff_dir=staff, out_dir=tmp_path / "out", config_path=config)
+    assert result["revetting_referrals"] == 0
+    assert verify_handoff(Path(result["handoff"])) == []
+    assert len(pd.read_csv(Path(result["handoff"]) / "revetting.csv")) == 0
+    with duckdb.connect(str(tmp_path / "out" / "sweep.duckdb"), read_only=True) as con:
+        counts = con.execute("SELECT count(*) FROM row_counts").fetchall()[0][0]
+        referrals = con.execute("SELECT count(*) FROM revetting_referrals").fetchall()[0][0]
+    assert counts == 14 and referrals == 0
 
 
 def test_history_accumulates_and_flag_ids_are_stable(run):

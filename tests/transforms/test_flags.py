@@ -38,12 +38,21 @@ def _addr(pid_col: str, pid: str, line: str, pc: str, start: str, end: str = "")
 
 @pytest.fixture(scope="module")
 def result():
-    staff = [_staff(i) for i in range(1, 12)]
+    staff = [_staff(i) for i in range(1, 14)]
     nominals = [_nominal(i) for i in range(1, 20)]
     records = [
         # S1 = N1: suspect on a crime record -> misconduct
         {"nominal_id": "N1", "role": "suspect", "offence_category": "domestic_abuse"},
         {"nominal_id": "N1", "role": "attending_officer", "offence_category": "other"},
+        # S12 = N30: suspect on a child-protection record; the business area makes it high
+        {
+            "nominal_id": "N30",
+            "role": "suspect",
+            "offence_category": "other",
+            "business_area": "child_protection",
+        },
+        # S13 = N31: suspect, category other, ordinary crime record -> low
+        {"nominal_id": "N31", "role": "suspect", "offence_category": "other"},
         # S2 = N2: victim only -> welfare
         {"nominal_id": "N2", "role": "victim", "offence_category": "violence"},
         # S3 = N3: attending officer only -> no flag, counted
@@ -78,7 +87,7 @@ def result():
     records.append({"nominal_id": "N16", "role": "offender", "offence_category": "drugs"})
     frames = tables(
         staff=staff,
-        nominals=nominals + extra_hostel_nominals,
+        nominals=nominals + extra_hostel_nominals + [_nominal(30), _nominal(31)],
         records=records,
         markers=[{"nominal_id": "N13", "marker": "ocg", "date_added": "2024-01-01"}],
         declared_history=[
@@ -141,6 +150,7 @@ def result():
     con.execute("""CREATE TABLE scored_pairs AS SELECT * FROM (VALUES
         ('S1', 'N1', 'auto', 20.0, 0.999), ('S2', 'N2', 'auto', 18.0, 0.999),
         ('S3', 'N3', 'review', 8.0, 0.99), ('S4', 'N4', 'auto', 21.0, 0.999),
+        ('S12', 'N30', 'auto', 20.0, 0.999), ('S13', 'N31', 'auto', 20.0, 0.999),
         ('S1', 'N9', 'discard', -5.0, 0.01))
         AS t(l_id, r_id, band, match_weight, match_probability)""")
     classify(con, FlagConfig(), "run-1", RUN_DATE)
@@ -161,6 +171,8 @@ def test_self_match_routes(result):
     assert flags[("S1", "N1")] == ("misconduct", "dps_misconduct_triage", "high")
     assert flags[("S2", "N2")][0:2] == ("welfare", "welfare_support")
     assert ("S3", "N3") not in flags
+    assert flags[("S12", "N30")][2] == "high"  # child protection
+    assert flags[("S13", "N31")][2] == "low"
     assert ("S4", "N4") not in flags
     outcomes = dict(
         ((r[0], r[1]), r[2])

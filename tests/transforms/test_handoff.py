@@ -60,3 +60,75 @@ def test_a_run_never_overwrites_its_package(tmp_path):
     write_handoff(_flags(), tmp_path, "r1", recipient="DPS")
     with pytest.raises(FileExistsError):
         write_handoff(_flags(), tmp_path, "r1", recipient="DPS")
+
+
+def _referrals() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "referral_id": ["Vaaa", "Vbbb"],
+            "staff_id": ["S1", "S2"],
+            "triggers": [["written_warning"], ["written_warning", "adverse_information"]],
+            "route": ["vetting_review"] * 2,
+        }
+    )
+
+
+def test_extra_outputs_travel_with_the_flags_and_verify(tmp_path):
+    folder, manifest = write_handoff(
+        _flags(), tmp_path, "r1", recipient="DPS", extra={"revetting": _referrals()}
+    )
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "flags.csv",
+        "flags.parquet",
+        "manifest.json",
+        "revetting.csv",
+        "revetting.parquet",
+    ]
+    assert manifest["row_counts"] == {
+        "flags.csv": 3,
+        "flags.parquet": 3,
+        "revetting.csv": 2,
+        "revetting.parquet": 2,
+    }
+    assert set(manifest["files"]) == set(manifest["row_counts"])
+    assert manifest["extra_columns"] == {
+        "revetting": ["referral_id", "staff_id", "triggers", "route"]
+    }
+    csv = pd.read_csv(folder / "revetting.csv")
+    assert csv["triggers"].tolist() == ["written_warning", "written_warning|adverse_information"]
+    assert pd.read_parquet(folder / "revetting.parquet")["triggers"].tolist() == list(
+        csv["triggers"]
+    )
+    assert verify_handoff(folder) == []
+    assert all((p.stat().st_mode & 0o777) == 0o600 for p in folder.iterdir())
+
+
+def test_every_listed_file_is_checked(tmp_path):
+    folder, _ = write_handoff(
+        _flags(), tmp_path, "r1", recipient="DPS", extra={"revetting": _referrals()}
+    )
+    with open(folder / "revetting.csv", "a") as fh:
+        fh.write("Vccc,S3,written_warning,vetting_review\n")
+    (folder / "revetting.parquet").unlink()
+    problems = verify_handoff(folder)
+    assert "revetting.csv: sha256 differs from manifest" in problems
+    assert "revetting.csv: 3 rows, manifest says 2" in problems
+    assert "revetting.parquet: missing" in problems
+
+
+def test_an_empty_extra_output_still_verifies(tmp_path):
+    empty = _referrals().iloc[:0]
+    folder, manifest = write_handoff(
+        _flags(), tmp_path, "r1", recipient="DPS", extra={"revetting": empty}
+    )
+    assert manifest["row_counts"]["revetting.csv"] == 0
+    assert list(pd.read_csv(folder / "revetting.csv").columns) == list(empty.columns)
+    assert verify_handoff(folder) == []
+
+
+def test_extra_output_may_not_replace_the_flags(tmp_path):
+    with pytest.raises(ValueError, match="bad handoff output name"):
+        write_handoff(_flags(), tmp_path, "r1", recipient="DPS", extra={"flags": _referrals()})
+    with pytest.raises(ValueError, match="bad handoff output name"):
+        write_handoff(_flags(), tmp_path, "r2", recipient="DPS", extra={"../x": _referrals()})
+    assert not (tmp_path / "handoff").exists()  # refused before anything is written

@@ -15,9 +15,11 @@ from transforms.schema import (
     INTEL_ADDRESSES,
     INTEL_PHONES,
     INTEL_TABLES,
+    MISCONDUCT_OUTCOMES_TABLE,
     NOMINALS,
     STAFF,
     STAFF_PHONES,
+    STAFF_TABLES,
 )
 
 PLANTED = "Quenby-Planted"  # a synthetic surname that must never reach a message
@@ -201,3 +203,20 @@ def test_load_extract_reads_every_table(tmp_path):
     assert set(frames) == {"staff", "staff_phones"}
     assert len(frames["staff"]) == 1 and len(frames["staff_phones"]) == 0
     assert frames["staff_phones"].attrs["source_file"] == "staff_phones.parquet"
+
+
+def test_an_optional_table_may_be_absent_but_a_required_one_may_not(tmp_path):
+    assert MISCONDUCT_OUTCOMES_TABLE in STAFF_TABLES and MISCONDUCT_OUTCOMES_TABLE.optional
+    assert [t.name for t in STAFF_TABLES if t.optional] == ["misconduct_outcomes"]
+    write(tmp_path, "staff.csv", ",".join(STAFF.column_names) + "\n" + ",".join(["x"] * 16) + "\n")
+    frames = load_extract(tmp_path, (STAFF, MISCONDUCT_OUTCOMES_TABLE))
+    assert set(frames) == {"staff"}  # an older extract without the file still loads
+    write(
+        tmp_path,
+        "misconduct_outcomes.csv",
+        "outcome_id,staff_id,outcome,outcome_date\nM1,x,written_warning,2026-01-05\n",
+    )
+    frames = load_extract(tmp_path, (STAFF, MISCONDUCT_OUTCOMES_TABLE))
+    assert frames["misconduct_outcomes"]["outcome"].tolist() == ["written_warning"]
+    with pytest.raises(StructuralError, match="staff_phones.csv: file not found"):
+        load_extract(tmp_path, (STAFF, STAFF_PHONES))

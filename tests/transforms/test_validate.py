@@ -17,6 +17,7 @@ from transforms.schema import (
     INTEL_ADDRESSES,
     INTEL_PHONES,
     INTEL_VEHICLES,
+    MISCONDUCT_OUTCOMES_TABLE,
     NOMINALS,
     RECORDS,
     STAFF,
@@ -479,6 +480,33 @@ def test_staff_children_check_their_parent():
         {"staff": staff, "staff_addresses": addresses}, (STAFF, STAFF_ADDRESSES), CFG, RUN_DATE
     )
     assert lines(ev.tables["staff_addresses"]) == [(2, "staff_id", "unknown_parent")]
+
+
+def test_misconduct_outcomes_are_validated_from_the_contract_alone():
+    staff = frame(STAFF, [STAFF_ROW])
+    rows = [
+        ("M1", "S1", "written_warning", "2026-01-05"),
+        ("M1", "S1", "no_case_to_answer", "2026-02-01"),
+        ("M3", "S1", "sacked", "2026-02-01"),
+        ("M4", "S9", "adverse_information", "2026-02-01"),
+        ("M5", "S1", "reduction_in_rank", "2026-02-30"),
+    ]
+    outcomes = frame(
+        MISCONDUCT_OUTCOMES_TABLE,
+        [dict(zip(MISCONDUCT_OUTCOMES_TABLE.column_names, r, strict=True)) for r in rows],
+    )
+    tables = (STAFF, MISCONDUCT_OUTCOMES_TABLE)
+    ev = validate_extract({"staff": staff, "misconduct_outcomes": outcomes}, tables, CFG, RUN_DATE)
+    assert lines(ev.tables["misconduct_outcomes"]) == [
+        (2, "outcome_id", "unique"),
+        (3, "outcome", "in_set"),
+        (4, "staff_id", "unknown_parent"),
+        (5, "outcome_date", "calendar_date"),
+    ]
+    assert ev.accepted["misconduct_outcomes"]["outcome_id"].tolist() == ["M1"]
+    # Absent (an older extract): validated without it, and counted nowhere.
+    ev = validate_extract({"staff": staff}, tables, CFG, RUN_DATE)
+    assert set(ev.accepted) == {"staff"} and ev.counts["table"].tolist() == ["staff"]
 
 
 def test_child_without_its_parent_table_is_an_error():
