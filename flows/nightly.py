@@ -27,6 +27,7 @@ from transforms.handoff import write_handoff
 from transforms.linkage import block, compare_and_score
 from transforms.load import find_table_file, load_extract
 from transforms.publish import publish_database, read_previous
+from transforms.report import write_report
 from transforms.revetting import revetting_referrals
 from transforms.runlog import (
     StageTimer,
@@ -253,18 +254,6 @@ def publish(
     return {"database": str(db), "handoff": str(handoff_dir)}
 
 
-def write_report(ctx: RunContext, row: dict) -> Path:
-    reports = ctx.out_dir / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    text = prog.progress_markdown(row)
-    path = reports / f"{ctx.run_id}.md"
-    for p in (path, reports / "latest.md"):
-        tmp = p.with_suffix(".md.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(p)
-    return path
-
-
 @flow(name="nightly-screening", log_prints=False)
 def nightly_screening(
     staff_dir: Path = SAMPLE / "staff",
@@ -335,7 +324,7 @@ def nightly_screening(
                 "stage_timings": timer.frame(),
             }
             outputs = publish(ctx, cfg, frames, flags, referrals, recipient)
-        report = write_report(ctx, row)
+        report = write_report(out_dir / "reports", run_id, row, history, cfg.campaign)
         create_markdown_artifact(
             key="sweep-progress",
             markdown=prog.progress_markdown(row),

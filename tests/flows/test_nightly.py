@@ -105,6 +105,8 @@ def test_outputs_published_and_handoff_verifies(run):
     assert not list((out / "work").iterdir())  # the working database (with PII) is gone
     report = (out / "reports" / "latest.md").read_text()
     assert "Sweep progress" in report and second["run_id"] in report
+    chart = (out / "reports" / "latest-burnup.svg").read_text()
+    assert chart.count("<circle") == 2  # one point per run so far
 
 
 def test_revetting_referrals_published_and_handed_off(run):
