@@ -3,7 +3,8 @@
 Two kinds, as DOMAIN.md defines them:
 - self match (potential misconduct): the staff member is a nominal. Routed by their role on
   the nominal's records: suspect/offender -> misconduct triage; only victim/witness -> welfare;
-  only reporting/attending officer -> no flag (counted); a matter already declared -> excluded.
+  only reporting/attending officer -> no flag (counted); a matter already declared, or an
+  investigation already open on the same kind of offence -> excluded.
 - off-duty association: the staff member shares a current address, phone or vehicle with a
   criminal nominal over overlapping dates, or their own nominal is named as an associate of
   one. Addresses, phones and vehicles shared by many nominals are suppressed with the count;
@@ -77,11 +78,20 @@ def build_self_match_outcomes(
             FROM m JOIN raw_records rec ON rec.nominal_id = m.nominal_id
         )
         SELECT r.*,
-               (SELECT min(h.history_id) FROM raw_declared_history h
-                WHERE r.role_class = 'criminal' AND h.staff_id = r.staff_id
-                  AND h.offence_category = r.offence_category
-                  AND abs(date_diff('day', TRY_CAST(h.offence_date AS DATE), r.record_date))
-                      <= {cfg.known_matter_window_days}) AS known_history_id
+               coalesce(
+                   (SELECT min(h.history_id) FROM raw_declared_history h
+                    WHERE r.role_class = 'criminal' AND h.staff_id = r.staff_id
+                      AND h.offence_category = r.offence_category
+                      AND abs(date_diff('day', TRY_CAST(h.offence_date AS DATE), r.record_date))
+                          <= {cfg.known_matter_window_days}),
+                   -- a live investigation of the same kind covers records from just before
+                   -- it opened onward
+                   (SELECT min(m.matter_id) FROM raw_open_matters m
+                    WHERE r.role_class = 'criminal' AND m.staff_id = r.staff_id
+                      AND m.offence_category = r.offence_category
+                      AND r.record_date >= TRY_CAST(m.opened_date AS DATE)
+                          - INTERVAL {cfg.known_matter_window_days} DAY)
+               ) AS known_history_id
         FROM r
     """)
     con.execute("""
@@ -308,7 +318,8 @@ def build_flags(
     con.execute("""
         CREATE OR REPLACE TABLE exclusions AS
         SELECT staff_id, nominal_id, 'self_match' AS kind, 'known_matter' AS reason,
-               'criminal records match declared history ' || array_to_string(known_history_ids, ', ')
+               'criminal records match known matters (declared history or open case): '
+                   || array_to_string(known_history_ids, ', ')
                    AS detail
         FROM self_match_outcomes WHERE criminal_known > 0 AND criminal_new = 0
         UNION ALL

@@ -59,6 +59,8 @@ NEG_PAST_OCCUPANT_PER_10K = 10.0  # criminal nominal at the address, but left be
 NAMESAKES_PER_STAFF = 0.10  # background nominals with a staff member's name, different DOB
 DECLARED_ASSOC_SHARE = 0.03
 DECLARED_HISTORY_SHARE = 0.015
+# Live investigations already open (open_matters): share of staff, none on a planted case.
+OPEN_MATTER_SHARE = 0.005
 # Professional-standards outcomes (misconduct_outcomes): share of staff with any, dated in the
 # last MISCONDUCT_OUTCOME_YEARS before the reference date, and the mix of outcomes.
 MISCONDUCT_OUTCOME_SHARE = 0.012
@@ -1789,6 +1791,34 @@ class _Builder:
                 day = lo + int(r.integers(0, self.ref - lo + 1))
                 self.outc.add(s, outcome, day)
 
+    def _open_matters(self, staff_id: np.ndarray) -> pd.DataFrame:
+        """open_matters: live investigations on about OPEN_MATTER_SHARE of staff.
+
+        A random stream of its own (every other table is unchanged), only staff in no planted
+        case (so no planted flag is excluded by one) and with a vehicle (so the planted
+        defects, which fall on staff with the fewest child rows, never cascade into it).
+        """
+        r = np.random.default_rng([self.spec.seed, 4244])
+        n = self.spec.staff
+        in_truth = np.zeros(n, dtype=bool)
+        in_truth[[int(t[0]) for t in self.truth]] = True
+        has_vehicle = np.zeros(n, dtype=bool)
+        has_vehicle[self.s_veh["owner"].to_numpy(dtype=np.int64)] = True
+        cand = np.flatnonzero(has_vehicle & ~in_truth)
+        k = min(int(round(OPEN_MATTER_SHARE * n)), len(cand))
+        who = np.sort(r.choice(cand, size=k, replace=False)) if k else np.zeros(0, dtype=int)
+        earliest = self.ref - int(2 * YEAR)
+        days = earliest + r.integers(0, self.ref - earliest + 1, size=k)
+        return pd.DataFrame(
+            {
+                "matter_id": _ids("PSD", np.arange(1, k + 1), 5),
+                "staff_id": staff_id[who],
+                "matter_type": r.choice(np.array(sc.OPEN_MATTER_TYPES), size=k),
+                "offence_category": r.choice(np.array(sc.OFFENCE_CATEGORIES), size=k),
+                "opened_date": _date_strings(days.astype(np.int64)),
+            }
+        )
+
     # ---------------------------------------------------------------- background intel
     def build_background(self) -> None:
         rng, ref = self.rng, self.ref
@@ -2282,6 +2312,7 @@ class _Builder:
                 "sentence": h["sentence"].to_numpy(dtype=object),
             }
         )
+        out["open_matters"] = self._open_matters(staff_id)
         mo = self.outc.frame().sort_values(["staff", "date"], kind="stable", ignore_index=True)
         out["misconduct_outcomes"] = pd.DataFrame(
             {

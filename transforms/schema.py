@@ -217,6 +217,27 @@ MISCONDUCT_OUTCOMES_TABLE = Table(
     ),
 )
 
+OPEN_MATTER_TYPES = ("misconduct_investigation", "criminal_investigation", "vetting_review")
+
+OPEN_MATTERS_TABLE = Table(
+    name="open_matters",
+    extract="staff",
+    description=(
+        "Matters professional standards already has open on a staff member (live "
+        "investigations). Optional: an extract may not have it."
+    ),
+    key=("matter_id",),
+    parent=("staff_id", "staff.staff_id"),
+    optional=True,
+    columns=(
+        _c("matter_id", "id", unique=True),
+        _c("staff_id", "id"),
+        _c("matter_type", "enum", allowed=OPEN_MATTER_TYPES),
+        _c("offence_category", "enum", allowed=OFFENCE_CATEGORIES),
+        _c("opened_date", "date"),
+    ),
+)
+
 NOMINALS = Table(
     name="nominals",
     extract="intel",
@@ -335,6 +356,7 @@ STAFF_TABLES: tuple[Table, ...] = (
     DECLARED_ASSOCIATIONS,
     DECLARED_HISTORY,
     MISCONDUCT_OUTCOMES_TABLE,
+    OPEN_MATTERS_TABLE,
 )
 INTEL_TABLES: tuple[Table, ...] = (
     NOMINALS,

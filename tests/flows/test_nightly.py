@@ -58,7 +58,7 @@ def test_counts_reconcile_for_every_table(run):
     out, _, second, _ = run
     with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
         rows = con.execute("SELECT * FROM row_counts").df()
-    assert len(rows) == 15  # 7 staff tables (misconduct_outcomes included) and 8 intel tables
+    assert len(rows) == 16  # 8 staff tables (the optional two included) and 8 intel tables
     assert (rows["rows_read"] == rows["rows_accepted"] + rows["rows_quarantined"]).all()
     staff = rows.set_index("table").loc["staff"]
     assert staff["rows_read"] == 2000
@@ -155,7 +155,7 @@ def test_an_extract_without_misconduct_outcomes_still_runs(tmp_path, prefect_har
     with duckdb.connect(str(tmp_path / "out" / "sweep.duckdb"), read_only=True) as con:
         counts = con.execute("SELECT count(*) FROM row_counts").fetchall()[0][0]
         referrals = con.execute("SELECT count(*) FROM revetting_referrals").fetchall()[0][0]
-    assert counts == 14 and referrals == 0
+    assert counts == 15 and referrals == 0
 
 
 def test_history_accumulates_and_flag_ids_are_stable(run):

@@ -38,7 +38,7 @@ def _addr(pid_col: str, pid: str, line: str, pc: str, start: str, end: str = "")
 
 @pytest.fixture(scope="module")
 def result():
-    staff = [_staff(i) for i in range(1, 14)]
+    staff = [_staff(i) for i in range(1, 16)]
     nominals = [_nominal(i) for i in range(1, 20)]
     records = [
         # S1 = N1: suspect on a crime record -> misconduct
@@ -50,6 +50,20 @@ def result():
             "role": "suspect",
             "offence_category": "other",
             "business_area": "child_protection",
+        },
+        # S14 = N32: suspect on drugs with a drugs investigation already open -> excluded
+        {
+            "nominal_id": "N32",
+            "role": "suspect",
+            "offence_category": "drugs",
+            "record_date": "2025-06-01",
+        },
+        # S15 = N33: suspect on drugs; the open case is about violence -> still misconduct
+        {
+            "nominal_id": "N33",
+            "role": "suspect",
+            "offence_category": "drugs",
+            "record_date": "2025-06-01",
         },
         # S13 = N31: suspect, category other, ordinary crime record -> low
         {"nominal_id": "N31", "role": "suspect", "offence_category": "other"},
@@ -87,9 +101,25 @@ def result():
     records.append({"nominal_id": "N16", "role": "offender", "offence_category": "drugs"})
     frames = tables(
         staff=staff,
-        nominals=nominals + extra_hostel_nominals + [_nominal(30), _nominal(31)],
+        nominals=nominals + extra_hostel_nominals + [_nominal(i) for i in (30, 31, 32, 33)],
         records=records,
         markers=[{"nominal_id": "N13", "marker": "ocg", "date_added": "2024-01-01"}],
+        open_matters=[
+            {
+                "matter_id": "M1",
+                "staff_id": "S14",
+                "matter_type": "criminal_investigation",
+                "offence_category": "drugs",
+                "opened_date": "2025-05-01",
+            },
+            {
+                "matter_id": "M2",
+                "staff_id": "S15",
+                "matter_type": "misconduct_investigation",
+                "offence_category": "violence",
+                "opened_date": "2025-05-01",
+            },
+        ],
         declared_history=[
             {
                 "history_id": "H1",
@@ -151,6 +181,7 @@ def result():
         ('S1', 'N1', 'auto', 20.0, 0.999), ('S2', 'N2', 'auto', 18.0, 0.999),
         ('S3', 'N3', 'review', 8.0, 0.99), ('S4', 'N4', 'auto', 21.0, 0.999),
         ('S12', 'N30', 'auto', 20.0, 0.999), ('S13', 'N31', 'auto', 20.0, 0.999),
+        ('S14', 'N32', 'auto', 20.0, 0.999), ('S15', 'N33', 'auto', 20.0, 0.999),
         ('S1', 'N9', 'discard', -5.0, 0.01))
         AS t(l_id, r_id, band, match_weight, match_probability)""")
     classify(con, FlagConfig(), "run-1", RUN_DATE)
@@ -173,6 +204,8 @@ def test_self_match_routes(result):
     assert ("S3", "N3") not in flags
     assert flags[("S12", "N30")][2] == "high"  # child protection
     assert flags[("S13", "N31")][2] == "low"
+    assert ("S14", "N32") not in flags  # a live investigation of the same kind
+    assert flags[("S15", "N33")][0] == "misconduct"
     assert ("S4", "N4") not in flags
     outcomes = dict(
         ((r[0], r[1]), r[2])
@@ -187,7 +220,9 @@ def test_self_match_routes(result):
 
 def test_known_matter_exclusion_recorded(result):
     rows = result.execute("SELECT reason, detail FROM exclusions WHERE staff_id = 'S4'").fetchall()
-    assert rows == [("known_matter", "criminal records match declared history H1")]
+    assert rows == [
+        ("known_matter", "criminal records match known matters (declared history or open case): H1")
+    ]
 
 
 def test_associations_by_address_phone_vehicle(result):
@@ -228,3 +263,10 @@ def test_flag_ids_are_stable_and_derived(result):
 
     for flag_id, s, n, k in ids:
         assert flag_id == "F" + hashlib.sha256(f"{s}|{n}|{k}".encode()).hexdigest()[:16]
+
+
+def test_open_case_exclusion_recorded(result):
+    rows = result.execute("SELECT reason, detail FROM exclusions WHERE staff_id = 'S14'").fetchall()
+    assert rows == [
+        ("known_matter", "criminal records match known matters (declared history or open case): M1")
+    ]

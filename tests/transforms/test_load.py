@@ -207,7 +207,7 @@ def test_load_extract_reads_every_table(tmp_path):
 
 def test_an_optional_table_may_be_absent_but_a_required_one_may_not(tmp_path):
     assert MISCONDUCT_OUTCOMES_TABLE in STAFF_TABLES and MISCONDUCT_OUTCOMES_TABLE.optional
-    assert [t.name for t in STAFF_TABLES if t.optional] == ["misconduct_outcomes"]
+    assert [t.name for t in STAFF_TABLES if t.optional] == ["misconduct_outcomes", "open_matters"]
     write(tmp_path, "staff.csv", ",".join(STAFF.column_names) + "\n" + ",".join(["x"] * 16) + "\n")
     frames = load_extract(tmp_path, (STAFF, MISCONDUCT_OUTCOMES_TABLE))
     assert set(frames) == {"staff"}  # an older extract without the file still loads
