@@ -91,6 +91,10 @@ def estimate_u(
     """u per level from ``cfg.u_sample_pairs`` random left x right pairs (seeded)."""
     n_l = con.execute("SELECT count(*) FROM l_person").fetchall()[0][0]
     n_r = con.execute("SELECT count(*) FROM r_person").fetchall()[0][0]
+    if n_l == 0 or n_r == 0:  # nobody to screen tonight: nothing to learn, nothing to score
+        return {
+            c.name: [1.0] + [1.0 / (len(c.levels) - 1)] * (len(c.levels) - 1) for c in comparisons
+        }
     rng = np.random.default_rng(cfg.random_seed)
     k = cfg.u_sample_pairs
     sample = pd.DataFrame({"li": rng.integers(0, n_l, k), "ri": rng.integers(0, n_r, k)})
@@ -152,8 +156,12 @@ def estimate_m_em(
     pat = con.execute(
         f"SELECT {', '.join(names)}, count(*) AS n FROM {table} WHERE {where} GROUP BY ALL"
     ).df()
-    if pat.empty:
-        raise ValueError(f"no candidate pairs satisfy the training selection: {where}")
+    if pat.empty:  # an empty training block (e.g. nobody screened tonight) teaches nothing
+        return (
+            {c.name: _initial_m(c) for c in comparisons},
+            0.0,
+            {"em_iterations": 0, "patterns": 0},
+        )
     counts = pat["n"].to_numpy(dtype=float)
     levels = {c.name: pat[c.name].to_numpy(dtype=int) for c in comparisons}
     m = {c.name: _initial_m(c) for c in comparisons}

@@ -363,3 +363,21 @@ def test_simulated_campaign_burns_up(tmp_path, prefect_harness, capsys):
     assert all(a[2] <= b[2] for a, b in zip(hist, hist[1:], strict=False))  # checked only rises
     assert decided[0][0] > 0
     assert "projected_completion" in printed
+
+
+def test_a_night_with_nobody_left_to_screen_still_reports(tmp_path, prefect_harness):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"run_date": "2026-11-25", "campaign": {"batch_size": 1500}}))
+    out = tmp_path / "out"
+    runs = [nightly_screening(out_dir=out, config_path=config) for _ in range(3)]
+    assert [r["progress"]["screened_this_run"] for r in runs] == [1500, 496, 0]
+    assert runs[2]["progress"]["screened_total"] == 1996
+    with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
+        statuses = dict(con.execute("SELECT status, count(*) FROM flags GROUP BY 1").fetchall())
+    assert (
+        "closed" not in statuses
+        and sum(statuses.values())
+        == runs[1]["progress"]["flags_misconduct"]
+        + runs[1]["progress"]["flags_association"]
+        + runs[1]["progress"]["flags_welfare"]
+    )
