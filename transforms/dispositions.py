@@ -47,6 +47,7 @@ from transforms.load import (
     _select_columns,
     _to_text_frame,
 )
+from transforms.publish import fsync_dir as _fsync_dir
 from transforms.runlog import sha256_path, who_and_where
 from transforms.schema import Column, Table
 
@@ -305,14 +306,6 @@ def _locked(store: Path) -> Iterator[None]:
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
         os.close(fd)
 
 
