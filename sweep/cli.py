@@ -52,6 +52,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     prog = result["progress"]
     print(f"run {result['run_id']} finished")
     print(f"  flags: {json.dumps(result['flags'])}")
+    print(f"  re-vetting referrals: {result.get('revetting_referrals', 0)}")
     print(f"  analysts' database: {result['database']}")
     print(f"  DPS handoff:        {result['handoff']}")
     print(f"  progress report:    {result['report']}")
