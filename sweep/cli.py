@@ -86,7 +86,11 @@ def _cmd_query(args: argparse.Namespace) -> int:
         )
         return 2
     with duckdb.connect(str(db), read_only=True) as con:
-        frame = con.execute(args.sql).df()
+        try:
+            frame = con.execute(args.sql).df()
+        except duckdb.Error as exc:
+            print(f"sweep query: {exc}", file=sys.stderr)
+            return 2
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
     elif args.format == "json":

@@ -4,7 +4,6 @@ import json
 
 import duckdb
 import pandas as pd
-import pytest
 
 from sweep.cli import SAMPLE, build_parser, main
 from transforms.handoff import HANDOFF_COLUMNS, write_handoff
@@ -56,10 +55,12 @@ def test_query_formats(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines() == ["flag_kind,n", "association,1", "misconduct,1"]
 
 
-def test_query_is_read_only(tmp_path, capsys):
+def test_query_is_read_only_and_errors_are_plain(tmp_path, capsys):
     db = _published(tmp_path)
-    with pytest.raises(duckdb.Error, match="read-only"):
-        main(["query", "DELETE FROM flags", "--db", str(db)])
+    assert main(["query", "DELETE FROM flags", "--db", str(db)]) == 2
+    assert "read-only" in capsys.readouterr().err
+    assert main(["query", "SELEC 1", "--db", str(db)]) == 2
+    assert capsys.readouterr().err.startswith("sweep query: Parser Error")
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM flags").fetchall()[0][0] == 2
 
