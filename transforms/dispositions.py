@@ -40,13 +40,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from transforms.load import (
-    ROW_COLUMN,
-    StructuralError,
-    _read_csv,
-    _select_columns,
-    _to_text_frame,
-)
+from transforms.load import ROW_COLUMN, StructuralError, read_csv_header, read_file
 from transforms.publish import fsync_dir as _fsync_dir
 from transforms.runlog import sha256_path, who_and_where
 from transforms.schema import Column, Table
@@ -109,24 +103,9 @@ def read_dispositions(csv_path: Path) -> tuple[pd.DataFrame, list[str]]:
     csv_path = Path(csv_path)
     if not csv_path.is_file():
         raise StructuralError(csv_path.name, "file not found")
-    try:
-        size = csv_path.stat().st_size
-    except OSError as exc:
-        raise StructuralError(csv_path.name, f"cannot read file ({type(exc).__name__})") from None
-    if size == 0:
-        raise StructuralError(csv_path.name, "file is empty (0 bytes)")
-    arrow = _read_csv(csv_path)  # strict UTF-8, header checks, malformed rows
-    # _select_columns logs a warning naming each column it drops
-    ignored = [
-        n.strip()[:60]
-        for n in arrow.column_names
-        if n.strip() not in DISPOSITIONS_TABLE.column_names
-    ]
-    arrow = _select_columns(arrow, DISPOSITIONS_TABLE, csv_path.name)
-    if arrow.num_rows == 0:
-        raise StructuralError(csv_path.name, "no data rows (header only)")
-    frame = _to_text_frame(arrow)
-    frame[ROW_COLUMN] = np.arange(1, len(frame) + 1, dtype="int64")
+    frame = read_file(csv_path, DISPOSITIONS_TABLE, "no data rows (header only)")
+    header = read_csv_header(csv_path)  # read_file logs a warning naming each column it drops
+    ignored = [n.strip()[:60] for n in header if n.strip() not in DISPOSITIONS_TABLE.column_names]
     return frame, ignored
 
 

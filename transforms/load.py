@@ -69,22 +69,28 @@ def read_table(extract_dir: Path, table: Table) -> pd.DataFrame:
     path = find_table_file(extract_dir, table)
     if path is None:
         raise StructuralError(f"{table.name}.csv", "file not found (no .csv or .parquet)")
+    empty = None if table.parent else f"no data rows (the {table.name} table must not be empty)"
+    frame = read_file(path, table, empty)
+    frame.attrs["source_file"] = path.name
+    logger.info("%s: read %d rows", path.name, len(frame))
+    return frame
+
+
+def read_file(path: Path, table: Table, empty_problem: str | None) -> pd.DataFrame:
+    """One CSV or Parquet file as ``table``'s columns in text, plus ``_row``. A 0-byte file is
+    a structural error, and so is a header-only one when ``empty_problem`` names why."""
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise StructuralError(path.name, f"cannot read file ({type(exc).__name__})") from None
     if size == 0:
         raise StructuralError(path.name, "file is empty (0 bytes)")
-
     arrow = _read_csv(path) if path.suffix == ".csv" else _read_parquet(path)
     arrow = _select_columns(arrow, table, path.name)
-    if arrow.num_rows == 0 and table.parent is None:
-        raise StructuralError(path.name, f"no data rows (the {table.name} table must not be empty)")
-
+    if arrow.num_rows == 0 and empty_problem:
+        raise StructuralError(path.name, empty_problem)
     frame = _to_text_frame(arrow)
     frame[ROW_COLUMN] = np.arange(1, len(frame) + 1, dtype="int64")
-    frame.attrs["source_file"] = path.name
-    logger.info("%s: read %d rows", path.name, len(frame))
     return frame
 
 
@@ -111,7 +117,7 @@ def load_extract(
 
 
 def _read_csv(path: Path) -> pa.Table:
-    header = _read_csv_header(path)
+    header = read_csv_header(path)
     _check_header(header, path.name)
     try:
         return pacsv.read_csv(
@@ -129,7 +135,7 @@ def _read_csv(path: Path) -> pa.Table:
         raise _csv_error(path, exc) from None
 
 
-def _read_csv_header(path: Path) -> list[str]:
+def read_csv_header(path: Path) -> list[str]:
     try:
         with path.open("r", encoding="utf-8-sig", newline="", errors="strict") as fh:
             header = next(csv.reader(fh), None)
