@@ -13,6 +13,7 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 OPEN_STATUSES = ("new", "unchanged", "updated", "reopened")
 HISTORY_COLUMNS = ["run_id", "flag_id", "staff_id", "nominal_id", "flag_kind", "status"]
@@ -67,6 +68,11 @@ def apply_lifecycle(
     dec = decisions if len(decisions) else pd.DataFrame(columns=["flag_id"])
     flags = flags.merge(
         dec.reindex(columns=["flag_id", "decision", "decided_on"]), on="flag_id", how="left"
+    )
+    # Typed the same whether or not any decision exists yet (all-NULL columns would be DOUBLE).
+    flags["decision"] = flags["decision"].astype("string")
+    flags["decided_on"] = pd.to_datetime(flags["decided_on"], errors="coerce").astype(
+        pd.ArrowDtype(pa.date32())
     )
     decided = flags["decision"].notna()
     after = pd.to_datetime(flags["evidence_to"], errors="coerce") > pd.to_datetime(

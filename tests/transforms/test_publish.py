@@ -68,6 +68,8 @@ def test_crash_before_rename_leaves_previous_run(tmp_path, monkeypatch):
         _publish(tmp_path, "run-2", 5)
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT max(run_id) FROM runs").fetchall()[0][0] == "run-1"
+    # The half-finished new file is removed, not left beside the published one.
+    assert [p.name for p in tmp_path.iterdir()] == [PUBLISHED_NAME]
 
 
 def test_read_previous(tmp_path):
