@@ -324,7 +324,14 @@ def nightly_screening(
                 "stage_timings": timer.frame(),
             }
             outputs = publish(ctx, cfg, frames, flags, referrals, recipient)
-        report = write_report(out_dir / "reports", run_id, row, history, cfg.campaign)
+        report = write_report(
+            out_dir / "reports",
+            run_id,
+            row,
+            history,
+            cfg.campaign,
+            database=Path(outputs["database"]),
+        )
         create_markdown_artifact(
             key="sweep-progress",
             markdown=prog.progress_markdown(row),

@@ -1,5 +1,7 @@
-"""The operator's short run report: progress in words and the burn-up chart, written
-atomically as ``<run_id>.md`` + ``<run_id>-burnup.svg`` and copied to ``latest.*``."""
+"""The operator's run report: progress in words and the burn-up chart (``<run_id>.md`` +
+``<run_id>-burnup.svg``), and, given the published database, the full self-contained HTML
+page (``<run_id>.html``, ``transforms/report_html.py``). Each file is written atomically and
+copied to ``latest.*``."""
 
 from __future__ import annotations
 
@@ -11,18 +13,29 @@ import pandas as pd
 from transforms.burnup import burnup_svg
 from transforms.config import CampaignConfig
 from transforms.progress import progress_markdown
+from transforms.report_html import HISTORY_RUNS, report_from_database
 
 
 def _write(path: Path, text: str) -> None:
+    """Write ``text`` beside ``path`` and rename it over: a reader sees the old or the new."""
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
 
 
 def write_report(
-    reports: Path, run_id: str, row: dict, history: pd.DataFrame, cfg: CampaignConfig
+    reports: Path,
+    run_id: str,
+    row: dict,
+    history: pd.DataFrame,
+    cfg: CampaignConfig,
+    database: Path | None = None,
+    *,
+    history_runs: int = HISTORY_RUNS,
 ) -> Path:
-    """Write this run's report and chart, and the ``latest`` copies; returns the report."""
+    """Write this run's report and chart, and the ``latest`` copies; returns the markdown
+    report. With ``database`` (the published DuckDB holding this run) also the HTML page,
+    showing up to ``history_runs`` runs of history."""
     reports.mkdir(parents=True, exist_ok=True)
     svg = burnup_svg(
         history,
@@ -30,8 +43,16 @@ def write_report(
         date.fromisoformat(cfg.start_date),
         date.fromisoformat(cfg.target_date),
     )
+    html = (
+        report_from_database(database, run_id, history_runs=history_runs)
+        if database is not None
+        else None
+    )
     for stem in (run_id, "latest"):
         _write(reports / f"{stem}-burnup.svg", svg)
         text = progress_markdown(row) + f"\n![burn-up toward the target]({stem}-burnup.svg)\n"
+        if html is not None:
+            _write(reports / f"{stem}.html", html)
+            text += f"\nThe full report, with flags, scores, data quality and timings: [{stem}.html]({stem}.html)\n"
         _write(reports / f"{stem}.md", text)
     return reports / f"{run_id}.md"
