@@ -3,13 +3,13 @@
 -- starts with `-- name:`, says what it answers (`-- answers:`) and lists the columns it
 -- returns (`-- columns:`); the tables and views are described in docs/SCHEMA.md.
 
--- name: open_high_severity_flags_by_kind
--- answers: how many high-severity flags await a decision, per kind and route, and how old the
---   oldest is
--- columns: flag_kind, route, open_flags, staff, oldest_first_raised, max_days_open, also_revetting
+-- name: open_high_severity_flags_by_unit
+-- answers: how many high-severity flags await a decision in each unit, of which kind, and how
+--   old the oldest is
+-- columns: unit, flag_kind, open_flags, staff, oldest_first_raised, max_days_open, also_revetting
 SELECT
+    unit,
     flag_kind,
-    route,
     count(*) AS open_flags,
     count(DISTINCT staff_id) AS staff,
     min(first_raised_date) AS oldest_first_raised,
@@ -17,8 +17,8 @@ SELECT
     count(*) FILTER (WHERE revetting_referral) AS also_revetting
 FROM open_flags
 WHERE severity = 'high'
-GROUP BY flag_kind, route
-ORDER BY open_flags DESC, flag_kind;
+GROUP BY unit, flag_kind
+ORDER BY open_flags DESC, unit, flag_kind;
 
 -- name: staff_with_misconduct_and_association_flags
 -- answers: who has both an open misconduct flag (own records) and an open association flag

@@ -234,6 +234,11 @@ def publish(
     frames = {
         **frames,
         "flags": flags,
+        "staff_directory": append_rows(
+            read_previous(ctx.out_dir, "staff_directory"),
+            staff.assign(last_screened_run=ctx.run_id),
+            "staff_id",
+        ),
         "runs": append_rows(read_previous(ctx.out_dir, "runs"), frames["runs"], "run_id"),
         "disclosures": append_rows(
             read_previous(ctx.out_dir, "disclosures"),

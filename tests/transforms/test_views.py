@@ -127,6 +127,20 @@ def _night(
         "flags": flags,
         "flag_history": append_rows(read_previous(out, "flag_history"), hist_rows, "run_id"),
         "screening_ledger": ledger,
+        "staff_directory": append_rows(
+            read_previous(out, "staff_directory"),
+            pd.DataFrame(
+                {
+                    "staff_id": screened,
+                    "collar_number": None,
+                    "person_type": "officer",
+                    "unit": "Response",
+                    "vetting_level": "MV",
+                    "last_screened_run": run_id,
+                }
+            ),
+            "staff_id",
+        ),
         "progress_history": prog.append_history(history, row),
         **extra,
     }
@@ -220,7 +234,12 @@ def test_packaged_view_files_load_in_dependency_order():
     assert set(names) == VIEWS
     assert names.index("open_flags") < names.index("staff_summary")  # it reads open_flags
     by_name = {s.name: s for s in specs}
-    assert by_name["open_flags"].requires == {"flags", "runs", "revetting_referrals"}
+    assert by_name["open_flags"].requires == {
+        "flags",
+        "runs",
+        "revetting_referrals",
+        "staff_directory",
+    }
     assert by_name["data_quality"].requires == {"runs", "row_counts", "quarantine"}
     assert "open_flags" in by_name["staff_summary"].requires
     assert all(s.purpose.startswith(f"{s.name}:") for s in specs)
@@ -400,7 +419,7 @@ def test_partial_publish_skips_views_whose_inputs_are_missing(tmp_path):
     shutil.copy(path, copy)
     applied = apply_views(copy)
     assert applied.created == []
-    assert applied.skipped["open_flags"] == ["revetting_referrals", "runs"]
+    assert applied.skipped["open_flags"] == ["revetting_referrals", "runs", "staff_directory"]
 
 
 def test_a_failing_view_leaves_the_previous_run_published_and_no_temp_file(

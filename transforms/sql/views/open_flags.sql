@@ -9,6 +9,8 @@ WITH latest AS (
 SELECT
     f.flag_id,
     f.staff_id,
+    sd.unit,
+    sd.person_type,
     f.nominal_id,
     f.flag_kind,
     f.severity,
@@ -33,5 +35,6 @@ SELECT
         AS revetting_referral
 FROM flags AS f
 LEFT JOIN runs AS fr ON fr.run_id = f.first_raised_run
+LEFT JOIN staff_directory AS sd ON sd.staff_id = f.staff_id
 WHERE f.status IN ('new', 'unchanged', 'updated', 'reopened')
 ORDER BY severity_rank, first_raised_date, f.flag_kind, f.staff_id, f.nominal_id;

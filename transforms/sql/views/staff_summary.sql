@@ -31,6 +31,9 @@ c AS (
 )
 SELECT
     l.staff_id,
+    sd.unit,
+    sd.person_type,
+    sd.vetting_level,
     l.first_screened_run,
     CAST(l.first_screened_date AS DATE) AS first_screened_date,
     l.last_screened_run,
@@ -50,6 +53,7 @@ SELECT
         AS revetting_referral
 FROM screening_ledger AS l
 LEFT JOIN runs AS r ON r.run_id = l.last_screened_run
+LEFT JOIN staff_directory AS sd ON sd.staff_id = l.staff_id
 LEFT JOIN o ON o.staff_id = l.staff_id
 LEFT JOIN d ON d.staff_id = l.staff_id
 LEFT JOIN c ON c.staff_id = l.staff_id
