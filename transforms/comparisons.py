@@ -49,6 +49,12 @@ def forename(cfg: MatchConfig) -> Comparison:
                 f"jw_fn >= {cfg.name_jw_high}",
             ),
             Level(
+                "one_edit",
+                "one typing slip apart (Damerau-Levenshtein 1: a letter added, dropped, "
+                "changed or two swapped), names of three letters or more",
+                "least(length(lfn), length(rfn)) >= 3 AND damerau_levenshtein(lfn, rfn) = 1",
+            ),
+            Level(
                 "initial",
                 "one forename is only the other's initial",
                 "(length(lfn) = 1 OR length(rfn) = 1) AND left(lfn, 1) = left(rfn, 1)",
