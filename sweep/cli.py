@@ -16,6 +16,7 @@ DEFAULT_OUT = Path("out")
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    from sweep.progress_bar import progress_display
     from transforms.generate import GenerateSpec, generate, write_extracts
 
     spec = GenerateSpec(
@@ -26,26 +27,43 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         fmt=args.format,
         defects=args.defects,
     )
-    frames = generate(spec)
-    paths = write_extracts(frames, Path(args.out), args.format)
+    with progress_display(args.quiet) as display:
+        build = f"{spec.staff:,} staff x {spec.nominals:,} nominals"
+        with display.bar("generate", [build]).step(build):
+            frames = generate(spec)
+        writing = display.bar("write", sorted(frames))
+        paths: dict[str, Path] = {}
+        for name in sorted(frames):  # one table at a time, for the bar
+            with writing.step(name):
+                paths.update(write_extracts({name: frames[name]}, Path(args.out), args.format))
     for name, path in sorted(paths.items()):
         print(f"{name:24s} {len(frames[name]):>10,d} rows  {path}")
     return 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from flows import nightly
     from flows.nightly import nightly_screening
+    from sweep.progress_bar import (
+        PREFECT_START,
+        flow_task_names,
+        observe_prefect_run,
+        progress_display,
+    )
     from transforms.load import StructuralError
 
     try:
-        result = nightly_screening(
-            staff_dir=Path(args.staff),
-            intel_dir=Path(args.intel),
-            out_dir=Path(args.out),
-            config_path=Path(args.config) if args.config else None,
-            model_path=Path(args.model) if args.model else None,
-            recipient=args.recipient,
-        )
+        with progress_display(args.quiet) as display:
+            bar = display.bar("sweep run", [PREFECT_START, *flow_task_names(nightly)])
+            with observe_prefect_run(bar):
+                result = nightly_screening(
+                    staff_dir=Path(args.staff),
+                    intel_dir=Path(args.intel),
+                    out_dir=Path(args.out),
+                    config_path=Path(args.config) if args.config else None,
+                    model_path=Path(args.model) if args.model else None,
+                    recipient=args.recipient,
+                )
     except StructuralError as exc:
         print(f"sweep run: input error: {exc}", file=sys.stderr)
         return 2
@@ -63,16 +81,85 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from transforms.evaluate import evaluate, read_truth
+def _evaluate_number(v: object) -> str:
+    """A figure for `sweep evaluate`: counts whole, rates to 4 decimals, missing as '-'."""
+    if v is None or v != v:  # None or NaN
+        return "-"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:.4f}"
+    return f"{int(v):,}" if isinstance(v, (int, float)) else str(v)
 
-    out = evaluate(Path(args.db), read_truth(Path(args.truth)))
-    with __import__("pandas").option_context("display.width", 160, "display.max_columns", 20):
-        print(out["metrics"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-        print()
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from transforms.evaluate import (
+        CURVE_SCOPES,
+        choose_thresholds,
+        evaluate,
+        read_truth,
+        write_pr_report,
+        write_threshold_config,
+    )
+
+    db = Path(args.db)
+    if not db.exists():
+        print(f"sweep evaluate: no published database at {db}", file=sys.stderr)
+        return 2
+    truth = read_truth(Path(args.truth))
+    out = evaluate(db, truth)
+    run = out["run"].iloc[0]
+    rate = lambda v: f"{v:.3f}"  # noqa: E731
+    scopes = "; ".join(f"{s} = {', '.join(k)}" for s, k in CURVE_SCOPES.items())
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(
+            f"run {run['run_id']}: auto from {run['auto_threshold']:g}, review from "
+            f"{run['review_threshold']:g}; {int(run['staff_screened']):,} staff screened\n"
+        )
+        print("flags by kind, and identities (precision over every review/auto pair)")
+        print(out["metrics"].to_string(index=False, float_format=rate))
+        print("\nplanted cases by kind")
         print(out["by_kind"].to_string(index=False))
-        print()
-        print(out["by_noise"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print(
+            "\nidentity by kind of noise (review or auto band). recall: planted identities "
+            "with that noise found;\nprecision: share of all review/auto pairs of the staff "
+            "members whose planted identity has that noise that are planted identities"
+        )
+        print(out["by_noise"].to_string(index=False, float_format=rate))
+        print("\nreview load (lines per staff = pairs in the band / staff screened)")
+        print(out["load"].to_string(index=False, formatters={"value": _evaluate_number}))
+        print(f"\nself matches at this run's thresholds and at the best F1 ({scopes})")
+        print(out["thresholds"].to_string(index=False, float_format=rate))
+        reports = Path(args.reports) if args.reports else db.parent / "reports"
+        paths = write_pr_report(out, reports)
+        print(f"\nprecision-recall chart: {', '.join(str(p) for p in paths)}")
+        if not (args.choose_thresholds or args.write_config):
+            return 0
+        choice = choose_thresholds(
+            out,
+            truth,
+            scope=args.scope,
+            min_precision=args.min_precision,
+            min_recall=args.min_recall,
+        )
+        print(
+            f"\nthresholds chosen on the {choice.scope} curve (auto: lowest weight with "
+            f"precision >= {choice.min_precision:g}; review: highest weight with recall >= "
+            f"{choice.min_recall:g}; fitted to this extract's planted truth)"
+        )
+        for name, value in (("auto", choice.auto_threshold), ("review", choice.review_threshold)):
+            print(f"  {name:6s} from {value!r}" if value is not None else f"  {name}: none")
+        if choice.review_clamped:
+            print("  (recall target met at the auto threshold: review lowered to it)")
+        print(choice.figures.to_string(index=False, float_format=rate))
+        both = {c: _evaluate_number for c in ("configured", "chosen")}
+        print(choice.load.to_string(index=False, formatters=both))
+        if choice.auto_threshold is None or choice.review_threshold is None:
+            print("sweep evaluate: no threshold meets a target; no config written", file=sys.stderr)
+            return 1
+        if args.write_config:
+            path = write_threshold_config(choice, Path(args.write_config))
+            print(f"wrote {path} (use: sweep run --config {path})")
     return 0
 
 
@@ -279,6 +366,75 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from flows.serve import (
+        ServeError,
+        api_problem,
+        build_schedule,
+        current_api_url,
+        describe_schedule,
+        make_plan,
+        serve,
+        server_help,
+    )
+
+    try:
+        plan = make_plan(
+            args.name,
+            args.cron,
+            args.timezone,
+            Path(args.staff),
+            Path(args.intel),
+            Path(args.out),
+            Path(args.config) if args.config else None,
+        )
+        schedule = build_schedule(plan)
+    except ServeError as exc:
+        print(f"sweep serve: {exc}", file=sys.stderr)
+        return 2
+    api_url = current_api_url()
+    problem = api_problem(api_url)
+    if problem:
+        print(f"sweep serve: {server_help(problem)}", file=sys.stderr)
+        return 2
+    print(f"serving {plan.deployment} on {api_url}")
+    print(f"  schedule: {describe_schedule(plan.cron, plan.timezone)}")
+    print(f"  output:   {plan.parameters['out_dir']}")
+    print("  Ctrl-C stops serving and pauses the schedule", flush=True)
+    serve(plan, schedule)
+    return 0
+
+
+def _cmd_link(args: argparse.Namespace) -> int:
+    from transforms.config import SweepConfig
+    from transforms.fellegi_sunter import Model
+    from transforms.link import LinkInputError, link, summary_lines
+    from transforms.mapping import MappingError, load_mapping
+
+    try:
+        cfg = SweepConfig.load(Path(args.config) if args.config else None)
+        model = Model.load(Path(args.model)) if args.model else None
+        mapping = load_mapping(Path(args.mapping))
+        result = link(
+            Path(args.left),
+            Path(args.right),
+            mapping,
+            Path(args.out),
+            cfg,
+            model=model,
+            truth=Path(args.truth) if args.truth else None,
+        )
+    except (MappingError, LinkInputError, ValueError, OSError) as exc:
+        print(f"sweep link: {exc}", file=sys.stderr)
+        return 2
+    if args.save_model:
+        result.model.save(Path(args.save_model))
+    print("\n".join(summary_lines(result, Path(args.left), Path(args.right))))
+    if args.save_model:
+        print(f"model saved to {args.save_model}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sweep", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -302,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="plant N bad rows of each defect kind, listed in truth/defects.csv "
         "(the committed sample uses 1; default 0)",
     )
+    g.add_argument("--quiet", action="store_true", help="no progress bar (none in CI anyway)")
     g.set_defaults(func=_cmd_generate)
 
     r = sub.add_parser("run", help="run the nightly screening flow once")
@@ -311,11 +468,33 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--model", help="a saved model JSON to reuse instead of training")
     r.add_argument("--out", default=str(DEFAULT_OUT))
     r.add_argument("--recipient", default="DPS")
+    r.add_argument("--quiet", action="store_true", help="no progress bar (none in CI anyway)")
     r.set_defaults(func=_cmd_run)
 
     e = sub.add_parser("evaluate", help="precision and recall of a run against planted truth")
     e.add_argument("--truth", default=str(SAMPLE / "truth"))
     e.add_argument("--db", default=str(DEFAULT_OUT / "sweep.duckdb"))
+    e.add_argument(
+        "--reports", help="folder for <run_id>-pr.html and latest-pr.html (default: DB's reports/)"
+    )
+    e.add_argument(
+        "--choose-thresholds",
+        action="store_true",
+        help="choose auto and review match thresholds from the precision-recall curve",
+    )
+    e.add_argument("--min-precision", type=float, default=0.99, help="auto band target")
+    e.add_argument("--min-recall", type=float, default=0.995, help="review threshold target")
+    e.add_argument(
+        "--scope",
+        choices=["flaggable", "all_self"],
+        default="flaggable",
+        help="self matches the thresholds are chosen for (flaggable leaves out duty-only)",
+    )
+    e.add_argument(
+        "--write-config",
+        help="write the chosen thresholds as a config JSON for `sweep run --config` "
+        "(implies --choose-thresholds)",
+    )
     e.set_defaults(func=_cmd_evaluate)
 
     q = sub.add_parser("query", help="read-only SQL over the published database")
@@ -366,6 +545,35 @@ def build_parser() -> argparse.ArgumentParser:
     pol.add_argument("--staff", default=str(SAMPLE / "staff"), help="staff extract folder")
     pol.add_argument("--format", choices=["table", "csv"], default="table")
     pol.set_defaults(func=_cmd_policy)
+
+    lk = sub.add_parser(
+        "link",
+        help="link any two person extracts (CSV or Parquet) named by a TOML column mapping, "
+        "with the nightly flow's engine; scored pairs to Parquet",
+    )
+    lk.add_argument("--left", required=True, help="left file (CSV or Parquet)")
+    lk.add_argument("--right", required=True, help="right file (CSV or Parquet)")
+    lk.add_argument("--mapping", required=True, help="TOML mapping (examples/mappings/)")
+    lk.add_argument("--out", required=True, help="Parquet file of scored pairs")
+    lk.add_argument("--truth", help="CSV/Parquet of true id pairs: blocking recall, P/R/F1")
+    lk.add_argument("--config", help="JSON config (see transforms/config.py)")
+    lk.add_argument("--model", help="a saved model JSON to reuse instead of training")
+    lk.add_argument("--save-model", help="save the trained model JSON here")
+    lk.set_defaults(func=_cmd_link)
+
+    sv = sub.add_parser(
+        "serve",
+        help="register the nightly flow on a Cron schedule with a running Prefect server "
+        "(PREFECT_API_URL) and serve its runs until stopped",
+    )
+    sv.add_argument("--cron", default="30 1 * * *", help="5-field cron, in --timezone")
+    sv.add_argument("--timezone", default="Europe/London", help="IANA zone of the cron")
+    sv.add_argument("--name", default="nightly", help="deployment name")
+    sv.add_argument("--staff", default=str(SAMPLE / "staff"), help="staff extract folder")
+    sv.add_argument("--intel", default=str(SAMPLE / "intel"), help="intelligence extract folder")
+    sv.add_argument("--out", default=str(DEFAULT_OUT))
+    sv.add_argument("--config", help="JSON config (see transforms/config.py)")
+    sv.set_defaults(func=_cmd_serve)
     return p
 
 
