@@ -8,7 +8,6 @@ read-only process."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import re
@@ -87,37 +86,29 @@ QUERY_LIST = read_queries(QUERIES.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def published(request, tmp_path_factory) -> Path:
+def published(tmp_path_factory, prefect_harness) -> Path:
     """out/sweep.duckdb after two sample runs with five association flags decided between."""
     from flows.nightly import nightly_screening
     from sweep.cli import main
 
-    try:  # share the flow tests' Prefect API when it is visible here
-        request.getfixturevalue("prefect_harness")
-        harness: contextlib.AbstractContextManager = contextlib.nullcontext()
-    except pytest.FixtureLookupError:
-        from prefect.testing.utilities import prefect_test_harness
-
-        harness = prefect_test_harness(server_startup_timeout=90)
     tmp = tmp_path_factory.mktemp("schema_doc")
     config = tmp / "config.json"
     config.write_text(json.dumps({"run_date": "2026-11-25"}))
     out = tmp / "out"
-    with harness:
-        first = nightly_screening(out_dir=out, config_path=config)
-        raised = pd.read_csv(Path(first["handoff"]) / "flags.csv")
-        decided = raised[raised["flag_kind"] == "association"].sort_values("flag_id").head(5)
-        decisions = tmp / "decisions.csv"
-        pd.DataFrame(
-            {
-                "flag_id": decided["flag_id"],
-                "decision": "no_further_action",
-                "decided_on": "2026-11-24",
-                "decided_by": "A101",
-            }
-        ).to_csv(decisions, index=False)
-        assert main(["dispositions", "import", str(decisions), "--out", str(out)]) == 0
-        nightly_screening(out_dir=out, config_path=config)
+    first = nightly_screening(out_dir=out, config_path=config)
+    raised = pd.read_csv(Path(first["handoff"]) / "flags.csv")
+    decided = raised[raised["flag_kind"] == "association"].sort_values("flag_id").head(5)
+    decisions = tmp / "decisions.csv"
+    pd.DataFrame(
+        {
+            "flag_id": decided["flag_id"],
+            "decision": "no_further_action",
+            "decided_on": "2026-11-24",
+            "decided_by": "A101",
+        }
+    ).to_csv(decisions, index=False)
+    assert main(["dispositions", "import", str(decisions), "--out", str(out)]) == 0
+    nightly_screening(out_dir=out, config_path=config)
     return out / "sweep.duckdb"
 
 

@@ -57,18 +57,15 @@ def _chromium(page: Path, profile: Path, *extra: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
+def sample_run(tmp_path_factory, prefect_harness):
     """The real flow on data/sample, once per run date; returns the output folder."""
-    from prefect.testing.utilities import prefect_test_harness
-
     from flows.nightly import nightly_screening
 
     out = tmp_path_factory.mktemp("out")
-    with prefect_test_harness(server_startup_timeout=90):
-        for day in RUN_DATES:
-            config = out / f"config-{day}.json"
-            config.write_text(json.dumps({"run_date": day}))
-            nightly_screening(out_dir=out, config_path=config)
+    for day in RUN_DATES:
+        config = out / f"config-{day}.json"
+        config.write_text(json.dumps({"run_date": day}))
+        nightly_screening(out_dir=out, config_path=config)
     return out
 
 
