@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -223,3 +224,25 @@ def test_each_analyst_query_runs_read_only_and_returns_its_columns(published, qu
         # The contributions (prior and surname frequency included) add up to the match weight.
         sums = frame.groupby("flag_id").agg(total=("weight", "sum"), mw=("match_weight", "first"))
         assert ((sums["total"] - sums["mw"]).abs() < 0.06).all(), sums
+
+
+def readme_queries() -> list[list[str]]:
+    """The `sweep query` command lines shown in README.md, split as a shell would."""
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    return [shlex.split(line)[1:] for line in lines if line.startswith(".venv/bin/sweep query ")]
+
+
+def test_readme_shows_five_queries():
+    assert len(readme_queries()) == 5
+
+
+@pytest.mark.parametrize("argv", readme_queries(), ids=lambda a: a[1][:40])
+def test_each_readme_query_runs_on_the_sample_and_returns_rows(published, argv):
+    result = subprocess.run(
+        [SWEEP, *argv, "--db", str(published), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(pd.read_csv(io.StringIO(result.stdout))) > 0, argv[1]
