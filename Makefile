@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint sample benchmark clean
+.PHONY: setup run test lint sample benchmark bench-link clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ sample: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py
+
+# Sweep vs Splink on the same flat files; Splink goes into benchmarks/data/splink-venv only.
+bench-link: $(STAMP)
+	$(BIN)/python benchmarks/bench_link.py
 
 clean:
 	rm -rf $(VENV) out

@@ -1,0 +1,245 @@
+"""Flatten a generated extract to one row per person, for the Sweep-vs-Splink benchmark.
+
+Both engines link the same two flat files, so neither gets help the other lacks:
+
+- ``staff.parquet``: staff_id, forenames, surname, previous_surnames, date_of_birth, sex,
+  address_line, postcode, phone. The address is the current one (latest ``date_from``), the
+  phone one per person (a mobile first).
+- ``nominals.parquet``: nominal_id and the same fields; previous_surnames is always missing
+  (the intelligence side has aliases, not maiden names, and aliases are not flattened).
+- ``truth.parquet``: staff_id, nominal_id, kind for every planted self match (``kind`` starts
+  with ``self_``) whose two records both made it into the flat files.
+
+Values are copied as text, untouched (no cleaning): each engine does its own standardisation,
+as it would on a real extract. Rows with no id are dropped and a duplicated id keeps its first
+row, because an id that is not a key cannot be scored against the truth. All the work is SQL in
+DuckDB over the extract files; outputs are written to a temporary file and renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+FLAT_FIELDS = (
+    "forenames",
+    "surname",
+    "previous_surnames",
+    "date_of_birth",
+    "sex",
+    "address_line",
+    "postcode",
+    "phone",
+)
+
+
+@dataclass(frozen=True)
+class FlatCounts:
+    """Row counts of one flattening, printed by the benchmark (counts only, no values)."""
+
+    staff: int
+    nominals: int
+    truth_pairs: int
+    truth_pairs_dropped: int
+    staff_rows_dropped: int
+    nominal_rows_dropped: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def table_source(extract_dir: Path, name: str) -> str:
+    """A DuckDB table expression reading ``name`` (.csv or .parquet) with every column as text."""
+    csv, parquet = extract_dir / f"{name}.csv", extract_dir / f"{name}.parquet"
+    if csv.is_file():
+        path = str(csv).replace("'", "''")
+        return f"read_csv('{path}', header = true, all_varchar = true)"
+    if parquet.is_file():
+        path = str(parquet).replace("'", "''")
+        return f"(SELECT COLUMNS(*)::VARCHAR FROM read_parquet('{path}'))"
+    raise FileNotFoundError(f"{name}: no {name}.csv or {name}.parquet in the extract")
+
+
+def _register_sources(con: duckdb.DuckDBPyConnection, data: Path) -> None:
+    """Views over the six source tables the flat files need, blank text turned into NULL."""
+    for view, folder, name in (
+        ("src_staff", "staff", "staff"),
+        ("src_staff_addresses", "staff", "staff_addresses"),
+        ("src_staff_phones", "staff", "staff_phones"),
+        ("src_nominals", "intel", "nominals"),
+        ("src_addresses", "intel", "addresses"),
+        ("src_phones", "intel", "phones"),
+    ):
+        src = table_source(data / folder, name)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT nullif(trim(COLUMNS(*)), '') FROM {src}"
+        )
+    # Keep the file order: a duplicated id keeps its first row.
+    for view in ("src_staff", "src_nominals"):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {view}_n AS "
+            f"SELECT *, row_number() OVER () AS _row FROM {view}"
+        )
+
+
+def flatten_sql(
+    con: duckdb.DuckDBPyConnection, staff_limit: int | None, nominals_limit: int | None
+) -> None:
+    """Build temp tables ``flat_staff``, ``flat_nominals``, ``flat_truth`` from the views.
+
+    ``staff_limit`` keeps the first N staff by id; ``nominals_limit`` keeps every nominal
+    planted for a kept staff member plus the first nominals by id up to N in all, so a small
+    run still has its full share of true matches.
+    """
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE staff_keyed AS
+           SELECT * EXCLUDE (_row) FROM src_staff_n WHERE staff_id IS NOT NULL
+           QUALIFY row_number() OVER (PARTITION BY staff_id ORDER BY _row) = 1"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE nominals_keyed AS
+           SELECT * EXCLUDE (_row) FROM src_nominals_n WHERE nominal_id IS NOT NULL
+           QUALIFY row_number() OVER (PARTITION BY nominal_id ORDER BY _row) = 1"""
+    )
+    staff_cap = "" if staff_limit is None else f"ORDER BY staff_id LIMIT {int(staff_limit)}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE kept_staff AS
+            SELECT staff_id FROM staff_keyed {staff_cap}"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE truth_all AS
+           SELECT DISTINCT staff_id, nominal_id, kind FROM src_truth
+           WHERE starts_with(kind, 'self_') AND staff_id IS NOT NULL AND nominal_id IS NOT NULL"""
+    )
+    if nominals_limit is None:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE kept_nominals AS SELECT nominal_id FROM nominals_keyed"
+        )
+    else:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE kept_nominals AS
+                WITH planted AS (
+                    SELECT DISTINCT n.nominal_id FROM nominals_keyed n
+                    JOIN truth_all t USING (nominal_id) JOIN kept_staff USING (staff_id)),
+                others AS (
+                    SELECT nominal_id FROM nominals_keyed ANTI JOIN planted USING (nominal_id)
+                    ORDER BY nominal_id
+                    LIMIT greatest({int(nominals_limit)} - (SELECT count(*) FROM planted), 0))
+                SELECT nominal_id FROM planted UNION ALL SELECT nominal_id FROM others"""
+        )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE flat_staff AS
+           WITH addr AS (
+               SELECT staff_id, address_line, postcode FROM src_staff_addresses
+               WHERE staff_id IS NOT NULL
+               QUALIFY row_number() OVER (
+                   PARTITION BY staff_id
+                   ORDER BY try_cast(date_from AS DATE) DESC NULLS LAST,
+                            try_cast(date_to AS DATE) DESC NULLS FIRST, address_line, postcode) = 1),
+           tel AS (
+               SELECT staff_id, phone FROM src_staff_phones
+               WHERE staff_id IS NOT NULL AND phone IS NOT NULL
+               QUALIFY row_number() OVER (
+                   PARTITION BY staff_id
+                   ORDER BY coalesce(lower(phone_type) = 'mobile', false) DESC, phone) = 1)
+           SELECT s.staff_id, s.forenames, s.surname, s.previous_surnames, s.date_of_birth, s.sex,
+                  a.address_line, a.postcode, p.phone
+           FROM staff_keyed s SEMI JOIN kept_staff k ON s.staff_id = k.staff_id
+           LEFT JOIN addr a ON a.staff_id = s.staff_id
+           LEFT JOIN tel p ON p.staff_id = s.staff_id
+           ORDER BY s.staff_id"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE flat_nominals AS
+           WITH addr AS (
+               SELECT nominal_id, address_line, postcode FROM src_addresses
+               WHERE nominal_id IS NOT NULL
+               QUALIFY row_number() OVER (
+                   PARTITION BY nominal_id
+                   ORDER BY try_cast(date_from AS DATE) DESC NULLS LAST,
+                            try_cast(date_to AS DATE) DESC NULLS FIRST, address_line, postcode) = 1),
+           tel AS (
+               SELECT nominal_id, phone FROM src_phones
+               WHERE nominal_id IS NOT NULL AND phone IS NOT NULL
+               QUALIFY row_number() OVER (
+                   PARTITION BY nominal_id
+                   ORDER BY (date_to IS NULL) DESC, try_cast(date_from AS DATE) DESC NULLS LAST,
+                            phone) = 1)
+           SELECT n.nominal_id, n.forenames, n.surname, CAST(NULL AS VARCHAR) AS previous_surnames,
+                  n.date_of_birth, n.sex, a.address_line, a.postcode, p.phone
+           FROM nominals_keyed n SEMI JOIN kept_nominals k ON n.nominal_id = k.nominal_id
+           LEFT JOIN addr a ON a.nominal_id = n.nominal_id
+           LEFT JOIN tel p ON p.nominal_id = n.nominal_id
+           ORDER BY n.nominal_id"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE flat_truth AS
+           SELECT t.staff_id, t.nominal_id, t.kind FROM truth_all t
+           SEMI JOIN flat_staff s ON s.staff_id = t.staff_id
+           SEMI JOIN flat_nominals n ON n.nominal_id = t.nominal_id
+           ORDER BY t.staff_id, t.nominal_id"""
+    )
+
+
+def _copy_atomic(con: duckdb.DuckDBPyConnection, table: str, dest: Path) -> None:
+    """COPY a table to Parquet beside ``dest`` and rename it into place."""
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    con.execute(f"COPY {table} TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+    os.replace(tmp, dest)
+
+
+def flatten_extract(
+    data: Path,
+    out_dir: Path,
+    staff_limit: int | None = None,
+    nominals_limit: int | None = None,
+    threads: int = 2,
+) -> FlatCounts:
+    """Write ``staff.parquet``, ``nominals.parquet`` and ``truth.parquet`` for ``data``.
+
+    ``data`` holds ``staff/``, ``intel/`` and ``truth/truth.csv`` as ``sweep generate`` writes
+    them. Returns row counts; raises FileNotFoundError naming a missing table.
+    """
+    data, out_dir = Path(data), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    truth_file = data / "truth" / "truth.csv"
+    if not truth_file.is_file():
+        raise FileNotFoundError("truth/truth.csv: not found in the extract")
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET threads = {int(threads)}")
+        con.execute("SET enable_progress_bar = false")
+        _register_sources(con, data)
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW src_truth AS SELECT * FROM "
+            + table_source(data / "truth", "truth")
+        )
+        flatten_sql(con, staff_limit, nominals_limit)
+        for table, name in (
+            ("flat_staff", "staff"),
+            ("flat_nominals", "nominals"),
+            ("flat_truth", "truth"),
+        ):
+            _copy_atomic(con, table, out_dir / f"{name}.parquet")
+        one = lambda q: int(con.execute(q).fetchall()[0][0])  # noqa: E731
+        n_staff = one("SELECT count(*) FROM flat_staff")
+        n_nom = one("SELECT count(*) FROM flat_nominals")
+        n_truth = one("SELECT count(*) FROM flat_truth")
+        planted_kept = one(
+            "SELECT count(*) FROM truth_all t SEMI JOIN flat_staff s ON s.staff_id = t.staff_id"
+        )
+        return FlatCounts(
+            staff=n_staff,
+            nominals=n_nom,
+            truth_pairs=n_truth,
+            truth_pairs_dropped=planted_kept - n_truth,
+            staff_rows_dropped=one("SELECT count(*) FROM src_staff_n")
+            - one("SELECT count(*) FROM staff_keyed"),
+            nominal_rows_dropped=one("SELECT count(*) FROM src_nominals_n")
+            - one("SELECT count(*) FROM nominals_keyed"),
+        )
+    finally:
+        con.close()
