@@ -150,7 +150,12 @@ def generate_candidates(
     )
     for rule in rules:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _lk AS {rule.key_sql('l')}")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _rk AS {rule.key_sql('r')}")
+        # Only right-side keys the left side has can pair (or be capped): filtering on them
+        # first keeps the large side's DISTINCT and key counts small.
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _rk AS
+            SELECT * FROM ({rule.key_sql("r")}) WHERE k IN (SELECT k FROM _lk)
+        """)
         con.execute("""
             CREATE OR REPLACE TEMP TABLE _rk_size AS
             SELECT k, count(*) AS n FROM _rk GROUP BY k

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import duckdb
 import numpy as np
-import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from transforms.comparisons import ADDRESS, PHONE, SEX, dob, forename, name_order, surname
+from transforms.comparisons import (
+    ADDRESS,
+    PHONE,
+    SEX,
+    Comparison,
+    dob,
+    forename,
+    name_order,
+    surname,
+)
 from transforms.config import MatchConfig
 
 
@@ -24,53 +32,106 @@ def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     )
 
 
-def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
-    """``_cmp_name``: the best name agreement per pair over all variants, both orientations."""
+def _name_pair_levels(
+    con: duckdb.DuckDBPyConnection, comparison: Comparison, cols: dict[str, str], out: str
+) -> None:
+    """``out``: ``comparison``'s level and the Jaro-Winkler similarity for every distinct
+    combination of ``cols`` (level column name -> ``_name_rows`` column) in ``_name_rows``,
+    numbered (``id``) in the order of the names.
+
+    A name comparison depends only on the two names (and, for surnames, where each came
+    from), so it is computed once per distinct combination, not once per row: the rows
+    number millions, the distinct combinations (from small name vocabularies) far fewer. A
+    missing name is keyed as '' (names are never empty once folded) and is NULL again when
+    the level is computed.
+    """
+    a, b = list(cols)[:2]
+    keys_sql = ", ".join(f"coalesce({src}, '') AS {dst}" for dst, src in cols.items())
+    keys = con.execute(f"SELECT DISTINCT {keys_sql} FROM _name_rows").df()
+    jw = "jw_fn" if comparison.name == "forename" else "jw_sn"
+    keys[jw] = _jw(keys[a].to_numpy(dtype=object), keys[b].to_numpy(dtype=object))
+    con.register("_name_keys", keys)
+    nulls = ", ".join(f"nullif(k.{c}, '') AS {c}" for c in cols)
+    order = ", ".join(f"_{c}" for c in cols)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _name_rows AS
-        SELECT p.l_id, p.r_id, ln.fn AS lfn, ln.sn AS lsn, ln.src AS lsrc,
-               rn.fn AS rfn, rn.sn AS rsn, rn.src AS rsrc, 'straight' AS orient
-        FROM {pairs} p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
-        UNION ALL
-        SELECT p.l_id, p.r_id, ln.fn, ln.sn, ln.src, rn.sn, rn.fn, rn.src, 'swapped'
-        FROM {pairs} p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
-        WHERE ln.src = 'primary' AND rn.fn IS NOT NULL
-    """)
-    cols = con.execute("SELECT lfn, rfn, lsn, rsn FROM _name_rows").fetchnumpy()
-    fill = {k: np.where(pd.isna(v), "", v).astype(object) for k, v in cols.items()}
-    jw = pd.DataFrame(
-        {"jw_fn": _jw(fill["lfn"], fill["rfn"]), "jw_sn": _jw(fill["lsn"], fill["rsn"])}
-    )
-    con.register("_jw_df", jw)
-    fn_cmp, sn_cmp = forename(cfg), surname(cfg)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _name_scored AS
-        WITH r AS (
-            SELECT n.*, j.jw_fn, j.jw_sn,
-                   EXISTS (SELECT 1 FROM nick a JOIN nick b ON a.canon = b.canon
-                           WHERE a.name = n.lfn AND b.name = n.rfn) AS nick_eq,
-                   (SELECT pa.sn_meta FROM phonetic pa WHERE pa.sn = n.lsn)
-                     = (SELECT pb.sn_meta FROM phonetic pb WHERE pb.sn = n.rsn) AS meta_eq
-            FROM _name_rows n POSITIONAL JOIN _jw_df j
+        CREATE OR REPLACE TEMP TABLE {out} AS
+        WITH k AS (SELECT {", ".join(f"k.{c} AS _{c}" for c in cols)}, {nulls}, k.{jw}
+                   FROM _name_keys k),
+        r AS (
+            SELECT k.*,
+                   EXISTS (SELECT 1 FROM nick x JOIN nick y ON x.canon = y.canon
+                           WHERE x.name = k.{a} AND y.name = k.{b}) AS nick_eq,
+                   (SELECT pa.sn_meta FROM phonetic pa WHERE pa.sn = k.{a})
+                     = (SELECT pb.sn_meta FROM phonetic pb WHERE pb.sn = k.{b}) AS meta_eq
+            FROM k
         )
-        SELECT l_id, r_id, lsn, rsn, lsrc, rsrc, orient,
-               {fn_cmp.case_sql()} AS forename, {sn_cmp.case_sql()} AS surname,
-               {name_order(cfg).case_sql()} AS name_order,
-               jw_fn, jw_sn
+        SELECT row_number() OVER (ORDER BY {order}) AS id,
+               {", ".join(f"_{c} AS {c}" for c in cols)}, {jw},
+               {comparison.case_sql()} AS level
         FROM r
     """)
-    con.unregister("_jw_df")
-    # Best row per pair: most agreeing names; as written before swapped.
+    con.unregister("_name_keys")
+
+
+def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
+    """``_cmp_name``: the best name agreement per pair over all variants, both orientations."""
+    # Pairs are numbered so the name rows (millions) carry one integer, not two ids.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _name_pairs AS
+        SELECT row_number() OVER () AS pn, l_id, r_id FROM (SELECT DISTINCT l_id, r_id FROM {pairs})
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _name_rows AS
+        SELECT p.pn, ln.fn AS lfn, ln.sn AS lsn, ln.src AS lsrc,
+               rn.fn AS rfn, rn.sn AS rsn, rn.src AS rsrc, 'straight' AS orient
+        FROM _name_pairs p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
+        UNION ALL
+        SELECT p.pn, ln.fn, ln.sn, ln.src, rn.sn, rn.fn, rn.src, 'swapped'
+        FROM _name_pairs p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
+        WHERE ln.src = 'primary' AND rn.fn IS NOT NULL
+    """)
+    fn_cmp, sn_cmp = forename(cfg), surname(cfg)
+    _name_pair_levels(con, fn_cmp, {"lfn": "lfn", "rfn": "rfn"}, "_lvl_fn")
+    _name_pair_levels(
+        con, sn_cmp, {"lsn": "lsn", "rsn": "rsn", "lsrc": "lsrc", "rsrc": "rsrc"}, "_lvl_sn"
+    )
+    # Best row per pair: most agreeing names; as written before swapped. Ties are broken on
+    # the names themselves (the level tables' ids follow the names), so the choice never
+    # depends on how threads split the rows. The ordering key and the row it picks are
+    # packed into one HUGEINT (score 8 bits, levels 4 + 4, surname id 40, forename id 40)
+    # so the aggregate is a plain min() over a fixed-size value.
     n_fn, n_sn = len(fn_cmp.levels), len(sn_cmp.levels)
+    score = (
+        f"((CASE WHEN surname = 0 THEN {n_sn} ELSE surname END)"
+        f" + (CASE WHEN forename = 0 THEN {n_fn} ELSE forename END)) * 10 + name_order"
+    )
+    mask = "1099511627775"  # 2^40 - 1
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cmp_name AS
-        SELECT l_id, r_id,
-               arg_min(struct_pack(forename, surname, name_order, rsn, jw_fn, jw_sn),
-                       ((CASE WHEN surname = 0 THEN {n_sn} ELSE surname END)
-                        + (CASE WHEN forename = 0 THEN {n_fn} ELSE forename END)) * 10
-                        + name_order) AS b
-        FROM _name_scored GROUP BY l_id, r_id
+        WITH r AS (
+            SELECT n.pn, f.id AS fid, s.id AS sid, f.level AS forename, s.level AS surname,
+                   {name_order(cfg).case_sql()} AS name_order
+            FROM _name_rows n
+            JOIN _lvl_fn f ON f.lfn = coalesce(n.lfn, '') AND f.rfn = coalesce(n.rfn, '')
+            JOIN _lvl_sn s ON s.lsn = coalesce(n.lsn, '') AND s.rsn = coalesce(n.rsn, '')
+                          AND s.lsrc = coalesce(n.lsrc, '') AND s.rsrc = coalesce(n.rsrc, '')
+        ),
+        best AS (
+            SELECT pn,
+                   min((({score})::HUGEINT << 88) | (surname::HUGEINT << 84)
+                       | (forename::HUGEINT << 80) | (sid::HUGEINT << 40) | fid::HUGEINT) AS x
+            FROM r GROUP BY pn
+        )
+        SELECT p.l_id, p.r_id,
+               struct_pack(forename := f.level, surname := s.level,
+                           name_order := CAST((best.x >> 88) % 10 AS INTEGER),
+                           rsn := nullif(s.rsn, ''), jw_fn := f.jw_fn, jw_sn := s.jw_sn) AS b
+        FROM best JOIN _name_pairs p USING (pn)
+        JOIN _lvl_fn f ON f.id = CAST(best.x & {mask} AS BIGINT)
+        JOIN _lvl_sn s ON s.id = CAST((best.x >> 40) & {mask} AS BIGINT)
     """)
+    con.execute("DROP TABLE _lvl_fn")
+    con.execute("DROP TABLE _lvl_sn")
 
 
 def _dob_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
@@ -164,8 +225,8 @@ def compare_pairs(
         JOIN _cmp_phone ph USING (l_id, r_id)
     """)
     for t in (
+        "_name_pairs",
         "_name_rows",
-        "_name_scored",
         "_cmp_name",
         "_cmp_dob",
         "_cmp_sex",
