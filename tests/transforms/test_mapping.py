@@ -1,0 +1,283 @@
+"""mapping: TOML validation with clear errors, and the source views built from a flat file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from transforms.mapping import (
+    MappingError,
+    build_source_views,
+    check_columns,
+    load_mapping,
+    parse_mapping,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "mappings"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "people.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _views(con: duckdb.DuckDBPyConnection, side: str) -> dict[str, pd.DataFrame]:
+    return {
+        name: con.execute(f"SELECT * FROM {side}_src_{name} ORDER BY ALL").df()
+        for name in ("person", "alias", "address", "phone", "vehicle")
+    }
+
+
+def _load(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> str:
+    con.register("_frame", frame)
+    con.execute("CREATE OR REPLACE TABLE input_rows AS SELECT * FROM _frame")
+    con.unregister("_frame")
+    return "input_rows"
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def test_examples_parse() -> None:
+    files = sorted(EXAMPLES.glob("*.toml"))
+    assert len(files) >= 2
+    for path in files:
+        m = load_mapping(path)
+        assert m.left.id and m.right.id
+        assert m.source == str(path)
+
+
+def test_strings_and_lists_and_defaults(tmp_path: Path) -> None:
+    m = load_mapping(
+        _write(
+            tmp_path,
+            """
+            [left]
+            id = "rec_id"
+            forenames = ["given_name", "middle_name"]
+            surname = "surname"
+            date_of_birth = "dob"
+            date_format = "%Y%m%d"
+            phone = ["home", "mobile"]
+            [right]
+            id = "ref"
+            full_name = "name"
+            date_of_birth = "dob"
+            """,
+        )
+    )
+    assert m.left.forenames == ("given_name", "middle_name")
+    assert m.left.phone == ("home", "mobile")
+    assert m.left.date_format == ("%Y%m%d",)
+    assert m.right.date_format == ("%Y-%m-%d",)  # ISO by default
+    assert m.right.previous_surnames_sep == "|"
+    assert m.truth.left_id is None and m.left.id_name() == "rec_id"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[left]\nid = "a"\nsurname = "s"\nnickname = "n"\n[right]\nid = "b"\nsurname = "s"',
+            r"\[left\] unknown key\(s\) \['nickname'\]",
+        ),
+        ('[left]\nsurname = "s"\n[right]\nid = "b"\nsurname = "s"', r"\[left\]\.id is required"),
+        ('[left]\nid = "a"\nsurname = "s"', r"missing table \[right\]"),
+        (
+            '[left]\nid = "a"\nsurname = "s"\n[right]\nid = "b"\nsurname = "s"\n[extra]\nx = 1',
+            r"unknown table\(s\) \['extra'\]",
+        ),
+        (
+            '[left]\nid = "a"\nsurname = 3\n[right]\nid = "b"\nsurname = "s"',
+            r"\[left\]\.surname must be a column name",
+        ),
+        (
+            '[left]\nid = "a"\nsurname = []\n[right]\nid = "b"\nsurname = "s"',
+            r"\[left\]\.surname must be",
+        ),
+        (
+            '[left]\nid = "a"\nfull_name = "n"\nsurname = "s"\n[right]\nid = "b"\nsurname = "s"',
+            r"\[left\]\.full_name is an alternative",
+        ),
+        (
+            '[left]\nid = "a"\npostcode = "p"\n[right]\nid = "b"\nsurname = "s"',
+            r"\[left\] maps no name and no date of birth",
+        ),
+        (
+            '[left]\nid = "a"\nsurname = "s"\ndate_format = "%Q"\n[right]\nid = "b"\nsurname = "s"',
+            r"\[left\]\.date_format: '%Q' is not a valid strptime format",
+        ),
+        (
+            '[left]\nid = "a"\nsurname = "s"\ndate_format = "YYYYMMDD"\n[right]\nid = "b"\nsurname = "s"',
+            r"\[left\]\.date_format: 'YYYYMMDD' has no % directive",
+        ),
+        (
+            '[left]\nid = "a"\nsurname = "s"\n[right]\nid = "b"\nsurname = "s"\n[truth]\nleft = "x"',
+            r"\[truth\] unknown key\(s\) \['left'\]",
+        ),
+        (
+            '[left]\nid = "a"\nsurname = "s"\nprevious_surnames_sep = ""\n[right]\nid = "b"\nsurname = "s"',
+            r"previous_surnames_sep must be a non-empty string",
+        ),
+    ],
+)
+def test_bad_mappings_name_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(MappingError, match=expected) as err:
+        load_mapping(path)
+    assert str(path) in str(err.value)
+
+
+def test_not_toml_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(MappingError, match="not valid TOML"):
+        load_mapping(_write(tmp_path, "[left\nid = "))
+    with pytest.raises(MappingError, match="mapping file not found"):
+        load_mapping(tmp_path / "nope.toml")
+
+
+def test_missing_column_names_file_key_and_column() -> None:
+    m = parse_mapping(
+        {
+            "left": {"id": "rec_id", "surname": "surname", "postcode": ["pc"]},
+            "right": {"id": "x", "surname": "s"},
+        },
+        "m.toml",
+    )
+    check_columns(m.left, ["rec_id", "surname", "pc"], "left", "left.csv", "m.toml")
+    with pytest.raises(MappingError) as err:
+        check_columns(m.left, ["rec_id", "surname", "postcode"], "left", "left.csv", "m.toml")
+    msg = str(err.value)
+    assert msg.startswith("left.csv: column 'pc'")
+    assert "[left].postcode" in msg and "m.toml" in msg
+
+
+# --- building the views -------------------------------------------------------------------------
+
+
+def test_repeated_ids_collect_addresses_phones_and_aliases() -> None:
+    side = parse_mapping(
+        {
+            "left": {
+                "id": "pid",
+                "forenames": ["first", "middle"],
+                "surname": "last",
+                "previous_surnames": "maiden",
+                "previous_surnames_sep": ";",
+                "date_of_birth": "dob",
+                "date_format": ["%d/%m/%Y", "%Y%m%d"],
+                "sex": "gender",
+                "address": ["house", "street"],
+                "postcode": "pc",
+                "phone": ["home", "mobile"],
+            },
+            "right": {"id": "x", "surname": "s"},
+        }
+    ).left
+    frame = pd.DataFrame(
+        {
+            # P1: primary row, then a phone-only row, then an alias row with another name/dob
+            "pid": ["P1", "P1", "P1", " P2 ", "P3"],
+            "first": ["Ann", None, "Annie", "Bob", None],
+            "middle": ["Marie", None, None, None, None],
+            "last": ["Smith", None, "Jones", "Brown", "Green"],
+            "maiden": ["Jones;Black", None, "White", None, None],
+            "dob": ["01/02/1980", None, "19800201", "31/02/1970", "1975-05-05"],
+            "gender": ["female", None, "F", "M", "u"],
+            "house": ["12", None, None, "3", None],
+            "street": ["High St", None, None, "Low Rd", None],
+            "pc": ["AB1 2CD", None, None, "EF3 4GH", None],
+            "home": ["0111 222333", "0777 000111", None, None, None],
+            "mobile": [None, "0777 000222", None, "", None],
+        }
+    )
+    with duckdb.connect() as con:
+        stats = build_source_views(con, "left", side, _load(con, frame), "people.csv")
+        v = _views(con, "l")
+    assert stats.rows == 5 and stats.people == 3
+    # 31/02/1970 does not parse; 1975-05-05 matches neither format: both NULL and counted
+    assert stats.dob_unparsed == 2
+    person = v["person"].set_index("id")
+    assert list(person.index) == ["P1", "P2", "P3"]  # ids trimmed
+    assert person.loc["P1", "forenames"] == "Ann Marie"
+    assert person.loc["P1", "surname"] == "Smith"
+    assert person.loc["P1", "dob"] == pd.Timestamp("1980-02-01")
+    assert person.loc["P1", "sex"] == "F"
+    assert person.loc["P1", "previous_surnames"] == "Black|Jones|White"
+    assert pd.isna(person.loc["P2", "dob"]) and pd.isna(person.loc["P3", "sex"])
+    alias = v["alias"]
+    assert alias[["id", "forenames", "surname"]].values.tolist() == [["P1", "Annie", "Jones"]]
+    assert alias["dob"].tolist() == [pd.Timestamp("1980-02-01")]
+    addr = v["address"]
+    assert addr[["id", "address_line", "postcode"]].values.tolist() == [
+        ["P1", "12 High St", "AB1 2CD"],
+        ["P2", "3 Low Rd", "EF3 4GH"],
+    ]
+    phones = v["phone"]
+    assert phones[["id", "phone"]].values.tolist() == [
+        ["P1", "0111 222333"],
+        ["P1", "0777 000111"],
+        ["P1", "0777 000222"],
+    ]
+    assert v["vehicle"].empty
+
+
+def test_full_name_split() -> None:
+    side = parse_mapping(
+        {"left": {"id": "id", "full_name": "name"}, "right": {"id": "x", "surname": "s"}}
+    ).left
+    names = [
+        "SMITH, John Paul",
+        "Mr John Smith Jr",
+        "Maria van der Berg",
+        "Sean O'Brien",
+        "Cher",
+        "Anne-Marie Smith-Jones",
+    ]
+    frame = pd.DataFrame({"id": [f"i{n}" for n in range(len(names))], "name": names})
+    with duckdb.connect() as con:
+        build_source_views(con, "left", side, _load(con, frame), "people.csv")
+        person = con.execute("SELECT forenames, surname FROM l_src_person ORDER BY id").df()
+    got = list(zip(person["forenames"], person["surname"], strict=True))
+    assert got[0] == ("JOHN PAUL", "SMITH")
+    assert got[1] == ("JOHN", "SMITH")  # title and suffix removed
+    assert got[2] == ("MARIA", "VAN DER BERG")
+    assert got[3] == ("SEAN", "OBRIEN")
+    assert got[4][1] == "CHER" and pd.isna(got[4][0])
+    assert got[5] == ("ANNE-MARIE", "SMITH-JONES")
+
+
+def test_typed_parquet_columns(tmp_path: Path) -> None:
+    """A DATE column is used as it is; integer ids and yyyymmdd integers are read as text."""
+    side = parse_mapping(
+        {
+            "left": {"id": "id", "surname": "s", "date_of_birth": "dob"},
+            "right": {"id": "id", "surname": "s", "date_of_birth": "born", "date_format": "%Y%m%d"},
+        }
+    )
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE a AS SELECT 7 AS id, 'Lee' AS s, DATE '1990-03-04' AS dob")
+        con.execute("CREATE TABLE b AS SELECT 8 AS id, 'Lee' AS s, 19900304 AS born")
+        build_source_views(con, "left", side.left, "a", "a.parquet")
+        build_source_views(con, "right", side.right, "b", "b.parquet")
+        got = con.execute(
+            "SELECT l.id, l.dob, r.id, r.dob FROM l_src_person l, r_src_person r"
+        ).fetchall()
+    assert got == [("7", dt.date(1990, 3, 4), "8", dt.date(1990, 3, 4))]
+
+
+def test_empty_id_is_an_error_without_values() -> None:
+    side = parse_mapping(
+        {"left": {"id": "pid", "surname": "s"}, "right": {"id": "x", "surname": "s"}}
+    ).left
+    frame = pd.DataFrame({"pid": ["A", " ", None, "B"], "s": ["Secretname", "Other", "X", "Y"]})
+    with duckdb.connect() as con, pytest.raises(MappingError) as err:
+        build_source_views(con, "left", side, _load(con, frame), "people.csv")
+    msg = str(err.value)
+    assert msg.startswith("people.csv: 2 row(s) have an empty id")
+    assert "first at data row 2" in msg
+    assert "Secretname" not in msg and "Other" not in msg

@@ -1,0 +1,363 @@
+"""Link any two person extracts with the nightly flow's engine: ``sweep link``.
+
+Each file (CSV or Parquet) is read into a working DuckDB database, mapped onto the engine's
+``{l|r}_src_*`` views (``transforms/mapping.py``), then ``linkage.block`` and
+``linkage.compare_and_score`` run exactly as in the nightly flow. The scored pairs are copied
+straight from DuckDB into a Parquet file (temp file + rename), so the large side never passes
+through pandas. With a truth file, the blocking report and precision/recall/F1 are computed
+against it (``transforms/pair_metrics.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from transforms.blocking import blocking_recall
+from transforms.config import SweepConfig
+from transforms.fellegi_sunter import Model
+from transforms.linkage import block, compare_and_score
+from transforms.mapping import (
+    Mapping,
+    MappingError,
+    SideStats,
+    build_source_views,
+    check_columns,
+    quote,
+)
+from transforms.pair_metrics import best_f1, curve_from_counts, metrics_from_curve
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+# Leading columns of the output; every other scored_pairs column follows them.
+LEAD_COLUMNS = ("left_id", "right_id", "match_weight", "match_probability", "band")
+
+
+class LinkInputError(ValueError):
+    """A data file that cannot be linked (missing, empty, unreadable): names the file."""
+
+
+@dataclass
+class TruthReport:
+    """How the linker did against a set of true pairs."""
+
+    columns: tuple[str, str]  # the truth file's left and right id columns
+    truth_pairs: int
+    blocking: pd.DataFrame  # rule, pairs, true_pairs (+ capped keys)
+    blocking_recall: float | None
+    at_review: dict[str, Any]
+    at_auto: dict[str, Any]
+    best: dict[str, Any]
+    curve: pd.DataFrame
+
+
+@dataclass
+class LinkResult:
+    """Counts, timings and the model of one link run; the pairs are in the output file."""
+
+    left: SideStats
+    right: SideStats
+    candidate_pairs: int
+    bands: dict[str, int]
+    blocking: pd.DataFrame
+    model: Model
+    out: Path | None
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+    truth: TruthReport | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- reading files ------------------------------------------------------------------------------
+
+
+def _reader(path: Path) -> str:
+    """SQL table function reading ``path`` (CSV: every column as text, header required)."""
+    lit = "'" + str(path).replace("'", "''") + "'"
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return f"read_parquet({lit})"
+    return f"read_csv({lit}, header = true, all_varchar = true)"
+
+
+def _safe_reason(exc: duckdb.Error) -> str:
+    """A DuckDB reading error without any data from the file (only a line number if given)."""
+    line = re.search(r"[Ll]ine:? (\d+)", str(exc))
+    where = f" near line {line.group(1)}" if line else ""
+    return f"{type(exc).__name__}{where}"
+
+
+def describe_file(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
+    """Column name -> DuckDB type of a data file; a problem with the file raises
+    LinkInputError naming it (never quoting its contents)."""
+    path = Path(path)
+    if not path.is_file():
+        raise LinkInputError(f"{path}: file not found")
+    if path.stat().st_size == 0:
+        raise LinkInputError(f"{path}: file is empty (0 bytes)")
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {_reader(path)}").fetchall()
+    except duckdb.Error as exc:
+        kind = "Parquet" if path.suffix.lower() in PARQUET_SUFFIXES else "CSV"
+        raise LinkInputError(f"{path}: cannot read as {kind} ({_safe_reason(exc)})") from None
+    return {r[0]: r[1] for r in rows}
+
+
+def read_side(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, side_name: str
+) -> SideStats:
+    """Read the mapped columns of one side's file into DuckDB and build its source views."""
+    side = mapping.side(side_name)
+    types = describe_file(con, path)
+    check_columns(side, list(types), side_name, str(path), mapping.source)
+    try:
+        stats = build_source_views(con, side_name, side, _reader(path), str(path))
+    except duckdb.Error as exc:
+        raise LinkInputError(f"{path}: cannot read ({_safe_reason(exc)})") from None
+    if stats.rows == 0:
+        raise LinkInputError(f"{path}: no data rows")
+    return stats
+
+
+def read_truth(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping
+) -> tuple[pd.DataFrame, tuple[str, str]]:
+    """True pairs as ``(l_id, r_id)`` text, distinct. Columns: [truth] in the mapping, else the
+    mapping's id column names if the file has both, else its first two columns."""
+    types = describe_file(con, path)
+    names = list(types)
+    t = mapping.truth
+    if t.left_id or t.right_id:
+        cols = (t.left_id or mapping.left.id_name(), t.right_id or mapping.right.id_name())
+        for key, col in zip(("left_id", "right_id"), cols, strict=True):
+            if col not in types:
+                raise MappingError(
+                    f"{path}: column {col!r} named by [truth].{key} in {mapping.source} is not "
+                    f"in the file (columns: {', '.join(names[:40])})"
+                )
+    elif mapping.left.id_name() in types and mapping.right.id_name() in types:
+        cols = (mapping.left.id_name(), mapping.right.id_name())
+    elif len(names) >= 2:
+        cols = (names[0], names[1])
+    else:
+        raise LinkInputError(f"{path}: a truth file needs two id columns")
+    frame = con.execute(
+        f"SELECT DISTINCT trim(CAST({quote(cols[0])} AS VARCHAR)) AS l_id, "
+        f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id FROM {_reader(Path(path))} "
+        f"WHERE {quote(cols[0])} IS NOT NULL AND {quote(cols[1])} IS NOT NULL"
+    ).df()
+    return frame, (str(cols[0]), str(cols[1]))
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+@contextmanager
+def working_database(
+    cfg: SweepConfig, work_dir: Path | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB working database in a temporary folder (so it can spill), removed after."""
+    with tempfile.TemporaryDirectory(prefix="sweep-link-", dir=work_dir) as tmp:
+        con = duckdb.connect(str(Path(tmp) / "link.duckdb"))
+        try:
+            con.execute(f"SET memory_limit = '{cfg.engine.memory_limit}'")
+            con.execute(f"SET threads = {int(cfg.engine.threads)}")
+            con.execute(f"SET temp_directory = '{Path(tmp) / 'spill'}'")
+            con.execute("SET preserve_insertion_order = true")
+            con.execute("SET enable_progress_bar = false")
+            yield con
+        finally:
+            con.close()
+
+
+def write_pairs(con: duckdb.DuckDBPyConnection, out: Path, table: str = "scored_pairs") -> None:
+    """``table`` as Parquet at ``out``, written to a temp file beside it and renamed over."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    lit = "'" + str(tmp).replace("'", "''") + "'"
+    try:
+        con.execute(f"""
+            COPY (
+                SELECT l_id AS left_id, r_id AS right_id, match_weight, match_probability, band,
+                       * EXCLUDE (l_id, r_id, match_weight, match_probability, band)
+                FROM {table} ORDER BY match_weight DESC, left_id, right_id
+            ) TO {lit} (FORMAT parquet, COMPRESSION zstd)
+        """)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def evaluate_truth(
+    con: duckdb.DuckDBPyConnection,
+    truth_path: Path,
+    mapping: Mapping,
+    cfg: SweepConfig,
+    blocking: pd.DataFrame,
+) -> TruthReport:
+    """Blocking recall per rule, and P/R/F1 at the review and auto thresholds and at best."""
+    truth, cols = read_truth(con, truth_path, mapping)
+    recall = blocking_recall(con, truth)
+    per_rule = dict(zip(recall["rule"], recall["true_pairs"], strict=True))
+    report = blocking[["rule", "pairs", "capped_keys"]].copy()
+    report["true_pairs"] = [int(per_rule.get(r, 0)) for r in report["rule"]]
+    n_truth = len(truth)
+    found = int(per_rule.get("ALL", 0))
+    con.register("_truth_df", truth)
+    counts = con.execute("""
+        SELECT s.match_weight AS threshold, count(*) AS predicted,
+               count(t.l_id) AS true_positive
+        FROM scored_pairs s LEFT JOIN _truth_df t USING (l_id, r_id)
+        GROUP BY s.match_weight
+    """).df()
+    con.unregister("_truth_df")
+    curve = curve_from_counts(counts, n_truth)
+    return TruthReport(
+        columns=cols,
+        truth_pairs=n_truth,
+        blocking=report,
+        blocking_recall=found / n_truth if n_truth else None,
+        at_review=metrics_from_curve(curve, cfg.match.review_threshold, n_truth),
+        at_auto=metrics_from_curve(curve, cfg.match.auto_threshold, n_truth),
+        best=best_f1(curve),
+        curve=curve,
+    )
+
+
+def link(
+    left: Path,
+    right: Path,
+    mapping: Mapping,
+    out: Path | None,
+    cfg: SweepConfig | None = None,
+    model: Model | None = None,
+    truth: Path | None = None,
+    work_dir: Path | None = None,
+) -> LinkResult:
+    """Link ``left`` against ``right`` as ``mapping`` says and write the scored pairs to
+    ``out`` (Parquet; None: not written). A given ``model`` is reused instead of training."""
+    cfg = cfg or SweepConfig()
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - t0, 3)
+        return now
+
+    with working_database(cfg, work_dir) as con:
+        t = time.perf_counter()
+        left_stats = read_side(con, Path(left), mapping, "left")
+        right_stats = read_side(con, Path(right), mapping, "right")
+        t = lap("read_and_map", t)
+        blocking = block(con, cfg)
+        t = lap("normalise_and_block", t)
+        warnings = _dob_warnings(con, model)
+        model = compare_and_score(con, cfg, model)
+        t = lap("compare_train_score", t)
+        n_pairs = con.execute("SELECT count(*) FROM scored_pairs").fetchall()[0][0]
+        bands = {b: 0 for b in ("auto", "review", "discard")}
+        bands.update(
+            dict(con.execute("SELECT band, count(*) FROM scored_pairs GROUP BY 1").fetchall())
+        )
+        if out is not None:
+            write_pairs(con, Path(out))
+            t = lap("write", t)
+        report = None
+        if truth is not None:
+            report = evaluate_truth(con, Path(truth), mapping, cfg, blocking)
+            t = lap("evaluate", t)
+    return LinkResult(
+        left=left_stats,
+        right=right_stats,
+        candidate_pairs=int(n_pairs),
+        bands={k: int(v) for k, v in bands.items()},
+        blocking=blocking,
+        model=model,
+        out=Path(out) if out is not None else None,
+        seconds=round(time.perf_counter() - started, 3),
+        timings=timings,
+        truth=report,
+        warnings=warnings,
+    )
+
+
+def _dob_warnings(con: duckdb.DuckDBPyConnection, model: Model | None) -> list[str]:
+    """A side with no date of birth at all cannot train the model's match rate (every
+    training block joins on date of birth): weights then run low, so say so."""
+    if model is not None:
+        return []
+    out = []
+    for side, label in (("l", "left"), ("r", "right")):
+        n = con.execute(f"SELECT count(dob) FROM {side}_person").fetchall()[0][0]
+        if n == 0:
+            out.append(
+                f"warning: no {label} record has a date of birth: the match rate is learned "
+                "from date-of-birth blocks, so weights run low and bands under-call; rank by "
+                "match_weight, pick a threshold with --truth, or reuse a --model"
+            )
+    return out
+
+
+# --- the printed summary (no names or dates of birth: counts, ids of files and rules only) ------
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
+    """The short summary ``sweep link`` prints: rows in, pairs by band, time, and (with a
+    truth file) the blocking report and precision/recall/F1."""
+    lines = []
+    for label, path, s in (("left ", left, result.left), ("right", right, result.right)):
+        lines.append(
+            f"{label} {Path(path).name}: {s.rows:,} rows, {s.people:,} people, "
+            f"{s.aliases:,} alias records, {s.dob_unparsed:,} dates of birth not parsed (NULL)"
+        )
+    b = result.bands
+    lines.append(
+        f"candidate pairs: {result.candidate_pairs:,} (auto {b.get('auto', 0):,}, "
+        f"review {b.get('review', 0):,}, discard {b.get('discard', 0):,})"
+    )
+    steps = ", ".join(f"{k} {v:.1f}" for k, v in result.timings.items())
+    lines.append(f"time: {result.seconds:.1f} s ({steps})")
+    if result.out is not None:
+        lines.append(f"pairs written to {result.out}")
+    lines += result.warnings
+    t = result.truth
+    if t is None:
+        return lines
+    lines += ["", f"truth: {t.truth_pairs:,} pairs (columns {t.columns[0]}, {t.columns[1]})"]
+    lines.append(f"{'blocking rule':<28} {'pairs':>12} {'true pairs':>11} {'capped keys':>12}")
+    for row in t.blocking.itertuples(index=False):
+        lines.append(
+            f"{row.rule:<28} {row.pairs:>12,} {row.true_pairs:>11,} {row.capped_keys:>12,}"
+        )
+    found = round((t.blocking_recall or 0) * t.truth_pairs)
+    lines.append(
+        f"blocking recall: {_fmt(t.blocking_recall)} ({found:,} of {t.truth_pairs:,} true pairs "
+        "are candidates)"
+    )
+    lines.append(
+        f"{'':<16} {'threshold':>9} {'predicted':>10} {'true pos':>9} {'precision':>9} "
+        f"{'recall':>7} {'f1':>6}"
+    )
+    for label, m in (("review (default)", t.at_review), ("auto", t.at_auto), ("best F1", t.best)):
+        thr = "-" if m["threshold"] is None else f"{m['threshold']:.2f}"
+        lines.append(
+            f"{label:<16} {thr:>9} {m['predicted']:>10,} {m['true_positive']:>9,} "
+            f"{_fmt(m['precision']):>9} {_fmt(m['recall']):>7} {_fmt(m['f1']):>6}"
+        )
+    return lines

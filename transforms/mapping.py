@@ -1,0 +1,437 @@
+"""A column mapping from any flat person extract onto the linkage engine's source views.
+
+The linkage engine (``transforms/linkage.py``) reads only ``{side}_src_person``,
+``{side}_src_alias``, ``{side}_src_address``, ``{side}_src_phone`` and ``{side}_src_vehicle``.
+A mapping (TOML, one table per side) names the columns of a flat file (CSV or Parquet) that
+hold each field, so two extracts of any shape can be linked by the same engine that screens
+staff every night. Format::
+
+    [left]
+    id = "staff_id"                       # required; a list is joined with spaces
+    forenames = ["first_name", "middle"]  # a column, or columns joined with a space
+    surname = "surname"
+    previous_surnames = "maiden_names"    # several in one value, split on the separator
+    previous_surnames_sep = "|"
+    full_name = "name"                    # instead of forenames + surname
+    date_of_birth = "dob"
+    date_format = "%Y%m%d"                # strptime; a list tries each in turn; default ISO
+    sex = "sex"
+    address = ["street_number", "address_1", "suburb"]
+    postcode = "postcode"
+    phone = ["home_phone", "mobile"]      # each column is a separate number
+    [right]
+    ...
+    [truth]                               # optional: id columns in a --truth file
+    left_id = "staff_id"
+    right_id = "nominal_id"
+
+Rows repeating an id are one person: the first row carrying a name or date of birth is the
+primary record, every address and phone is collected, and a name or date of birth that
+differs from the primary becomes an alias. No value from the data ever appears in an error.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from transforms.normalise import fold_sql
+
+SIDES = {"left": "l", "right": "r"}
+# Keys whose list of columns is joined with a space into one value.
+JOINED_KEYS = (
+    "id",
+    "forenames",
+    "surname",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "address",
+    "postcode",
+)
+# Keys whose list of columns holds several values of the same kind.
+MULTI_KEYS = ("previous_surnames", "phone")
+COLUMN_KEYS = JOINED_KEYS + MULTI_KEYS
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+# Values of a sex column meaning "not recorded"; male and female words fold to M and F.
+_SEX_UNKNOWN = ("U", "UNKNOWN", "NOT KNOWN", "NOT STATED", "N/A", "NA", "?", "-")
+_SEX_MALE = ("M", "MALE", "MAN")
+_SEX_FEMALE = ("F", "FEMALE", "WOMAN")
+# Words that begin a surname when a full name is split on its last word (VAN DER BERG).
+_PARTICLES = "VAN|VON|DER|DEN|DE|DI|DA|DU|DEL|DELLA|DOS|DAS|LA|LE|AL|EL|BIN|BEN|ST|MAC|MC|O"
+
+
+class MappingError(ValueError):
+    """A mapping that cannot be used: names the mapping (or data) file and the key."""
+
+
+@dataclass(frozen=True)
+class SideMapping:
+    """Which columns of one side's file hold each field (empty tuple: not mapped)."""
+
+    id: tuple[str, ...]
+    forenames: tuple[str, ...] = ()
+    surname: tuple[str, ...] = ()
+    previous_surnames: tuple[str, ...] = ()
+    previous_surnames_sep: str = "|"
+    full_name: tuple[str, ...] = ()
+    date_of_birth: tuple[str, ...] = ()
+    date_format: tuple[str, ...] = (DEFAULT_DATE_FORMAT,)
+    sex: tuple[str, ...] = ()
+    address: tuple[str, ...] = ()
+    postcode: tuple[str, ...] = ()
+    phone: tuple[str, ...] = ()
+
+    def mapped(self) -> dict[str, tuple[str, ...]]:
+        """Every mapped key and its columns."""
+        return {k: getattr(self, k) for k in COLUMN_KEYS if getattr(self, k)}
+
+    def id_name(self) -> str | None:
+        """The id column's name when the id is one column (the default truth column)."""
+        return self.id[0] if len(self.id) == 1 else None
+
+
+@dataclass(frozen=True)
+class TruthMapping:
+    """Column names of the true pairs in a --truth file; None: use the default."""
+
+    left_id: str | None = None
+    right_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Both sides' column mappings, the truth file's id columns and the mapping's name."""
+
+    left: SideMapping
+    right: SideMapping
+    truth: TruthMapping = field(default_factory=TruthMapping)
+    source: str = "<mapping>"  # the mapping file's name, for error messages
+
+    def side(self, name: str) -> SideMapping:
+        return self.left if name == "left" else self.right
+
+
+# --- loading and validation ---------------------------------------------------------------------
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and validate a mapping TOML file."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MappingError(f"{path}: mapping file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{path}: not valid TOML ({exc})") from None
+    return parse_mapping(raw, str(path))
+
+
+def parse_mapping(raw: dict[str, Any], source: str = "<mapping>") -> Mapping:
+    """Validate a mapping read from TOML; every problem names ``source`` and the key."""
+    unknown = set(raw) - {"left", "right", "truth"}
+    if unknown:
+        raise MappingError(
+            f"{source}: unknown table(s) {sorted(unknown)}; expected [left], [right], [truth]"
+        )
+    sides = {}
+    for name in SIDES:
+        if name not in raw:
+            raise MappingError(f"{source}: missing table [{name}]")
+        if not isinstance(raw[name], dict):
+            raise MappingError(f"{source}: [{name}] must be a table")
+        sides[name] = _parse_side(raw[name], f"{source}: [{name}]")
+    truth_raw = raw.get("truth", {})
+    if not isinstance(truth_raw, dict):
+        raise MappingError(f"{source}: [truth] must be a table")
+    bad = set(truth_raw) - {"left_id", "right_id"}
+    if bad:
+        raise MappingError(
+            f"{source}: [truth] unknown key(s) {sorted(bad)}; expected left_id, right_id"
+        )
+    for key, value in truth_raw.items():
+        if not isinstance(value, str) or not value.strip():
+            raise MappingError(f"{source}: [truth].{key} must be a column name")
+    return Mapping(sides["left"], sides["right"], TruthMapping(**truth_raw), source)
+
+
+def _parse_side(raw: dict[str, Any], where: str) -> SideMapping:
+    known = {f.name for f in fields(SideMapping)}
+    unknown = set(raw) - known
+    if unknown:
+        raise MappingError(
+            f"{where} unknown key(s) {sorted(unknown)}; expected some of {sorted(known)}"
+        )
+    if "id" not in raw:
+        raise MappingError(f"{where}.id is required (the column holding each record's id)")
+    kwargs: dict[str, Any] = {}
+    for key in COLUMN_KEYS:
+        if key in raw:
+            kwargs[key] = _columns(raw[key], f"{where}.{key}")
+    if "previous_surnames_sep" in raw:
+        sep = raw["previous_surnames_sep"]
+        if not isinstance(sep, str) or not sep:
+            raise MappingError(f"{where}.previous_surnames_sep must be a non-empty string")
+        kwargs["previous_surnames_sep"] = sep
+    if "date_format" in raw:
+        kwargs["date_format"] = _date_formats(raw["date_format"], f"{where}.date_format")
+    if kwargs.get("full_name") and (kwargs.get("forenames") or kwargs.get("surname")):
+        raise MappingError(
+            f"{where}.full_name is an alternative to forenames and surname: map one or the other"
+        )
+    if not any(kwargs.get(k) for k in ("forenames", "surname", "full_name", "date_of_birth")):
+        raise MappingError(
+            f"{where} maps no name and no date of birth: there is nothing to link on"
+        )
+    return SideMapping(**kwargs)
+
+
+def _columns(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise MappingError(f"{where} must be a column name or a non-empty list of column names")
+    for v in value:
+        if not isinstance(v, str) or not v.strip():
+            raise MappingError(f"{where} must be a column name or a non-empty list of column names")
+    return tuple(value)
+
+
+def _date_formats(value: Any, where: str) -> tuple[str, ...]:
+    formats = _columns(value, where)
+    with duckdb.connect() as con:
+        for fmt in formats:
+            if "%" not in fmt:
+                raise MappingError(
+                    f"{where}: {fmt!r} has no % directive (an strptime format like %Y%m%d)"
+                )
+            try:
+                con.execute("SELECT try_strptime('2000-01-01', ?)", [fmt]).fetchall()
+            except duckdb.Error:
+                raise MappingError(f"{where}: {fmt!r} is not a valid strptime format") from None
+    return formats
+
+
+# --- building the source views -------------------------------------------------------------------
+
+
+def quote(name: str) -> str:
+    """A column name as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _text(col: str) -> str:
+    return f"nullif(trim(CAST({quote(col)} AS VARCHAR)), '')"
+
+
+def _joined(cols: tuple[str, ...]) -> str:
+    if len(cols) == 1:
+        return _text(cols[0])
+    return f"nullif(concat_ws(' ', {', '.join(_text(c) for c in cols)}), '')"
+
+
+def _full_name_parts(cols: tuple[str, ...]) -> tuple[str, str]:
+    """(forenames, surname) SQL from a full name: "SURNAME, Forenames" when it has a comma,
+    else the last word is the surname (after titles and suffixes are removed)."""
+    raw = _joined(cols)
+    folded = fold_sql(raw)
+    comma_fore = fold_sql(f"substr({raw}, strpos({raw}, ',') + 1)")
+    comma_sur = fold_sql(f"split_part({raw}, ',', 1)")
+    # forenames, then the surname: its last word with any particles before it (VAN DER BERG)
+    split = f"^(.*?) ((?:(?:{_PARTICLES}) )*[^ ]+)$"
+    fore = (
+        f"CASE WHEN strpos({raw}, ',') > 0 THEN {comma_fore} "
+        f"ELSE nullif(regexp_extract({folded}, '{split}', 1), '') END"
+    )
+    sur = (
+        f"CASE WHEN strpos({raw}, ',') > 0 THEN {comma_sur} "
+        f"ELSE coalesce(nullif(regexp_extract({folded}, '{split}', 2), ''), {folded}) END"
+    )
+    return fore, f"nullif({sur}, '')"
+
+
+def _dob(side: SideMapping, types: dict[str, str]) -> tuple[str, str]:
+    """(text, DATE) SQL for the date of birth; a DATE/TIMESTAMP column is taken as it is."""
+    cols = side.date_of_birth
+    if not cols:
+        return "NULL::VARCHAR", "NULL::DATE"
+    text = _joined(cols)
+    if len(cols) == 1 and types.get(cols[0], "").upper().startswith(("DATE", "TIMESTAMP")):
+        return text, f"CAST({quote(cols[0])} AS DATE)"
+    fmts = ", ".join(_literal(f) for f in side.date_format)
+    return text, f"CAST(try_strptime({text}, [{fmts}]) AS DATE)"
+
+
+def _sex(cols: tuple[str, ...]) -> str:
+    if not cols:
+        return "NULL::VARCHAR"
+    v = f"upper({_joined(cols)})"
+    lst = lambda xs: ", ".join(_literal(x) for x in xs)  # noqa: E731
+    return (
+        f"CASE WHEN {v} IS NULL OR {v} IN ({lst(_SEX_UNKNOWN)}) THEN NULL "
+        f"WHEN {v} IN ({lst(_SEX_MALE)}) THEN 'M' WHEN {v} IN ({lst(_SEX_FEMALE)}) THEN 'F' "
+        f"ELSE {v} END"
+    )
+
+
+def _previous(side: SideMapping) -> str:
+    if not side.previous_surnames:
+        return "NULL::VARCHAR"
+    sep = _literal(side.previous_surnames_sep)
+    parts = ", ".join(f"replace({_text(c)}, {sep}, '|')" for c in side.previous_surnames)
+    return f"nullif(concat_ws('|', {parts}), '')"
+
+
+def _phones(cols: tuple[str, ...]) -> str:
+    if not cols:
+        return "[]::VARCHAR[]"
+    return f"list_filter([{', '.join(_text(c) for c in cols)}], lambda x: x IS NOT NULL)"
+
+
+def check_columns(
+    side: SideMapping, columns: list[str], side_name: str, file: str, source: str
+) -> None:
+    """Every mapped column must be in the file: the error names the file, key and column."""
+    present = set(columns)
+    for key, cols in side.mapped().items():
+        for col in cols:
+            if col not in present:
+                shown = ", ".join(columns[:40]) + (" ..." if len(columns) > 40 else "")
+                raise MappingError(
+                    f"{file}: column {col!r} named by [{side_name}].{key} in {source} is not in "
+                    f"the file (columns: {shown})"
+                )
+
+
+@dataclass(frozen=True)
+class SideStats:
+    """What building one side's views found: rows read, people, unparsed dates of birth."""
+
+    rows: int
+    people: int
+    dob_unparsed: int
+    aliases: int
+
+
+def build_source_views(
+    con: duckdb.DuckDBPyConnection,
+    side_name: str,
+    side: SideMapping,
+    source: str,
+    file: str,
+) -> SideStats:
+    """Create the engine's ``{l|r}_src_*`` views for ``side_name`` from ``source``: a table
+    or table function (``read_csv(...)``) giving the flat file's rows in file order. Only the
+    mapped columns are read, once, into a table whose row ids number the file's rows.
+
+    Raises MappingError if any row has an empty id (naming the file, count and first row).
+    """
+    s = SIDES[side_name]
+    types = dict(
+        con.execute(
+            f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {source})"
+        ).fetchall()
+    )
+    if side.full_name:
+        fore, sur = _full_name_parts(side.full_name)
+    else:
+        fore = _joined(side.forenames) if side.forenames else "NULL::VARCHAR"
+        sur = _joined(side.surname) if side.surname else "NULL::VARCHAR"
+    if len(side.id) == 1:
+        id_sql = _text(side.id[0])
+    else:  # a composite id needs every part
+        parts = [_text(c) for c in side.id]
+        id_sql = f"CASE WHEN {' OR '.join(p + ' IS NULL' for p in parts)} THEN NULL ELSE concat_ws(' ', {', '.join(parts)}) END"
+    dob_text, dob_date = _dob(side, types)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {s}_map_flat AS
+        SELECT {id_sql} AS id, {fore} AS forenames, {sur} AS surname,
+               {_previous(side)} AS previous_surnames, {dob_text} AS dob_text, {dob_date} AS dob,
+               {_sex(side.sex)} AS sex,
+               {_joined(side.address) if side.address else "NULL::VARCHAR"} AS address_line,
+               {_joined(side.postcode) if side.postcode else "NULL::VARCHAR"} AS postcode,
+               {_phones(side.phone)} AS phones
+        FROM {source}
+    """)
+    # Insertion order is the file's order, so rowid + 1 is the data row number.
+    con.execute(
+        f"CREATE OR REPLACE VIEW {s}_map_rows AS SELECT rowid + 1 AS _row, * FROM {s}_map_flat"
+    )
+    rows, no_id, first_no_id, unparsed = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE id IS NULL), min(_row) FILTER (WHERE id IS NULL),
+               count(*) FILTER (WHERE dob_text IS NOT NULL AND dob IS NULL)
+        FROM {s}_map_rows
+    """).fetchall()[0]
+    if no_id:
+        raise MappingError(
+            f"{file}: {no_id} row(s) have an empty id ([{side_name}].id = "
+            f"{', '.join(side.id)}; first at data row {first_no_id})"
+        )
+    # Primary record per id: the first row with a name or date of birth (else the first row).
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {s}_map_primary AS
+        SELECT * EXCLUDE (rn) FROM (
+            SELECT id, _row, forenames, surname, dob,
+                   row_number() OVER (PARTITION BY id ORDER BY
+                       (forenames IS NULL AND surname IS NULL AND dob IS NULL), _row) AS rn
+            FROM {s}_map_rows
+        ) WHERE rn = 1
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {s}_map_person AS
+        WITH prev AS (
+            SELECT id, string_agg(DISTINCT trim(x.s), '|' ORDER BY trim(x.s)) AS previous_surnames
+            FROM {s}_map_rows, unnest(string_split(previous_surnames, '|')) AS x(s)
+            WHERE previous_surnames IS NOT NULL AND trim(x.s) <> ''
+            GROUP BY id
+        ),
+        sx AS (
+            SELECT id, arg_min(sex, _row) AS sex FROM {s}_map_rows WHERE sex IS NOT NULL GROUP BY id
+        )
+        SELECT p.id, p.forenames, p.surname, prev.previous_surnames, p.dob, sx.sex
+        FROM {s}_map_primary p LEFT JOIN prev USING (id) LEFT JOIN sx USING (id)
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {s}_map_alias AS
+        SELECT DISTINCT f.id, f.forenames, f.surname, f.dob
+        FROM {s}_map_rows f JOIN {s}_map_primary p USING (id)
+        WHERE f._row <> p._row
+          AND ((f.forenames IS NOT NULL AND f.forenames IS DISTINCT FROM p.forenames)
+            OR (f.surname IS NOT NULL AND f.surname IS DISTINCT FROM p.surname)
+            OR (f.dob IS NOT NULL AND f.dob IS DISTINCT FROM p.dob))
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {s}_map_address AS
+        SELECT DISTINCT id, address_line, postcode, NULL::DATE AS date_from, NULL::DATE AS date_to
+        FROM {s}_map_rows WHERE address_line IS NOT NULL OR postcode IS NOT NULL
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {s}_map_phone AS
+        SELECT DISTINCT id, phone, NULL::DATE AS date_from, NULL::DATE AS date_to
+        FROM (SELECT id, unnest(phones) AS phone FROM {s}_map_rows) WHERE phone IS NOT NULL
+    """)
+    views = {
+        "person": f"SELECT id, forenames, surname, previous_surnames, dob, sex FROM {s}_map_person",
+        "alias": f"SELECT id, forenames, surname, dob FROM {s}_map_alias",
+        "address": f"SELECT id, address_line, postcode, date_from, date_to FROM {s}_map_address",
+        "phone": f"SELECT id, phone, date_from, date_to FROM {s}_map_phone",
+        "vehicle": "SELECT NULL::VARCHAR AS id, NULL::VARCHAR AS vrm, NULL::VARCHAR AS role, "
+        "NULL::DATE AS date_from, NULL::DATE AS date_to WHERE FALSE",
+    }
+    for name, sql in views.items():
+        con.execute(f"CREATE OR REPLACE VIEW {s}_src_{name} AS {sql}")
+    people, aliases = con.execute(
+        f"SELECT (SELECT count(*) FROM {s}_map_person), (SELECT count(*) FROM {s}_map_alias)"
+    ).fetchall()[0]
+    con.execute(f"DROP VIEW {s}_map_rows")
+    con.execute(f"DROP TABLE {s}_map_flat")
+    con.execute(f"DROP TABLE {s}_map_primary")
+    return SideStats(int(rows), int(people), int(unparsed), int(aliases))
