@@ -406,24 +406,28 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_link(args: argparse.Namespace) -> int:
+    from sweep.progress_bar import progress_display
     from transforms.config import SweepConfig
     from transforms.fellegi_sunter import Model
-    from transforms.link import LinkInputError, link, summary_lines
+    from transforms.link import LINK_STEPS, LinkInputError, link, summary_lines
     from transforms.mapping import MappingError, load_mapping
 
     try:
         cfg = SweepConfig.load(Path(args.config) if args.config else None)
         model = Model.load(Path(args.model)) if args.model else None
         mapping = load_mapping(Path(args.mapping))
-        result = link(
-            Path(args.left),
-            Path(args.right),
-            mapping,
-            Path(args.out),
-            cfg,
-            model=model,
-            truth=Path(args.truth) if args.truth else None,
-        )
+        steps = [s for s in LINK_STEPS if s != "evaluate" or args.truth]
+        with progress_display(args.quiet) as display:
+            result = link(
+                Path(args.left),
+                Path(args.right),
+                mapping,
+                Path(args.out),
+                cfg,
+                model=model,
+                truth=Path(args.truth) if args.truth else None,
+                stage=display.bar("link", steps).step,
+            )
     except (MappingError, LinkInputError, ValueError, OSError) as exc:
         print(f"sweep link: {exc}", file=sys.stderr)
         return 2
@@ -559,6 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
     lk.add_argument("--config", help="JSON config (see transforms/config.py)")
     lk.add_argument("--model", help="a saved model JSON to reuse instead of training")
     lk.add_argument("--save-model", help="save the trained model JSON here")
+    lk.add_argument("--quiet", action="store_true", help="no progress bar (none in CI anyway)")
     lk.set_defaults(func=_cmd_link)
 
     sv = sub.add_parser(

@@ -14,8 +14,8 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,6 +235,9 @@ def evaluate_truth(
     )
 
 
+LINK_STEPS = ("read", "block", "score", "write", "evaluate")
+
+
 def link(
     left: Path,
     right: Path,
@@ -244,10 +247,13 @@ def link(
     model: Model | None = None,
     truth: Path | None = None,
     work_dir: Path | None = None,
+    stage: Callable[[str], AbstractContextManager[object]] | None = None,
 ) -> LinkResult:
     """Link ``left`` against ``right`` as ``mapping`` says and write the scored pairs to
-    ``out`` (Parquet; None: not written). A given ``model`` is reused instead of training."""
+    ``out`` (Parquet; None: not written). A given ``model`` is reused instead of training.
+    ``stage(name)`` wraps each step (the CLI's progress bar); see :data:`LINK_STEPS`."""
     cfg = cfg or SweepConfig()
+    stage = stage or (lambda _name: nullcontext())
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -258,13 +264,16 @@ def link(
 
     with working_database(cfg, work_dir) as con:
         t = time.perf_counter()
-        left_stats = read_side(con, Path(left), mapping, "left")
-        right_stats = read_side(con, Path(right), mapping, "right")
+        with stage("read"):
+            left_stats = read_side(con, Path(left), mapping, "left")
+            right_stats = read_side(con, Path(right), mapping, "right")
         t = lap("read_and_map", t)
-        blocking = block(con, cfg)
+        with stage("block"):
+            blocking = block(con, cfg)
         t = lap("normalise_and_block", t)
         warnings = _dob_warnings(con, model)
-        model = compare_and_score(con, cfg, model)
+        with stage("score"):
+            model = compare_and_score(con, cfg, model)
         t = lap("compare_train_score", t)
         n_pairs = con.execute("SELECT count(*) FROM scored_pairs").fetchall()[0][0]
         bands = {b: 0 for b in ("auto", "review", "discard")}
@@ -272,11 +281,13 @@ def link(
             dict(con.execute("SELECT band, count(*) FROM scored_pairs GROUP BY 1").fetchall())
         )
         if out is not None:
-            write_pairs(con, Path(out))
+            with stage("write"):
+                write_pairs(con, Path(out))
             t = lap("write", t)
         report = None
         if truth is not None:
-            report = evaluate_truth(con, Path(truth), mapping, cfg, blocking)
+            with stage("evaluate"):
+                report = evaluate_truth(con, Path(truth), mapping, cfg, blocking)
             t = lap("evaluate", t)
     return LinkResult(
         left=left_stats,

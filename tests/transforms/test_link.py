@@ -12,6 +12,8 @@ birth, house moves, marriage.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +24,14 @@ from faker import Faker
 
 from transforms.config import SweepConfig
 from transforms.fellegi_sunter import Model
-from transforms.link import LEAD_COLUMNS, LinkInputError, LinkResult, link, summary_lines
+from transforms.link import (
+    LEAD_COLUMNS,
+    LINK_STEPS,
+    LinkInputError,
+    LinkResult,
+    link,
+    summary_lines,
+)
 from transforms.mapping import MappingError, load_mapping, parse_mapping
 from transforms.nicknames_table import nickname_groups
 
@@ -355,7 +364,15 @@ def test_small_link_and_default_truth_columns(tmp_path: Path) -> None:
     )
     truth = tmp_path / "t.csv"
     truth.write_text("staff,nominal\n1,A\n2,B\n", "utf-8")
-    res = link(left, right, mapping, tmp_path / "p.parquet", truth=truth)
+    seen: list[str] = []
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        seen.append(name)
+        yield
+
+    res = link(left, right, mapping, tmp_path / "p.parquet", truth=truth, stage=stage)
+    assert seen == list(LINK_STEPS)  # the progress bar's steps, in order
     assert res.right.dob_unparsed == 1
     assert res.truth is not None and res.truth.columns == ("staff", "nominal")
     assert res.truth.blocking_recall == 1.0
