@@ -73,6 +73,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"  re-vetting referrals: {result.get('revetting_referrals', 0)}")
     print(f"  analysts' database: {result['database']}")
     print(f"  DPS handoff:        {result['handoff']}")
+    print(f"  run report:         {Path(result['report']).with_suffix('.html')}")
     print(f"  progress report:    {result['report']}")
     print(
         f"  checked {prog['checked_total']:,} of {prog['target_records']:,} by "
