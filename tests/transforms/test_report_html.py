@@ -396,4 +396,5 @@ def test_a_config_from_another_version_still_renders():
     html = report_from_frames(frames)
     assert "auto ≥ 15" in html
     frames["runs"].loc[1, "config_json"] = None  # no config recorded: defaults
-    assert "review ≥ 6" in report_from_frames(frames)
+    review = f"{SweepConfig().match.review_threshold:g}"
+    assert f"review ≥ {review}" in report_from_frames(frames)
