@@ -214,7 +214,8 @@ def collect(
                GROUP BY ALL ORDER BY ALL""",
         )
         flag_status = _df(
-            con, "SELECT status, count(*) AS flags FROM flags GROUP BY ALL ORDER BY flags DESC"
+            con,
+            "SELECT status, count(*) AS flags FROM flags GROUP BY ALL ORDER BY flags DESC, status",
         )
     else:
         flags = pd.DataFrame(columns=["flag_kind", "severity", "route", "flags"])
@@ -235,7 +236,7 @@ def collect(
             con,
             """SELECT "table", rows_read, rows_accepted, rows_quarantined,
                       rows_read = rows_accepted + rows_quarantined AS reconciled
-               FROM row_counts""",
+               FROM row_counts ORDER BY 1""",
         )
         if "row_counts" in have
         else pd.DataFrame(columns=["table", "rows_read", "rows_accepted", "rows_quarantined"])
