@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
@@ -41,6 +39,7 @@ import pandas as pd
 from transforms.charts import line_chart
 from transforms.config import MatchConfig, SweepConfig
 from transforms.pair_metrics import best_f1, metrics_at, pr_curve, threshold_for
+from transforms.report import write_text_atomic
 
 FLAG_KINDS = ("misconduct", "welfare", "association")
 SELF_KINDS = ("self_criminal", "self_welfare", "self_duty_only", "self_known")
@@ -470,26 +469,12 @@ def choose_thresholds(
     return ThresholdChoice(scope, min_precision, min_recall, auto, review, clamped, figures, load)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write text to path via a temporary file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_threshold_config(choice: ThresholdChoice, path: Path) -> Path:
     """Write the chosen thresholds as a config fragment (checked to load), atomically."""
     fragment = choice.config_fragment()
     SweepConfig.from_dict(fragment)  # what `sweep run --config` will do with it
-    _write_atomic(Path(path), json.dumps(fragment, indent=2, sort_keys=True) + "\n")
+    text = json.dumps(fragment, indent=2, sort_keys=True) + "\n"
+    write_text_atomic(Path(path), text, private=True)
     return Path(path)
 
 
@@ -599,7 +584,7 @@ def write_pr_report(result: dict[str, pd.DataFrame], reports: Path) -> list[Path
     run_id = str(result["run"].iloc[0]["run_id"])
     paths = [Path(reports) / f"{run_id}-pr.html", Path(reports) / "latest-pr.html"]
     for p in paths:
-        _write_atomic(p, html)
+        write_text_atomic(p, html, private=True)
     return paths
 
 

@@ -5,6 +5,7 @@ copied to ``latest.*``."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -16,11 +17,22 @@ from transforms.progress import progress_markdown
 from transforms.report_html import HISTORY_RUNS, report_from_database
 
 
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` beside ``path`` and rename it over: a reader sees the old or the new."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+def write_text_atomic(path: Path, text: str, *, private: bool = False) -> None:
+    """Write ``text`` to a temporary file beside ``path``, fsync it and rename it over: a
+    reader sees the old file or the new, never half of one. ``private``: owner-only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            if private:
+                os.chmod(tmp, 0o600)
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_report(
@@ -49,10 +61,10 @@ def write_report(
         else None
     )
     for stem in (run_id, "latest"):
-        _write(reports / f"{stem}-burnup.svg", svg)
+        write_text_atomic(reports / f"{stem}-burnup.svg", svg)
         text = progress_markdown(row) + f"\n![burn-up toward the target]({stem}-burnup.svg)\n"
         if html is not None:
-            _write(reports / f"{stem}.html", html)
+            write_text_atomic(reports / f"{stem}.html", html)
             text += f"\nThe full report, with flags, scores, data quality and timings: [{stem}.html]({stem}.html)\n"
-        _write(reports / f"{stem}.md", text)
+        write_text_atomic(reports / f"{stem}.md", text)
     return reports / f"{run_id}.md"
