@@ -85,6 +85,17 @@ def _register_sources(con: duckdb.DuckDBPyConnection, data: Path) -> None:
         )
 
 
+def _current_address_sql(table: str, key: str) -> str:
+    """One row per ``key``: its latest address (latest date_from, open-ended first)."""
+    return f"""
+               SELECT {key}, address_line, postcode FROM {table}
+               WHERE {key} IS NOT NULL
+               QUALIFY row_number() OVER (
+                   PARTITION BY {key}
+                   ORDER BY try_cast(date_from AS DATE) DESC NULLS LAST,
+                            try_cast(date_to AS DATE) DESC NULLS FIRST, address_line, postcode) = 1"""
+
+
 def flatten_sql(
     con: duckdb.DuckDBPyConnection, staff_limit: int | None, nominals_limit: int | None
 ) -> None:
@@ -131,14 +142,8 @@ def flatten_sql(
                 SELECT nominal_id FROM planted UNION ALL SELECT nominal_id FROM others"""
         )
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE flat_staff AS
-           WITH addr AS (
-               SELECT staff_id, address_line, postcode FROM src_staff_addresses
-               WHERE staff_id IS NOT NULL
-               QUALIFY row_number() OVER (
-                   PARTITION BY staff_id
-                   ORDER BY try_cast(date_from AS DATE) DESC NULLS LAST,
-                            try_cast(date_to AS DATE) DESC NULLS FIRST, address_line, postcode) = 1),
+        f"""CREATE OR REPLACE TEMP TABLE flat_staff AS
+           WITH addr AS ({_current_address_sql("src_staff_addresses", "staff_id")}),
            tel AS (
                SELECT staff_id, phone FROM src_staff_phones
                WHERE staff_id IS NOT NULL AND phone IS NOT NULL
@@ -153,14 +158,8 @@ def flatten_sql(
            ORDER BY s.staff_id"""
     )
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE flat_nominals AS
-           WITH addr AS (
-               SELECT nominal_id, address_line, postcode FROM src_addresses
-               WHERE nominal_id IS NOT NULL
-               QUALIFY row_number() OVER (
-                   PARTITION BY nominal_id
-                   ORDER BY try_cast(date_from AS DATE) DESC NULLS LAST,
-                            try_cast(date_to AS DATE) DESC NULLS FIRST, address_line, postcode) = 1),
+        f"""CREATE OR REPLACE TEMP TABLE flat_nominals AS
+           WITH addr AS ({_current_address_sql("src_addresses", "nominal_id")}),
            tel AS (
                SELECT nominal_id, phone FROM src_phones
                WHERE nominal_id IS NOT NULL AND phone IS NOT NULL
