@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.pair_metrics import best_f1, curve_from_counts
+
 
 @dataclass(frozen=True)
 class LinkScores:
@@ -112,18 +114,13 @@ def score_pairs(
                       count(*) FILTER (WHERE predicted AND is_true)
                FROM marked"""
         ).fetchall()[0]
-        best = con.execute(
-            f"""WITH g AS (
-                    SELECT s, count(*) AS n, count(*) FILTER (WHERE is_true) AS tp
-                    FROM marked WHERE s IS NOT NULL GROUP BY s),
-                c AS (
-                    SELECT s, sum(n) OVER (ORDER BY s DESC) AS pred,
-                              sum(tp) OVER (ORDER BY s DESC) AS tp
-                    FROM g)
-                SELECT s, pred, tp, 2.0 * tp / (pred + {n_truth}) AS f1
-                FROM c ORDER BY f1 DESC, s DESC LIMIT 1"""
-        ).fetchall()
-        cut = best[0][0] if best and best[0][2] else None
+        counts = con.execute(
+            """SELECT s AS threshold, count(*) AS predicted,
+                      count(*) FILTER (WHERE is_true) AS true_positive
+               FROM marked WHERE s IS NOT NULL GROUP BY s"""
+        ).df()
+        best = best_f1(curve_from_counts(counts, n_truth))
+        cut = best["threshold"] if best["true_positive"] else None
         kinds = con.execute(
             """SELECT t.kind, count(*), count(m.l), count(*) FILTER (WHERE m.predicted),
                       count(*) FILTER (WHERE m.s >= ?)
@@ -134,11 +131,10 @@ def score_pairs(
     finally:
         con.close()
     precision, recall = _ratio(tp, pred), _ratio(tp, n_truth)
-    if best and best[0][2]:
-        b_s, b_pred, b_tp, b_f1 = best[0]
-        b_prec, b_rec = _ratio(b_tp, b_pred), _ratio(b_tp, n_truth)
-    else:
-        b_s, b_f1, b_prec, b_rec = None, 0.0, 0.0, 0.0
+    found = cut is not None  # a best threshold that finds nothing is reported as none
+    b_f1 = best["f1"] if found else 0.0
+    b_prec = (best["precision"] or 0.0) if found else 0.0
+    b_rec = (best["recall"] or 0.0) if found else 0.0
     return LinkScores(
         candidate_pairs=int(cands),
         truth_pairs=n_truth,
@@ -149,7 +145,7 @@ def score_pairs(
         recall=recall,
         f1=_ratio(2 * precision * recall, precision + recall),
         best_f1=float(b_f1),
-        best_threshold=None if b_s is None else float(b_s),
+        best_threshold=cut,
         best_precision=b_prec,
         best_recall=b_rec,
         by_kind={str(k): (int(n), int(c), int(p), int(b)) for k, n, c, p, b in kinds},
