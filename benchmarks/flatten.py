@@ -8,7 +8,9 @@ Both engines link the same two flat files, so neither gets help the other lacks:
 - ``nominals.parquet``: nominal_id and the same fields; previous_surnames is always missing
   (the intelligence side has aliases, not maiden names, and aliases are not flattened).
 - ``truth.parquet``: staff_id, nominal_id, kind for every planted self match (``kind`` starts
-  with ``self_``) whose two records both made it into the flat files.
+  with ``self_``) whose two records both made it into the flat files, and for every named
+  associate case the staff member's own nominal (the truth's noise ``via:N...``), as kind
+  ``self_named_associate``: that nominal is the same person, so linking it is a true match.
 
 Values are copied as text, untouched (no cleaning): each engine does its own standardisation,
 as it would on a real extract. Rows with no id are dropped and a duplicated id keeps its first
@@ -122,8 +124,15 @@ def flatten_sql(
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE truth_all AS
-           SELECT DISTINCT staff_id, nominal_id, kind FROM src_truth
-           WHERE starts_with(kind, 'self_') AND staff_id IS NOT NULL AND nominal_id IS NOT NULL"""
+           WITH t AS (
+               SELECT staff_id, nominal_id, kind FROM src_truth WHERE starts_with(kind, 'self_')
+               UNION ALL
+               SELECT staff_id, substr(tag, 5), 'self_named_associate'
+               FROM (SELECT staff_id, unnest(string_split(coalesce(noise, ''), '|')) AS tag
+                     FROM src_truth WHERE kind = 'assoc_named')
+               WHERE starts_with(tag, 'via:'))
+           SELECT DISTINCT staff_id, nominal_id, kind FROM t
+           WHERE staff_id IS NOT NULL AND nullif(nominal_id, '') IS NOT NULL"""
     )
     if nominals_limit is None:
         con.execute(

@@ -125,6 +125,9 @@ def extract(tmp_path: Path) -> Path:
              "kind": "hard_negative_name_dob"},
             {"case_id": "C4", "staff_id": "S2", "nominal_id": "N404", "kind": "self_welfare"},
             {"case_id": "C5", "staff_id": "S3", "nominal_id": "", "kind": "assoc_named"},
+            # A named associate: S3's own nominal is N9 (noise "via:N9"); N2 is the criminal.
+            {"case_id": "C6", "staff_id": "S3", "nominal_id": "N2", "kind": "assoc_named",
+             "noise": "typo|via:N9"},
         ],
     )  # fmt: skip
     return d
@@ -158,14 +161,16 @@ def test_flatten_one_row_per_person_with_current_address_and_one_phone(extract, 
     assert list(nominals.columns) == list(staff.columns)  # same fields on both sides
 
     truth = _read(out / "truth.parquet")
-    assert sorted(map(tuple, truth[["staff_id", "nominal_id"]].to_numpy())) == [
-        ("S1", "N1"),
-        ("S2", "N2"),
-    ]  # self_ kinds only; the pair naming an unknown nominal is dropped
+    assert sorted(map(tuple, truth[["staff_id", "nominal_id", "kind"]].to_numpy())) == [
+        ("S1", "N1", "self_criminal"),
+        ("S2", "N2", "self_duty_only"),
+        ("S3", "N9", "self_named_associate"),
+    ]  # identities only: self_ kinds and a named associate's own nominal, never the
+    # associate (N2 for S3) or a hard negative; the pair naming an unknown nominal is dropped
     assert counts.as_dict() == {
         "staff": 3,
         "nominals": 4,
-        "truth_pairs": 2,
+        "truth_pairs": 3,
         "truth_pairs_dropped": 1,
         "staff_rows_dropped": 2,
         "nominal_rows_dropped": 0,
@@ -189,7 +194,7 @@ def test_limits_keep_planted_nominals_of_kept_staff(extract, tmp_path):
 def test_limit_smaller_than_planted_still_keeps_every_planted_nominal(extract, tmp_path):
     out = tmp_path / "flat"
     flatten_extract(extract, out, nominals_limit=1)
-    assert list(_read(out / "nominals.parquet")["nominal_id"]) == ["N1", "N2"]
+    assert list(_read(out / "nominals.parquet")["nominal_id"]) == ["N1", "N2", "N9"]
 
 
 def test_parquet_extract_reads_like_csv(extract, tmp_path):
