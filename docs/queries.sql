@@ -69,6 +69,10 @@ contributions AS (
     SELECT staff_id, nominal_id, 'surname_frequency', 'term frequency adjustment',
            surname_tf_adjustment
     FROM candidate_matches
+    UNION ALL
+    SELECT staff_id, nominal_id, 'forename_frequency', 'term frequency adjustment',
+           forename_tf_adjustment
+    FROM candidate_matches
 )
 SELECT
     o.flag_id,

@@ -125,7 +125,8 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         SELECT p.l_id, p.r_id,
                struct_pack(forename := f.level, surname := s.level,
                            name_order := CAST((best.x >> 88) % 10 AS INTEGER),
-                           rsn := nullif(s.rsn, ''), jw_fn := f.jw_fn, jw_sn := s.jw_sn) AS b
+                           rsn := nullif(s.rsn, ''), rfn := nullif(f.rfn, ''),
+                           jw_fn := f.jw_fn, jw_sn := s.jw_sn) AS b
         FROM best JOIN _name_pairs p USING (pn)
         JOIN _lvl_fn f ON f.id = CAST(best.x & {mask} AS BIGINT)
         JOIN _lvl_sn s ON s.id = CAST((best.x >> 40) & {mask} AS BIGINT)
@@ -215,7 +216,8 @@ def compare_pairs(
         SELECT p.l_id, p.r_id{extra},
                coalesce(n.b.forename, 0) AS forename, coalesce(n.b.surname, 0) AS surname,
                coalesce(n.b.name_order, 0) AS name_order, d.dob, s.sex, a.address, ph.phone,
-               n.b.rsn AS matched_surname, n.b.jw_fn AS forename_similarity,
+               n.b.rsn AS matched_surname, n.b.rfn AS matched_forename,
+               n.b.jw_fn AS forename_similarity,
                n.b.jw_sn AS surname_similarity
         FROM {pairs} p
         LEFT JOIN _cmp_name n USING (l_id, r_id)

@@ -46,9 +46,9 @@ class MatchConfig:
 
     name_jw_high: float = 0.94
     name_jw_mid: float = 0.88
-    # Term-frequency adjustment of an exact surname, in bits, is capped both ways: a surname
-    # seen once in a small extract is not, on its own, proof of identity.
-    tf_adjustment_max_bits: float = 2.0
+    # Term-frequency adjustment of an exact surname or first forename, in bits, is capped both
+    # ways: a name seen once in a small extract is not, on its own, proof of identity.
+    tf_adjustment_max_bits: float = 4.0
     u_sample_pairs: int = 200_000
     training_max_pairs: int = 400_000  # each EM training block is sampled down to this
     training_name_key_cap: int = 3  # full names on more nominals than this are not trained on

@@ -191,12 +191,19 @@ def _scope_pairs(
     return scored.drop(index=near.index[hit.to_numpy()]), positives
 
 
-def _at(scored: pd.DataFrame, positives: pd.DataFrame, threshold: float) -> dict[str, Any]:
-    """pair_metrics.metrics_at over only the pairs that can count (weight >= threshold)."""
-    above = scored[scored["match_weight"] >= threshold]
+def _at(
+    scored: pd.DataFrame, positives: pd.DataFrame, threshold: float, weight: str = "match_weight"
+) -> dict[str, Any]:
+    """pair_metrics.metrics_at over only the pairs that can count (``weight`` >= threshold).
+    The auto band is read off ``auto_weight``, the review band off ``match_weight``."""
+    above = scored[scored[weight] >= threshold]
     return metrics_at(
-        above, positives, threshold, left="staff_id", right="nominal_id", weight="match_weight"
+        above, positives, threshold, left="staff_id", right="nominal_id", weight=weight
     )
+
+
+def _band_weight(band: str) -> str:
+    return "auto_weight" if band == "auto" else "match_weight"
 
 
 def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -213,8 +220,9 @@ def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
         flags = con.execute("SELECT staff_id, nominal_id, flag_kind FROM flags").df()
         # One row per pair at its highest weight (a pair is scored once today; be safe).
         scored = con.execute(
-            "SELECT staff_id, nominal_id, max(match_weight) AS match_weight, "
-            "arg_max(band, match_weight) AS band FROM candidate_matches GROUP BY ALL"
+            "SELECT c.staff_id, c.nominal_id, max(c.match_weight) AS match_weight, "
+            "arg_max(c.auto_weight, c.match_weight) AS auto_weight, "
+            "arg_max(c.band, c.match_weight) AS band FROM candidate_matches c GROUP BY ALL"
         ).df()
         exclusions = con.execute("SELECT staff_id, nominal_id, reason FROM exclusions").df()
         info = run_info(con)
@@ -300,7 +308,11 @@ def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
         curves.append(curve.assign(scope=scope))
         for name, t in (("auto", info.auto_threshold), ("review", info.review_threshold)):
             threshold_rows.append(
-                {"scope": scope, "threshold_name": name, **_at(in_scope, positives, t)}
+                {
+                    "scope": scope,
+                    "threshold_name": name,
+                    **_at(in_scope, positives, t, _band_weight(name)),
+                }
             )
         threshold_rows.append(
             {"scope": scope, "threshold_name": "best_f1", "truth": len(positives), **best_f1(curve)}
@@ -377,10 +389,12 @@ def _by_noise(cases: pd.DataFrame, matches: pd.DataFrame, all_true: pd.DataFrame
     return out[[*columns, "predicted", "correct", "precision", "f1"]].reset_index(drop=True)
 
 
-def _band_counts(weights: pd.Series, auto: float, review: float) -> dict[str, int]:
-    w = weights.to_numpy(dtype="float64")
-    n_auto = int((w >= auto).sum())
-    n_review = int(((w >= review) & (w < auto)).sum())
+def _band_counts(scored: pd.DataFrame, auto: float, review: float) -> dict[str, int]:
+    """Pairs per band at these thresholds, by the rule ``fellegi_sunter.score`` applies."""
+    is_auto = scored["auto_weight"].to_numpy(dtype="float64") >= auto
+    w = scored["match_weight"].to_numpy(dtype="float64")
+    n_auto = int(is_auto.sum())
+    n_review = int(((w >= review) & ~is_auto).sum())
     return {"auto": n_auto, "review": n_review, "discard": int(len(w)) - n_auto - n_review}
 
 
@@ -423,22 +437,35 @@ def choose_thresholds(
         raise ValueError(f"unknown scope {scope!r}; one of {sorted(CURVE_SCOPES)}")
     curves = result["curves"]
     curve = curves[curves["scope"] == scope]
-    auto = threshold_for(curve, min_precision=min_precision)
+    scored = result["scored"]
+    all_true = _pair_frame(_pairs(truth[truth["kind"].isin(SELF_KINDS)]) | _via_pairs(truth))
+    # The auto band is read off auto_weight: its own curve.
+    auto_curve = pr_curve(
+        *_scope_pairs(scored, truth, CURVE_SCOPES[scope], all_true),
+        left="staff_id",
+        right="nominal_id",
+        weight="auto_weight",
+    )
+    auto = threshold_for(auto_curve, min_precision=min_precision)
     review = threshold_for(curve, min_recall=min_recall)
     clamped = auto is not None and review is not None and review > auto
     if clamped:
         review = auto
-    scored = result["scored"]
     lowest = min((t for t in (auto, review) if t is not None), default=math.inf)
     near = scored[scored["match_weight"] >= lowest]  # only these pairs count at either
-    all_true = _pair_frame(_pairs(truth[truth["kind"].isin(SELF_KINDS)]) | _via_pairs(truth))
     rows = []
     for name, t in (("auto", auto), ("review", review)):
         if t is None:
             continue
         for sc, kinds in CURVE_SCOPES.items():
             in_scope, positives = _scope_pairs(near, truth, kinds, all_true)
-            rows.append({"scope": sc, "threshold_name": name, **_at(in_scope, positives, t)})
+            rows.append(
+                {
+                    "scope": sc,
+                    "threshold_name": name,
+                    **_at(in_scope, positives, t, _band_weight(name)),
+                }
+            )
     figures = pd.DataFrame(
         rows,
         columns=["scope", "threshold_name", "threshold", "truth", "predicted", "true_positive"]
@@ -446,15 +473,9 @@ def choose_thresholds(
     )
     run = result["run"].iloc[0]
     staff = int(run["staff_screened"])
-    configured = _band_counts(
-        scored["match_weight"], float(run["auto_threshold"]), float(run["review_threshold"])
-    )
+    configured = _band_counts(scored, float(run["auto_threshold"]), float(run["review_threshold"]))
     load_rows = []
-    chosen = (
-        _band_counts(scored["match_weight"], auto, review)
-        if auto is not None and review is not None
-        else None
-    )
+    chosen = _band_counts(scored, auto, review) if auto is not None and review is not None else None
     for band in ("auto", "review"):
         c = chosen[band] if chosen else None
         load_rows.append((f"pairs_{band}", configured[band], c))

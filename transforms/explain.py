@@ -47,11 +47,13 @@ def explain_pair(db_path: Path, staff_id: str, nominal_id: str) -> str:
         running += weight
         text = descriptions.get(c, {}).get(level, level)
         lines.append(f"{c + ': ' + text:<58.58} {weight:+7.2f}   ({running:+.2f})")
-    tf = float(row["surname_tf_adjustment"])
-    if tf:
-        running += tf
-        word = "rarer" if tf > 0 else "commoner"
-        lines.append(f"{'surname is ' + word + ' than average':<58} {tf:+7.2f}   ({running:+.2f})")
+    for name in ("surname", "forename"):
+        tf = float(row[f"{name}_tf_adjustment"])
+        if tf:
+            running += tf
+            word = "rarer" if tf > 0 else "commoner"
+            text = f"{name} is {word} than average"
+            lines.append(f"{text:<58} {tf:+7.2f}   ({running:+.2f})")
     lines += [
         "",
         f"match weight {row['match_weight']:+.2f} -> probability {row['match_probability']:.4f}",

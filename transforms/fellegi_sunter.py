@@ -336,6 +336,31 @@ def train(
     )
 
 
+# Levels whose agreement is on one name string, adjusted for how common that string is: an
+# exact surname, or an identical previous surname, alias or part; an exact first forename.
+TF_LEVELS = {"surname": ("exact", "variant_exact"), "forename": ("exact",)}
+
+
+def _tf_adjustment_sql(model: Model, cfg: MatchConfig, comparison: str, alias: str) -> str:
+    """``{comparison}_tf_adjustment``: at a level of ``TF_LEVELS``, log2(the level's u / the
+    agreed name's share of the right side), capped both ways; 0 at any other level. Agreeing
+    on a rare name is stronger evidence than the level's average agreement, on a common one
+    weaker (Splink's term-frequency adjustment)."""
+    cap = cfg.tf_adjustment_max_bits
+    share = f"greatest(coalesce({alias}.tf, {TF_MIN!r}), {TF_MIN!r})"
+    whens = []
+    for label in TF_LEVELS[comparison]:
+        if label not in model.labels[comparison]:
+            continue
+        level = model.labels[comparison].index(label)
+        u = model.u[comparison][level]
+        whens.append(
+            f"WHEN t.{comparison} = {level} "
+            f"THEN least(greatest(log2({u!r} / {share}), -{cap!r}), {cap!r})"
+        )
+    return f"CASE {' '.join(whens)} ELSE 0.0 END AS {comparison}_tf_adjustment"
+
+
 def score(
     con: duckdb.DuckDBPyConnection,
     model: Model,
@@ -344,37 +369,43 @@ def score(
     out_table: str = "scored_pairs",
 ) -> None:
     """``out_table``: each pair with every comparison's level label and weight, the surname
-    term-frequency adjustment, match weight, probability and review band."""
+    and forename term-frequency adjustments, match weight, probability and review band.
+
+    Band: ``auto`` when ``auto_weight`` (the match weight counting only the name-frequency
+    adjustments that lower it, so never above it) reaches the auto threshold, ``review``
+    when the match weight reaches the review threshold, else ``discard``."""
     weights = model.weights_table()
     con.register("_weights", weights)
     prior_w = math.log2(model.prior_match_probability / (1 - model.prior_match_probability))
-    u_exact = model.u["surname"][1]
-    cap = cfg.tf_adjustment_max_bits
     joins, cols, total = [], [], [f"{prior_w!r}"]
     for c in model.comparisons:
         a = f"w_{c}"
         joins.append(f"JOIN _weights {a} ON {a}.comparison = '{c}' AND {a}.level = t.{c}")
         cols.append(f"{a}.label AS {c}_level, {a}.weight AS {c}_weight")
         total.append(f"{a}.weight")
+    tf_cols = [
+        _tf_adjustment_sql(model, cfg, comparison, alias)
+        for comparison, alias in (("surname", "tf_s"), ("forename", "tf_f"))
+    ]
+    w = "base_weight + surname_tf_adjustment + forename_tf_adjustment"
+    # A rare name counts toward review but never confirms an identity on its own: for the
+    # auto band a name-frequency adjustment may take weight away, not add it.
+    auto_w = "base_weight + least(surname_tf_adjustment, 0) + least(forename_tf_adjustment, 0)"
     con.execute(f"""
         CREATE OR REPLACE TABLE {out_table} AS
         WITH s AS (
             SELECT t.l_id, t.r_id, t.rules, {", ".join(cols)},
-                   CASE WHEN t.surname = 1
-                        THEN least(greatest(
-                            log2({u_exact!r} / greatest(coalesce(tf.tf, {TF_MIN!r}), {TF_MIN!r})),
-                            -{cap!r}), {cap!r})
-                        ELSE 0.0 END AS surname_tf_adjustment,
+                   {", ".join(tf_cols)},
                    {" + ".join(total)} AS base_weight,
                    t.forename_similarity, t.surname_similarity
             FROM {table} t {" ".join(joins)}
-            LEFT JOIN tf_sn tf ON tf.sn = t.matched_surname
+            LEFT JOIN tf_sn tf_s ON tf_s.sn = t.matched_surname
+            LEFT JOIN tf_fn tf_f ON tf_f.fn = t.matched_forename
         )
-        SELECT *, base_weight + surname_tf_adjustment AS match_weight,
-               pow(2, base_weight + surname_tf_adjustment)
-                 / (1 + pow(2, base_weight + surname_tf_adjustment)) AS match_probability,
-               CASE WHEN base_weight + surname_tf_adjustment >= {cfg.auto_threshold!r} THEN 'auto'
-                    WHEN base_weight + surname_tf_adjustment >= {cfg.review_threshold!r} THEN 'review'
+        SELECT *, {w} AS match_weight, {auto_w} AS auto_weight,
+               pow(2, {w}) / (1 + pow(2, {w})) AS match_probability,
+               CASE WHEN {auto_w} >= {cfg.auto_threshold!r} THEN 'auto'
+                    WHEN {w} >= {cfg.review_threshold!r} THEN 'review'
                     ELSE 'discard' END AS band
         FROM s
     """)

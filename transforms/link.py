@@ -56,6 +56,7 @@ class TruthReport:
     blocking_recall: float | None
     at_review: dict[str, Any]
     at_auto: dict[str, Any]
+    at_even_odds: dict[str, Any]  # match weight 0, probability 0.5: other linkers' default
     best: dict[str, Any]
     curve: pd.DataFrame
 
@@ -215,21 +216,25 @@ def evaluate_truth(
     n_truth = len(truth)
     found = int(per_rule.get("ALL", 0))
     con.register("_truth_df", truth)
-    counts = con.execute("""
-        SELECT s.match_weight AS threshold, count(*) AS predicted,
-               count(t.l_id) AS true_positive
-        FROM scored_pairs s LEFT JOIN _truth_df t USING (l_id, r_id)
-        GROUP BY s.match_weight
-    """).df()
+    curves = {}
+    for weight in ("match_weight", "auto_weight"):  # the auto band is read off auto_weight
+        counts = con.execute(f"""
+            SELECT s.{weight} AS threshold, count(*) AS predicted,
+                   count(t.l_id) AS true_positive
+            FROM scored_pairs s LEFT JOIN _truth_df t USING (l_id, r_id)
+            GROUP BY s.{weight}
+        """).df()
+        curves[weight] = curve_from_counts(counts, n_truth)
     con.unregister("_truth_df")
-    curve = curve_from_counts(counts, n_truth)
+    curve = curves["match_weight"]
     return TruthReport(
         columns=cols,
         truth_pairs=n_truth,
         blocking=report,
         blocking_recall=found / n_truth if n_truth else None,
         at_review=metrics_from_curve(curve, cfg.match.review_threshold, n_truth),
-        at_auto=metrics_from_curve(curve, cfg.match.auto_threshold, n_truth),
+        at_auto=metrics_from_curve(curves["auto_weight"], cfg.match.auto_threshold, n_truth),
+        at_even_odds=metrics_from_curve(curve, 0.0, n_truth),
         best=best_f1(curve),
         curve=curve,
     )
@@ -351,10 +356,11 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
     if t is None:
         return lines
     lines += ["", f"truth: {t.truth_pairs:,} pairs (columns {t.columns[0]}, {t.columns[1]})"]
-    lines.append(f"{'blocking rule':<28} {'pairs':>12} {'true pairs':>11} {'capped keys':>12}")
+    wide = max([len("blocking rule"), *map(len, t.blocking["rule"])])
+    lines.append(f"{'blocking rule':<{wide}} {'pairs':>12} {'true pairs':>11} {'capped keys':>12}")
     for row in t.blocking.itertuples(index=False):
         lines.append(
-            f"{row.rule:<28} {row.pairs:>12,} {row.true_pairs:>11,} {row.capped_keys:>12,}"
+            f"{row.rule:<{wide}} {row.pairs:>12,} {row.true_pairs:>11,} {row.capped_keys:>12,}"
         )
     found = round((t.blocking_recall or 0) * t.truth_pairs)
     lines.append(
@@ -365,7 +371,13 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
         f"{'':<16} {'threshold':>9} {'predicted':>10} {'true pos':>9} {'precision':>9} "
         f"{'recall':>7} {'f1':>6}"
     )
-    for label, m in (("review (default)", t.at_review), ("auto", t.at_auto), ("best F1", t.best)):
+    rows = (
+        ("review (default)", t.at_review),
+        ("auto", t.at_auto),
+        ("p >= 0.5", t.at_even_odds),
+        ("best F1", t.best),
+    )
+    for label, m in rows:
         thr = "-" if m["threshold"] is None else f"{m['threshold']:.2f}"
         lines.append(
             f"{label:<16} {thr:>9} {m['predicted']:>10,} {m['true_positive']:>9,} "

@@ -222,12 +222,14 @@ def build_nicknames(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build_term_frequencies(con: duckdb.DuckDBPyConnection) -> None:
-    """``tf_sn``: share of right-side people with each surname (for term-frequency weights)."""
-    con.execute("""
-        CREATE OR REPLACE TABLE tf_sn AS
-        SELECT sn, count(*)::DOUBLE / (SELECT count(*) FROM r_person) AS tf
-        FROM r_person WHERE sn IS NOT NULL GROUP BY sn
-    """)
+    """``tf_sn`` and ``tf_fn``: share of right-side people with each surname and each first
+    forename (for term-frequency weights)."""
+    for table, col in (("tf_sn", "sn"), ("tf_fn", "fn")):
+        con.execute(f"""
+            CREATE OR REPLACE TABLE {table} AS
+            SELECT {col}, count(*)::DOUBLE / (SELECT count(*) FROM r_person) AS tf
+            FROM r_person WHERE {col} IS NOT NULL GROUP BY {col}
+        """)
 
 
 def normalise_all(con: duckdb.DuckDBPyConnection) -> None:

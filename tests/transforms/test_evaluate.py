@@ -52,6 +52,7 @@ def _database(
     auto, review = cfg.match.auto_threshold, cfg.match.review_threshold
     matches = pd.DataFrame(pairs, columns=["staff_id", "nominal_id", "match_weight"])
     matches["band"] = [_band(w, auto, review) for w in matches["match_weight"]]
+    matches["auto_weight"] = matches["match_weight"]  # no name-frequency adjustments here
     frames = {
         "candidate_matches": matches,
         "flags": pd.DataFrame(flags, columns=["staff_id", "nominal_id", "flag_kind"]),

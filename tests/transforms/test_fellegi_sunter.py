@@ -7,7 +7,7 @@ import pytest
 
 from transforms.comparisons import Comparison, Level
 from transforms.config import MatchConfig
-from transforms.fellegi_sunter import Model, estimate_m_em
+from transforms.fellegi_sunter import Model, estimate_m_em, score
 
 
 def _cmp(name: str, n_levels: int) -> Comparison:
@@ -68,3 +68,77 @@ def test_model_version_mismatch_is_refused(tmp_path):
     (tmp_path / "m.json").write_text('{"version": 999}')
     with pytest.raises(ValueError, match="model version 999"):
         Model.load(tmp_path / "m.json")
+
+
+def _name_model() -> Model:
+    return Model(
+        comparisons=["forename", "surname"],
+        labels={
+            "forename": ["missing", "exact", "different"],
+            "surname": ["missing", "exact", "variant_exact", "different"],
+        },
+        m={"forename": [1.0, 0.9, 0.1], "surname": [1.0, 0.8, 0.1, 0.1]},
+        u={"forename": [1.0, 0.01, 0.99], "surname": [1.0, 0.001, 0.002, 0.997]},
+        lambda_candidates=0.1,
+        prior_match_probability=0.5,  # prior weight 0: match_weight is the evidence alone
+        trained_at="2026-11-26T00:00:00+00:00",
+    )
+
+
+def test_score_adjusts_exact_forename_and_surname_by_their_frequency():
+    con = duckdb.connect()
+    # Shares of the right side: forename JOHN common (4%), ZOLTAN rare (0.1%); surname SMITH
+    # common (1.6%), OYELARAN rare (0.001%: log2(100) bits, beyond the cap).
+    con.execute(
+        "CREATE TABLE tf_fn AS SELECT * FROM (VALUES ('JOHN', 0.04), ('ZOLTAN', 0.001)) t(fn, tf)"
+    )
+    con.execute(
+        "CREATE TABLE tf_sn AS SELECT * FROM (VALUES ('SMITH', 0.016), ('OYELARAN', 0.00001))"
+        " t(sn, tf)"
+    )
+    con.execute("""
+        CREATE TABLE comparisons AS SELECT * FROM (VALUES
+            ('S1', 'N1', 1, 1, 'JOHN', 'SMITH'),
+            ('S2', 'N2', 1, 1, 'ZOLTAN', 'OYELARAN'),
+            ('S3', 'N3', 2, 1, 'JON', 'SMITH'),
+            ('S4', 'N4', 1, 3, 'UNSEEN', 'SMYTHE'),
+            ('S5', 'N5', 2, 2, 'JON', 'SMITH')
+        ) t(l_id, r_id, forename, surname, matched_forename, matched_surname)
+    """)
+    con.execute(
+        "CREATE OR REPLACE TABLE comparisons AS SELECT *, ['rule'] AS rules, "
+        "1.0::FLOAT AS forename_similarity, 1.0::FLOAT AS surname_similarity FROM comparisons"
+    )
+    cfg = MatchConfig(tf_adjustment_max_bits=4.0, review_threshold=5.0, auto_threshold=20.0)
+    score(con, _name_model(), cfg)
+    out = con.execute("SELECT * FROM scored_pairs ORDER BY l_id").df().set_index("l_id")
+    fn_exact, sn_exact = math.log2(0.9 / 0.01), math.log2(0.8 / 0.001)
+    assert out.loc["S1", "forename_tf_adjustment"] == pytest.approx(math.log2(0.01 / 0.04))
+    assert out.loc["S1", "surname_tf_adjustment"] == pytest.approx(math.log2(0.001 / 0.016))
+    assert out.loc["S2", "forename_tf_adjustment"] == pytest.approx(math.log2(0.01 / 0.001))
+    assert out.loc["S2", "surname_tf_adjustment"] == pytest.approx(4.0)  # log2(100) capped at 4
+    assert out.loc["S3", "forename_tf_adjustment"] == 0.0  # not an exact forename
+    assert out.loc["S4", "surname_tf_adjustment"] == 0.0  # not an exact surname
+    assert out.loc["S4", "forename_tf_adjustment"] == pytest.approx(4.0)  # unseen: capped
+    # A previous surname or alias agreed exactly: adjusted against that level's own u.
+    assert out.loc["S5", "surname_tf_adjustment"] == pytest.approx(math.log2(0.002 / 0.016))
+    expected = {
+        "S1": fn_exact + sn_exact + math.log2(0.25) + math.log2(0.0625),
+        "S2": fn_exact + sn_exact + math.log2(10) + 4.0,
+    }
+    for sid, w in expected.items():
+        assert out.loc[sid, "match_weight"] == pytest.approx(w)
+        assert out.loc[sid, "match_weight"] == pytest.approx(
+            out.loc[sid, "base_weight"]
+            + out.loc[sid, "surname_tf_adjustment"]
+            + out.loc[sid, "forename_tf_adjustment"]
+        )
+    # Common names lower the weight that counts for auto; rare ones never raise it.
+    assert out.loc["S1", "auto_weight"] == pytest.approx(out.loc["S1", "match_weight"])
+    assert out.loc["S2", "auto_weight"] == pytest.approx(out.loc["S2", "base_weight"])
+    assert out.loc["S2", "match_weight"] >= 20.0  # above the auto threshold on rare names...
+    assert (out.loc["S1", "band"], out.loc["S2", "band"]) == ("review", "review")  # ...not auto
+    # Where the evidence without the rare-name bonus reaches the threshold, it is auto.
+    score(con, _name_model(), MatchConfig(review_threshold=5.0, auto_threshold=16.0))
+    bands = dict(con.execute("SELECT l_id, band FROM scored_pairs").fetchall())
+    assert (bands["S1"], bands["S2"]) == ("review", "auto")  # base 16.1 >= 16

@@ -252,7 +252,11 @@ def test_counts_and_output(result: LinkResult, extracts: Extracts) -> None:
     review = pairs[pairs["band"] != "discard"]
     assert (review["match_weight"] >= cfg.review_threshold).all()
     # per-field contributions add up to the match weight (with the prior and the tf term)
-    parts = pairs[[f"{c}_weight" for c in COMPARISONS]].sum(axis=1) + pairs["surname_tf_adjustment"]
+    parts = (
+        pairs[[f"{c}_weight" for c in COMPARISONS]].sum(axis=1)
+        + pairs["surname_tf_adjustment"]
+        + pairs["forename_tf_adjustment"]
+    )
     prior = pairs["match_weight"] - parts
     assert np.allclose(prior, prior.iloc[0])
     assert not list(result.out.parent.glob(".*.tmp"))  # temp file renamed away
@@ -270,6 +274,9 @@ def test_linker_quality_on_unseen_shape(result: LinkResult) -> None:
     assert review["precision"] >= 0.95, review
     assert t.at_auto["precision"] >= 0.98, t.at_auto
     assert t.best["f1"] >= review["f1"] and t.best["f1"] >= 0.9
+    even = t.at_even_odds  # probability 0.5 is a lower bar than the review band's
+    assert even["threshold"] == 0.0 and even["predicted"] >= review["predicted"]
+    assert even["true_positive"] >= review["true_positive"]
     # relatives at the same address and namesakes born the same year are not linked
     assert result.bands["review"] + result.bands["auto"] <= N_MATCHED * 1.05
     assert result.candidate_pairs > N_MATCHED + 60
