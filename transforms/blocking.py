@@ -55,11 +55,35 @@ _FULL_NAME = """
     SELECT DISTINCT id, sn || ':' || fn AS k FROM {side}_names
     WHERE sn IS NOT NULL AND fn IS NOT NULL
 """
-_FULL_NAME_NO_DOB = """
-    SELECT DISTINCT n.id, n.sn || ':' || n.fn AS k FROM {side}_names n
-    WHERE n.sn IS NOT NULL AND n.fn IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM {side}_dobs d WHERE d.id = n.id)
+_NO_DOB = "NOT EXISTS (SELECT 1 FROM {side}_dobs d WHERE d.id = n.id)"
+_FULL_NAME_NO_DOB = f"""
+    SELECT DISTINCT n.id, n.sn || ':' || n.fn AS k FROM {{side}}_names n
+    WHERE n.sn IS NOT NULL AND n.fn IS NOT NULL AND {_NO_DOB}
 """
+# Two fuzzy fields at once: the forename (or its nickname group) with a surname that sounds
+# alike or its initial, and part of the date of birth, for a surname typo together with a
+# date-of-birth typo.
+_GROUP_SOUND_YEAR = """
+    SELECT DISTINCT n.id,
+           coalesce(k.canon, n.fn) || ':' || p.sn_meta || ':' || year(d.dob) AS k
+    FROM {side}_names n JOIN {side}_dobs d USING (id) JOIN phonetic p ON p.sn = n.sn
+    LEFT JOIN nick k ON k.name = n.fn
+    WHERE n.fn IS NOT NULL
+"""
+_GROUP_INITIAL_DAY = """
+    SELECT DISTINCT n.id,
+           coalesce(k.canon, n.fn) || ':' || left(n.sn, 1) || ':' || strftime(d.dob, '%m-%d') AS k
+    FROM {side}_names n JOIN {side}_dobs d USING (id) LEFT JOIN nick k ON k.name = n.fn
+    WHERE n.sn IS NOT NULL AND n.fn IS NOT NULL
+"""
+# With no date of birth on the right, the forename may be a nickname or the surname misspelt:
+# the forename group with a surname that sounds alike.
+_GROUP_SOUND = """
+    SELECT DISTINCT n.id, coalesce(k.canon, n.fn) || ':' || p.sn_meta AS k
+    FROM {side}_names n JOIN phonetic p ON p.sn = n.sn LEFT JOIN nick k ON k.name = n.fn
+    WHERE n.fn IS NOT NULL
+"""
+_GROUP_SOUND_NO_DOB = f"{_GROUP_SOUND} AND {_NO_DOB}"
 _DOB_SWAPPED_SOUND = """
     SELECT DISTINCT n.id,
            make_date(year(d.dob), day(d.dob), month(d.dob))::VARCHAR || ':' || p.sn_meta AS k
@@ -107,6 +131,25 @@ RULES: tuple[BlockingRule, ...] = (
         "same surname and forename where the right side records no date of birth",
         _FULL_NAME,
         r_key=_FULL_NAME_NO_DOB,
+    ),
+    BlockingRule(
+        "name_sound_no_dob",
+        "same forename or nickname group and a surname that sounds alike, where the right "
+        "side records no date of birth (a nickname or a surname typo)",
+        _GROUP_SOUND,
+        r_key=_GROUP_SOUND_NO_DOB,
+    ),
+    BlockingRule(
+        "forename_group_sound_birth_year",
+        "same forename or nickname group, a surname that sounds alike and the same year of "
+        "birth (a surname typo and a typo in day or month)",
+        _GROUP_SOUND_YEAR,
+    ),
+    BlockingRule(
+        "forename_group_initial_birth_day",
+        "same forename or nickname group, surname initial, day and month of birth (a surname "
+        "typo and a typo in the year)",
+        _GROUP_INITIAL_DAY,
     ),
     BlockingRule(
         "dob_day_month_swapped",
