@@ -169,7 +169,7 @@ def working_database(
     with tempfile.TemporaryDirectory(prefix="sweep-link-", dir=work_dir) as tmp:
         con = duckdb.connect(str(Path(tmp) / "link.duckdb"))
         try:
-            con.execute(f"SET memory_limit = '{cfg.engine.memory_limit}'")
+            con.execute(f"SET memory_limit = '{cfg.engine.link_memory_limit}'")
             con.execute(f"SET threads = {int(cfg.engine.threads)}")
             con.execute(f"SET temp_directory = '{Path(tmp) / 'spill'}'")
             con.execute("SET preserve_insertion_order = true")

@@ -31,6 +31,7 @@ from transforms.link import (
     LinkResult,
     link,
     summary_lines,
+    working_database,
 )
 from transforms.mapping import MappingError, load_mapping, parse_mapping
 from transforms.nicknames_table import nickname_groups
@@ -405,3 +406,14 @@ def test_no_dates_of_birth_warns_but_still_ranks(extracts: Extracts, tmp_path: P
     res = link(extracts.left, extracts.right, no_dob, None, truth=extracts.truth)
     assert len(res.warnings) == 2 and all("date of birth" in w for w in res.warnings)
     assert res.truth is not None and res.truth.best["f1"] >= 0.8
+
+
+def test_working_database_uses_the_link_memory_limit(tmp_path: Path) -> None:
+    cfg = SweepConfig.from_dict({"engine": {"link_memory_limit": "300MB", "threads": 1}})
+    with working_database(cfg, tmp_path) as con:
+        limit, threads = con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('threads')"
+        ).fetchall()[0]
+    assert (limit, threads) == ("286.1 MiB", 1)  # DuckDB reports 300 MB in MiB
+    assert SweepConfig().engine.link_memory_limit == "700MB"
+    assert not list(tmp_path.iterdir())  # the temporary database is removed
