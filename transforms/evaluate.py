@@ -226,6 +226,9 @@ def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
         ).df()
         exclusions = con.execute("SELECT staff_id, nominal_id, reason FROM exclusions").df()
         info = run_info(con)
+        n_flags, n_flags_review = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE identity_band = 'review') FROM flags"
+        ).fetchall()[0]
     scored = scored.astype({"staff_id": "string", "nominal_id": "string", "band": "string"})
     matches = scored[scored["band"] != "discard"]
 
@@ -297,7 +300,7 @@ def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
     )
     all_true_frame = _pair_frame(all_true)
     by_noise = _by_noise(cases, matches, all_true_frame)
-    load = _load(scored, info)
+    load = _load(scored, info, int(n_flags), int(n_flags_review))
 
     curves, threshold_rows = [], []
     for scope, kinds in CURVE_SCOPES.items():
@@ -398,8 +401,10 @@ def _band_counts(scored: pd.DataFrame, auto: float, review: float) -> dict[str, 
     return {"auto": n_auto, "review": n_review, "discard": int(len(w)) - n_auto - n_review}
 
 
-def _load(scored: pd.DataFrame, info: RunInfo) -> pd.DataFrame:
-    """Candidate pairs, pairs per band and lines per staff member screened."""
+def _load(scored: pd.DataFrame, info: RunInfo, n_flags: int, n_flags_review: int) -> pd.DataFrame:
+    """Candidate pairs, pairs per band and lines per staff member screened; then what reaches
+    a person: flags (lines handed to DPS) and those whose identity is in the review band. A
+    review-band pair raises no flag when its records only show the officer on duty."""
     bands = scored["band"].value_counts()
     n = {b: int(bands.get(b, 0)) for b in ("auto", "review", "discard")}
     per = info.staff_screened
@@ -413,6 +418,9 @@ def _load(scored: pd.DataFrame, info: RunInfo) -> pd.DataFrame:
         ("candidate_pairs_per_staff", _ratio(len(scored), per)),
         ("auto_lines_per_staff", _ratio(n["auto"], per)),
         ("review_lines_per_staff", _ratio(n["review"], per)),
+        ("flags", n_flags),
+        ("flags_per_staff", _ratio(n_flags, per)),
+        ("flags_identity_review", n_flags_review),
     ]
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": "float64"})
 

@@ -38,6 +38,14 @@ def _band(weight: float, auto: float = 15.0, review: float = 6.0) -> str:
     return "auto" if weight >= auto else "review" if weight >= review else "discard"
 
 
+def _flags_frame(flags: list[tuple[str, str, str]], matches: pd.DataFrame) -> pd.DataFrame:
+    """Flags with the identity band of their pair (none for an association), as published."""
+    frame = pd.DataFrame(flags, columns=["staff_id", "nominal_id", "flag_kind"])
+    band = frame.merge(matches, on=["staff_id", "nominal_id"], how="left")["band"]
+    frame["identity_band"] = band.where(frame["flag_kind"] != "association", None).to_numpy()
+    return frame
+
+
 def _database(
     path: Path,
     pairs: list[tuple[str, str, float]],
@@ -55,7 +63,7 @@ def _database(
     matches["auto_weight"] = matches["match_weight"]  # no name-frequency adjustments here
     frames = {
         "candidate_matches": matches,
-        "flags": pd.DataFrame(flags, columns=["staff_id", "nominal_id", "flag_kind"]),
+        "flags": _flags_frame(flags, matches),
         "exclusions": pd.DataFrame(list(exclusions), columns=["staff_id", "nominal_id", "reason"]),
         "runs": pd.DataFrame(
             [
@@ -186,6 +194,10 @@ def test_review_load_per_staff_screened(result: dict[str, pd.DataFrame]) -> None
     assert (load["pairs_auto"], load["pairs_review"], load["pairs_discard"]) == (2, 5, 4)
     assert load["review_lines_per_staff"] == pytest.approx(5 / 20)
     assert load["staff_with_review_lines"] == 4  # S2 has two review lines
+    # What reaches a person: the flags, and those whose identity is only in the review band.
+    assert load["flags"] == 4
+    assert load["flags_per_staff"] == pytest.approx(4 / 20)
+    assert load["flags_identity_review"] == 2  # S2-N2 (10.0) and S8-N8 (8.0); S1-N1 is auto
 
 
 def test_pr_curve_scopes_and_configured_thresholds(result: dict[str, pd.DataFrame]) -> None:
