@@ -41,8 +41,15 @@ _FORENAME_GROUP_DOB = """
     FROM {side}_names n JOIN {side}_dobs d USING (id) LEFT JOIN nick k ON k.name = n.fn
     WHERE n.fn IS NOT NULL
 """
-_SURNAME_INITIAL_YEAR = """
-    SELECT DISTINCT n.id, n.sn || ':' || left(n.fn, 1) || ':' || year(d.dob) AS k
+# A one-digit slip in a date of birth changes one of year, month and day: the other two
+# still agree, so three keys (year-month, year-day, month-day) catch it.
+_SURNAME_INITIAL_YEAR_MONTH = """
+    SELECT DISTINCT n.id, n.sn || ':' || left(n.fn, 1) || ':' || strftime(d.dob, '%Y-%m') AS k
+    FROM {side}_names n JOIN {side}_dobs d USING (id)
+    WHERE n.sn IS NOT NULL AND n.fn IS NOT NULL
+"""
+_SURNAME_INITIAL_YEAR_DAY = """
+    SELECT DISTINCT n.id, n.sn || ':' || left(n.fn, 1) || ':' || strftime(d.dob, '%Y-%d') AS k
     FROM {side}_names n JOIN {side}_dobs d USING (id)
     WHERE n.sn IS NOT NULL AND n.fn IS NOT NULL
 """
@@ -117,9 +124,14 @@ RULES: tuple[BlockingRule, ...] = (
         _FORENAME_GROUP_DOB,
     ),
     BlockingRule(
-        "surname_initial_birth_year",
-        "same surname and forename initial, same year of birth (a typo in day or month)",
-        _SURNAME_INITIAL_YEAR,
+        "surname_initial_birth_month",
+        "same surname and forename initial, same year and month of birth (a typo in the day)",
+        _SURNAME_INITIAL_YEAR_MONTH,
+    ),
+    BlockingRule(
+        "surname_initial_birth_year_day",
+        "same surname and forename initial, same year and day of birth (a typo in the month)",
+        _SURNAME_INITIAL_YEAR_DAY,
     ),
     BlockingRule(
         "surname_initial_birth_day",
