@@ -60,4 +60,9 @@ def explain_pair(db_path: Path, staff_id: str, nominal_id: str) -> str:
         f"band: {row['band']} (auto from {cfg.match.auto_threshold:+.1f}, "
         f"review from {cfg.match.review_threshold:+.1f})",
     ]
+    if row["band"] != "auto" and float(row["match_weight"]) >= cfg.match.auto_threshold:
+        lines.append(
+            f"not auto: without the rare-name bonus the weight is {row['auto_weight']:+.2f}; "
+            "a rare name alone never confirms an identity"
+        )
     return "\n".join(lines)
