@@ -118,7 +118,7 @@ class EngineConfig:
 
     memory_limit: str = "8GB"  # the nightly flow
     # `sweep link`: a one-off job often run beside other work. At 50k x 1M it kept identical
-    # pairs at 47.5 s and 980 MiB peak against 1.7 GiB at 8GB; at 5M, 184 s and 1.3 GiB
+    # pairs at 47.5 s and 980 MiB peak against 1.6 GiB at 8GB; at 5M, 184 s and 1.3 GiB
     # against 158 s and 3.4 GiB (benchmarks/RESULTS.md). DuckDB spills beyond it.
     link_memory_limit: str = "700MB"
     threads: int = 2
