@@ -512,7 +512,9 @@ def _scores_section(d: ReportData) -> str:
         '<section id="scores"><h2>Match-score distribution</h2>'
         f'<div class="charts"><figure id="chart-scores">{chart}<figcaption class="note">'
         f"Bins are up to {_bin_width(d.weight_edges)} wide, split at the band thresholds (dashed) "
-        "from this run's configuration.</figcaption></figure>"
+        "from this run's configuration, and coloured by the band their weight range falls in. "
+        "A pair above the auto threshold only through a rare name stays in review; the table "
+        "counts pairs by the band they were given.</figcaption></figure>"
         + _table(
             d.band_counts,
             {"band": "band", "pairs": "candidate pairs"},
