@@ -37,6 +37,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -155,22 +156,9 @@ def run_sweep(args: argparse.Namespace, flat: Path, out_dir: Path, env: dict[str
     wall, peak, out = measure(cmd, env, out_dir / "sweep.log")
     load_after = os.getloadavg()[0]
     inner = re.search(r"^time: ([0-9.]+) s", out, re.MULTILINE)
-    scores = score_pairs(
-        pairs,
-        flat / "truth.parquet",
-        left="left_id",
-        right="right_id",
-        score="match_weight",
-        predicted="band IN ('auto', 'review')",
-    )
-    same_p = score_pairs(
-        pairs,
-        flat / "truth.parquet",
-        left="left_id",
-        right="right_id",
-        score="match_weight",
-        predicted=f"match_probability >= {float(args.threshold)}",
-    )
+    score = partial(score_pairs, pairs, flat / "truth.parquet", left="left_id", right="right_id")
+    scores = score(score="match_weight", predicted="band IN ('auto', 'review')")
+    same_p = score(score="match_weight", predicted=f"match_probability >= {float(args.threshold)}")
     return Run(
         "sweep",
         wall,
