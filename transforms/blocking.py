@@ -20,6 +20,9 @@ class BlockingRule:
     """One blocking rule: SQL selecting (id, k) for the left side and for the right side.
 
     ``{side}`` in the templates is replaced by ``l`` or ``r``; ``r_key`` defaults to ``l_key``.
+    A key is a 64-bit hash of the fields it joins on (fields that may be NULL are filtered
+    out first): a hash joins and counts faster than text, and a collision can only add a
+    candidate pair, never lose one.
     """
 
     name: str
@@ -32,82 +35,72 @@ class BlockingRule:
         return template.replace("{side}", side)
 
 
-_NAME_SOUND_DOB = """
-    SELECT DISTINCT n.id, d.dob::VARCHAR || ':' || p.sn_meta AS k
-    FROM {side}_names n JOIN {side}_dobs d USING (id) JOIN phonetic p ON p.sn = n.sn
+# Every name a person is known by, with each date of birth (NULL if none), the forename's
+# nickname group and the surname's phonetic code: built once per side, read by most rules.
+_NAME_KEYS = """
+    CREATE OR REPLACE TEMP TABLE _{side}_name_keys AS
+    SELECT n.id, n.fn, n.sn, coalesce(k.canon, n.fn) AS grp, p.sn_meta, d.dob
+    FROM {side}_names n LEFT JOIN {side}_dobs d USING (id)
+    LEFT JOIN phonetic p ON p.sn = n.sn LEFT JOIN nick k ON k.name = n.fn
 """
-_FORENAME_GROUP_DOB = """
-    SELECT DISTINCT n.id, d.dob::VARCHAR || ':' || coalesce(k.canon, n.fn) AS k
-    FROM {side}_names n JOIN {side}_dobs d USING (id) LEFT JOIN nick k ON k.name = n.fn
-    WHERE n.fn IS NOT NULL
-"""
+_NK = "_{side}_name_keys"
+
+_NAME_SOUND_DOB = (
+    f"SELECT id, hash(dob, sn_meta) AS k FROM {_NK} WHERE dob IS NOT NULL AND sn_meta IS NOT NULL"
+)
+_FORENAME_GROUP_DOB = (
+    f"SELECT id, hash(dob, grp) AS k FROM {_NK} WHERE dob IS NOT NULL AND fn IS NOT NULL"
+)
 # A one-digit slip in a date of birth changes one of year, month and day: the other two
 # still agree, so three keys (year-month, year-day, month-day) catch it.
-_SURNAME_INITIAL_YEAR_MONTH = """
-    SELECT DISTINCT n.id, n.sn || ':' || left(n.fn, 1) || ':' || strftime(d.dob, '%Y-%m') AS k
-    FROM {side}_names n JOIN {side}_dobs d USING (id)
-    WHERE n.sn IS NOT NULL AND n.fn IS NOT NULL
-"""
-_SURNAME_INITIAL_YEAR_DAY = """
-    SELECT DISTINCT n.id, n.sn || ':' || left(n.fn, 1) || ':' || strftime(d.dob, '%Y-%d') AS k
-    FROM {side}_names n JOIN {side}_dobs d USING (id)
-    WHERE n.sn IS NOT NULL AND n.fn IS NOT NULL
-"""
-_SURNAME_INITIAL_DAY = """
-    SELECT DISTINCT n.id, n.sn || ':' || left(n.fn, 1) || ':' || strftime(d.dob, '%m-%d') AS k
-    FROM {side}_names n JOIN {side}_dobs d USING (id)
-    WHERE n.sn IS NOT NULL AND n.fn IS NOT NULL
-"""
-_FULL_NAME = """
-    SELECT DISTINCT id, sn || ':' || fn AS k FROM {side}_names
-    WHERE sn IS NOT NULL AND fn IS NOT NULL
-"""
-_NO_DOB = "NOT EXISTS (SELECT 1 FROM {side}_dobs d WHERE d.id = n.id)"
-_FULL_NAME_NO_DOB = f"""
-    SELECT DISTINCT n.id, n.sn || ':' || n.fn AS k FROM {{side}}_names n
-    WHERE n.sn IS NOT NULL AND n.fn IS NOT NULL AND {_NO_DOB}
-"""
+_SURNAME_INITIAL = f"{_NK} WHERE dob IS NOT NULL AND sn IS NOT NULL AND fn IS NOT NULL"
+_SURNAME_INITIAL_YEAR_MONTH = (
+    f"SELECT id, hash(sn, left(fn, 1), year(dob), month(dob)) AS k FROM {_SURNAME_INITIAL}"
+)
+_SURNAME_INITIAL_YEAR_DAY = (
+    f"SELECT id, hash(sn, left(fn, 1), year(dob), day(dob)) AS k FROM {_SURNAME_INITIAL}"
+)
+_SURNAME_INITIAL_DAY = (
+    f"SELECT id, hash(sn, left(fn, 1), month(dob), day(dob)) AS k FROM {_SURNAME_INITIAL}"
+)
+_FULL_NAME = (
+    "SELECT id, hash(sn, fn) AS k FROM {side}_names WHERE sn IS NOT NULL AND fn IS NOT NULL"
+)
+# A person with no date of birth has exactly one row per name, with dob NULL.
+_FULL_NAME_NO_DOB = (
+    f"SELECT id, hash(sn, fn) AS k FROM {_NK} "
+    "WHERE dob IS NULL AND sn IS NOT NULL AND fn IS NOT NULL"
+)
 # Two fuzzy fields at once: the forename (or its nickname group) with a surname that sounds
 # alike or its initial, and part of the date of birth, for a surname typo together with a
 # date-of-birth typo.
-_GROUP_SOUND_YEAR = """
-    SELECT DISTINCT n.id,
-           coalesce(k.canon, n.fn) || ':' || p.sn_meta || ':' || year(d.dob) AS k
-    FROM {side}_names n JOIN {side}_dobs d USING (id) JOIN phonetic p ON p.sn = n.sn
-    LEFT JOIN nick k ON k.name = n.fn
-    WHERE n.fn IS NOT NULL
-"""
-_GROUP_INITIAL_DAY = """
-    SELECT DISTINCT n.id,
-           coalesce(k.canon, n.fn) || ':' || left(n.sn, 1) || ':' || strftime(d.dob, '%m-%d') AS k
-    FROM {side}_names n JOIN {side}_dobs d USING (id) LEFT JOIN nick k ON k.name = n.fn
-    WHERE n.sn IS NOT NULL AND n.fn IS NOT NULL
-"""
+_GROUP_SOUND_YEAR = (
+    f"SELECT id, hash(grp, sn_meta, year(dob)) AS k FROM {_NK} "
+    "WHERE dob IS NOT NULL AND fn IS NOT NULL AND sn_meta IS NOT NULL"
+)
+_GROUP_INITIAL_DAY = (
+    f"SELECT id, hash(grp, left(sn, 1), month(dob), day(dob)) AS k FROM {_SURNAME_INITIAL}"
+)
 # With no date of birth on the right, the forename may be a nickname or the surname misspelt:
 # the forename group with a surname that sounds alike.
-_GROUP_SOUND = """
-    SELECT DISTINCT n.id, coalesce(k.canon, n.fn) || ':' || p.sn_meta AS k
-    FROM {side}_names n JOIN phonetic p ON p.sn = n.sn LEFT JOIN nick k ON k.name = n.fn
-    WHERE n.fn IS NOT NULL
-"""
-_GROUP_SOUND_NO_DOB = f"{_GROUP_SOUND} AND {_NO_DOB}"
-_DOB_SWAPPED_SOUND = """
-    SELECT DISTINCT n.id,
-           make_date(year(d.dob), day(d.dob), month(d.dob))::VARCHAR || ':' || p.sn_meta AS k
-    FROM {side}_names n JOIN {side}_dobs d USING (id) JOIN phonetic p ON p.sn = n.sn
-    WHERE day(d.dob) <= 12 AND day(d.dob) <> month(d.dob)
-"""
-_FORENAME_FIRST = """
-    SELECT DISTINCT id, fn || ':' || sn AS k FROM {side}_names
-    WHERE sn IS NOT NULL AND fn IS NOT NULL
-"""
+_GROUP_SOUND = (
+    f"SELECT id, hash(grp, sn_meta) AS k FROM {_NK} WHERE fn IS NOT NULL AND sn_meta IS NOT NULL"
+)
+_GROUP_SOUND_NO_DOB = f"{_GROUP_SOUND} AND dob IS NULL"
+_DOB_SWAPPED_SOUND = (
+    f"SELECT id, hash(make_date(year(dob), day(dob), month(dob)), sn_meta) AS k FROM {_NK} "
+    "WHERE dob IS NOT NULL AND sn_meta IS NOT NULL AND day(dob) <= 12 AND day(dob) <> month(dob)"
+)
+_FORENAME_FIRST = (
+    "SELECT id, hash(fn, sn) AS k FROM {side}_names WHERE sn IS NOT NULL AND fn IS NOT NULL"
+)
 _DWELLING_INITIAL = """
-    SELECT DISTINCT a.id, a.dwelling || ':' || left(n.fn, 1) AS k
+    SELECT a.id, hash(a.dwelling, left(n.fn, 1)) AS k
     FROM {side}_addr a JOIN {side}_names n USING (id)
     WHERE a.pc IS NOT NULL AND a.house IS NOT NULL AND n.fn IS NOT NULL
 """
 _DOB_SECTOR = """
-    SELECT DISTINCT a.id, d.dob::VARCHAR || ':' || a.pc_sector AS k
+    SELECT a.id, hash(d.dob, a.pc_sector) AS k
     FROM {side}_addr a JOIN {side}_dobs d USING (id) WHERE a.pc_sector IS NOT NULL
 """
 
@@ -203,13 +196,17 @@ def generate_candidates(
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _rule_pairs (l_id VARCHAR, r_id VARCHAR, rule VARCHAR)"
     )
+    for side in ("l", "r"):
+        con.execute(_NAME_KEYS.replace("{side}", side))
     for rule in rules:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _lk AS {rule.key_sql('l')}")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _lk AS SELECT DISTINCT * FROM ({rule.key_sql('l')})"
+        )
         # Only right-side keys the left side has can pair (or be capped): filtering on them
-        # first keeps the large side's DISTINCT and key counts small.
+        # before the DISTINCT keeps the large side's DISTINCT and key counts small.
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _rk AS
-            SELECT * FROM ({rule.key_sql("r")}) WHERE k IN (SELECT k FROM _lk)
+            SELECT DISTINCT * FROM ({rule.key_sql("r")}) WHERE k IN (SELECT k FROM _lk)
         """)
         con.execute("""
             CREATE OR REPLACE TEMP TABLE _rk_size AS
@@ -243,7 +240,7 @@ def generate_candidates(
         SELECT l_id, r_id, list(DISTINCT rule ORDER BY rule) AS rules
         FROM _rule_pairs GROUP BY l_id, r_id
     """)
-    for t in ("_rule_pairs", "_lk", "_rk", "_rk_size"):
+    for t in ("_rule_pairs", "_lk", "_rk", "_rk_size", "_l_name_keys", "_r_name_keys"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     return pd.DataFrame(report)
 

@@ -1,0 +1,123 @@
+"""Candidate generation: which rule finds which noise, and capped blocks are reported."""
+
+from tests.factories import linkage_db, tables
+from transforms.blocking import generate_candidates
+from transforms.config import BlockingConfig
+from transforms.normalise import normalise_all
+
+STAFF = [
+    {
+        "staff_id": "S1",
+        "surname": "Oyelaran",
+        "forenames": "Robert",
+        "date_of_birth": "1984-03-07",
+    },
+    {
+        "staff_id": "S2",
+        "surname": "Whitfield",
+        "forenames": "Margaret",
+        "date_of_birth": "1979-11-21",
+    },
+]
+
+
+def _candidates(nominals, aliases=(), max_block_size=2000):
+    con = linkage_db(tables(staff=STAFF, nominals=list(nominals), aliases=list(aliases)))
+    normalise_all(con)
+    report = generate_candidates(con, BlockingConfig(max_block_size=max_block_size))
+    rows = con.execute("SELECT l_id, r_id, rules FROM candidates").fetchall()
+    return {(lid, rid): set(rules) for lid, rid, rules in rows}, report.set_index("rule")
+
+
+def test_same_name_without_a_date_of_birth_is_a_candidate_but_not_with_another_date():
+    pairs, _ = _candidates(
+        [
+            {"nominal_id": "N1", "surname": "OYELARAN", "forenames": "Robert"},
+            {
+                "nominal_id": "N2",
+                "surname": "OYELARAN",
+                "forenames": "Robert",
+                "date_of_birth": "1961-08-25",
+            },
+        ]
+    )
+    assert "full_name_no_dob" in pairs[("S1", "N1")]
+    assert ("S1", "N2") not in pairs
+
+
+def test_nickname_with_a_misspelt_surname_and_no_date_of_birth():
+    pairs, _ = _candidates([{"nominal_id": "N1", "surname": "OYELARRAN", "forenames": "Bob"}])
+    assert pairs[("S1", "N1")] == {"name_sound_no_dob"}
+
+
+def test_surname_typo_and_year_typo_together():
+    pairs, _ = _candidates(
+        [
+            {
+                "nominal_id": "N1",
+                "surname": "Whitfeld",
+                "forenames": "Maggie",
+                "date_of_birth": "1978-11-21",
+            }
+        ]
+    )
+    assert "forename_group_initial_birth_day" in pairs[("S2", "N1")]
+
+
+def test_an_alias_date_of_birth_is_blocked_on():
+    pairs, _ = _candidates(
+        [
+            {
+                "nominal_id": "N1",
+                "surname": "Whitfield",
+                "forenames": "Margaret",
+                "date_of_birth": "1990-01-01",
+            }
+        ],
+        aliases=[
+            {
+                "alias_id": "A1",
+                "nominal_id": "N1",
+                "alias_type": "alternative_dob",
+                "surname": "Whitfield",
+                "forenames": "Maggie",
+                "date_of_birth": "1979-11-21",
+            }
+        ],
+    )
+    assert {"dob_surname_sound", "dob_forename_group"} <= pairs[("S2", "N1")]
+
+
+def test_day_and_month_swapped():
+    pairs, _ = _candidates(
+        [
+            {
+                "nominal_id": "N1",
+                "surname": "Oyelaran",
+                "forenames": "R",
+                "date_of_birth": "1984-07-03",
+            }
+        ]
+    )
+    assert "dob_day_month_swapped" in pairs[("S1", "N1")]
+
+
+def test_an_oversized_block_is_capped_and_reported_not_dropped_silently():
+    same = [
+        {
+            "nominal_id": f"N{i}",
+            "surname": "Oyelaran",
+            "forenames": "Robert",
+            "date_of_birth": "1984-03-07",
+        }
+        for i in range(3)
+    ]
+    pairs, report = _candidates(same, max_block_size=2)
+    assert not pairs  # every rule that would pair them is over the cap
+    assert report.loc["dob_surname_sound", "capped_keys"] == 1
+    assert report.loc["dob_surname_sound", "capped_right_rows"] == 3
+    assert report.loc["dob_surname_sound", "pairs"] == 0
+
+    pairs, report = _candidates(same, max_block_size=3)
+    assert {("S1", f"N{i}") for i in range(3)} <= set(pairs)
+    assert report["capped_keys"].sum() == 0
