@@ -228,23 +228,29 @@ class TrainingSession:
 # EM there learns "same address", not "same person". Common full names are left out of the
 # third block: "John Smith" pairs are almost all different people, and EM would model them.
 def training_sessions(cfg: MatchConfig) -> tuple[TrainingSession, ...]:
+    # Right-side names carry their dates of birth, so the date and name join as one key and
+    # never produce every same-birthday pair first.
+    r_name_dob = "(SELECT n.id, n.fn, n.sn, d.dob FROM r_names n JOIN r_dobs d USING (id))"
     return (
         TrainingSession(
             "same_dob_forename",
             "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_person l "
-            "JOIN r_dobs rd ON rd.dob = l.dob JOIN r_names r ON r.id = rd.id AND r.fn = l.fn",
+            f"JOIN {r_name_dob} r ON r.dob = l.dob AND r.fn = l.fn",
             ("dob", "forename", "name_order"),
         ),
         TrainingSession(
             "same_dob_surname",
             "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_person l "
-            "JOIN r_dobs rd ON rd.dob = l.dob JOIN r_names r ON r.id = rd.id AND r.sn = l.sn",
+            f"JOIN {r_name_dob} r ON r.dob = l.dob AND r.sn = l.sn",
             ("dob", "surname", "name_order"),
         ),
         TrainingSession(
             "same_rare_full_name",
-            "WITH k AS (SELECT sn, fn FROM r_names WHERE sn IS NOT NULL AND fn IS NOT NULL "
-            f"GROUP BY ALL HAVING count(DISTINCT id) <= {cfg.training_name_key_cap}) "
+            # only names the left side has are counted, not every name on the right
+            "WITH k AS (SELECT r.sn, r.fn FROM r_names r "
+            "SEMI JOIN l_person l ON l.sn = r.sn AND l.fn = r.fn "
+            "WHERE r.sn IS NOT NULL AND r.fn IS NOT NULL "
+            f"GROUP BY ALL HAVING count(DISTINCT r.id) <= {cfg.training_name_key_cap}) "
             "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_person l "
             "JOIN k ON k.sn = l.sn AND k.fn = l.fn JOIN r_names r ON r.sn = k.sn AND r.fn = k.fn",
             ("forename", "surname", "name_order"),
