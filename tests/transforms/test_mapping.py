@@ -226,6 +226,54 @@ def test_repeated_ids_collect_addresses_phones_and_aliases() -> None:
     assert v["vehicle"].empty
 
 
+def test_one_row_per_person_builds_what_the_grouped_form_builds() -> None:
+    side = parse_mapping(
+        {
+            "left": {
+                "id": "pid",
+                "forenames": "first",
+                "surname": "last",
+                "previous_surnames": "maiden",
+                "previous_surnames_sep": ";",
+                "date_of_birth": "dob",
+                "date_format": "%Y-%m-%d",
+                "sex": "gender",
+                "address": "street",
+                "postcode": "pc",
+                "phone": ["home", "mobile"],
+            },
+            "right": {"id": "x", "surname": "s"},
+        }
+    ).left
+    frame = pd.DataFrame(
+        {
+            "pid": ["P1", "P2", "P3", "P4"],
+            "first": ["Ann", "Bob", None, "Cy"],
+            "last": ["Smith", "Brown", "Green", None],
+            "maiden": ["Jones; Black;;Jones", None, " ", "White"],
+            "dob": ["1980-02-01", None, "1975-05-05", "bad"],
+            "gender": ["female", None, "u", "M"],
+            "street": ["12 High St", None, None, "1 Low Rd"],
+            "pc": ["AB1 2CD", None, "EF3 4GH", None],
+            "home": ["0111 222333", None, "0777 000111", None],
+            "mobile": ["0111 222333", None, "0777 000222", ""],
+        }
+    )
+    built = {}
+    for one_row_each in (True, False):
+        with duckdb.connect() as con:
+            build_source_views(
+                con, "left", side, _load(con, frame), "people.csv", one_row_each=one_row_each
+            )
+            built[one_row_each] = _views(con, "l")
+    for name, grouped in built[False].items():
+        pd.testing.assert_frame_equal(built[True][name], grouped, check_dtype=False, obj=name)
+    person = built[True]["person"].set_index("id")
+    assert person.loc["P1", "previous_surnames"] == "Black|Jones"
+    assert pd.isna(person.loc["P3", "previous_surnames"])
+    assert built[True]["phone"]["phone"].tolist() == ["0111 222333", "0777 000111", "0777 000222"]
+
+
 def test_full_name_split() -> None:
     side = parse_mapping(
         {"left": {"id": "id", "full_name": "name"}, "right": {"id": "x", "surname": "s"}}
