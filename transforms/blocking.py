@@ -213,8 +213,7 @@ def generate_candidates(
             SELECT k, count(*) AS n FROM _rk GROUP BY k
         """)
         capped_keys, capped_rows = con.execute(
-            "SELECT count(*), coalesce(sum(n), 0) FROM _rk_size s "
-            "WHERE n > ? AND k IN (SELECT k FROM _lk)",
+            "SELECT count(*), coalesce(sum(n), 0) FROM _rk_size WHERE n > ?",
             [cfg.max_block_size],
         ).fetchall()[0]
         n_pairs = con.execute(

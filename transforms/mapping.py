@@ -368,6 +368,7 @@ def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str) -> None:
         SELECT DISTINCT id, phone, NULL::DATE AS date_from, NULL::DATE AS date_to
         FROM (SELECT id, unnest(phones) AS phone FROM {s}_map_rows) WHERE phone IS NOT NULL
     """)
+    con.execute(f"DROP TABLE {s}_map_primary")
 
 
 def _people_from_one_row_each(con: duckdb.DuckDBPyConnection, s: str) -> None:
@@ -447,9 +448,9 @@ def build_source_views(
     con.execute(
         f"CREATE OR REPLACE VIEW {s}_map_rows AS SELECT rowid + 1 AS _row, * FROM {s}_map_flat"
     )
-    rows, no_id, first_no_id, unparsed = con.execute(f"""
+    rows, no_id, first_no_id, unparsed, ids = con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE id IS NULL), min(_row) FILTER (WHERE id IS NULL),
-               count(*) FILTER (WHERE dob_text IS NOT NULL AND dob IS NULL)
+               count(*) FILTER (WHERE dob_text IS NOT NULL AND dob IS NULL), count(DISTINCT id)
         FROM {s}_map_rows
     """).fetchall()[0]
     if no_id:
@@ -458,9 +459,7 @@ def build_source_views(
             f"{', '.join(side.id)}; first at data row {first_no_id})"
         )
     if one_row_each is None:  # detected from the file; False forces the grouped form
-        one_row_each = con.execute(
-            f"SELECT count(DISTINCT id) = count(*) FROM {s}_map_flat"
-        ).fetchall()[0][0]
+        one_row_each = ids == rows
     if one_row_each:
         _people_from_one_row_each(con, s)
     else:
@@ -480,5 +479,4 @@ def build_source_views(
     ).fetchall()[0]
     con.execute(f"DROP VIEW {s}_map_rows")
     con.execute(f"DROP TABLE {s}_map_flat")
-    con.execute(f"DROP TABLE IF EXISTS {s}_map_primary")
     return SideStats(int(rows), int(people), int(unparsed), int(aliases))

@@ -21,6 +21,15 @@ STAFF = [
 ]
 
 
+def _nominal(nominal_id: str, surname: str, forenames: str, dob: str = "") -> dict[str, str]:
+    return {
+        "nominal_id": nominal_id,
+        "surname": surname,
+        "forenames": forenames,
+        "date_of_birth": dob,
+    }
+
+
 def _candidates(nominals, aliases=(), max_block_size=2000):
     con = linkage_db(tables(staff=STAFF, nominals=list(nominals), aliases=list(aliases)))
     normalise_all(con)
@@ -32,13 +41,8 @@ def _candidates(nominals, aliases=(), max_block_size=2000):
 def test_same_name_without_a_date_of_birth_is_a_candidate_but_not_with_another_date():
     pairs, _ = _candidates(
         [
-            {"nominal_id": "N1", "surname": "OYELARAN", "forenames": "Robert"},
-            {
-                "nominal_id": "N2",
-                "surname": "OYELARAN",
-                "forenames": "Robert",
-                "date_of_birth": "1961-08-25",
-            },
+            _nominal("N1", "OYELARAN", "Robert"),
+            _nominal("N2", "OYELARAN", "Robert", "1961-08-25"),
         ]
     )
     assert "full_name_no_dob" in pairs[("S1", "N1")]
@@ -46,42 +50,23 @@ def test_same_name_without_a_date_of_birth_is_a_candidate_but_not_with_another_d
 
 
 def test_nickname_with_a_misspelt_surname_and_no_date_of_birth():
-    pairs, _ = _candidates([{"nominal_id": "N1", "surname": "OYELARRAN", "forenames": "Bob"}])
+    pairs, _ = _candidates([_nominal("N1", "OYELARRAN", "Bob")])
     assert pairs[("S1", "N1")] == {"name_sound_no_dob"}
 
 
 def test_surname_typo_and_year_typo_together():
-    pairs, _ = _candidates(
-        [
-            {
-                "nominal_id": "N1",
-                "surname": "Whitfeld",
-                "forenames": "Maggie",
-                "date_of_birth": "1978-11-21",
-            }
-        ]
-    )
+    pairs, _ = _candidates([_nominal("N1", "Whitfeld", "Maggie", "1978-11-21")])
     assert "forename_group_initial_birth_day" in pairs[("S2", "N1")]
 
 
 def test_an_alias_date_of_birth_is_blocked_on():
     pairs, _ = _candidates(
-        [
-            {
-                "nominal_id": "N1",
-                "surname": "Whitfield",
-                "forenames": "Margaret",
-                "date_of_birth": "1990-01-01",
-            }
-        ],
+        [_nominal("N1", "Whitfield", "Margaret", "1990-01-01")],
         aliases=[
             {
                 "alias_id": "A1",
-                "nominal_id": "N1",
                 "alias_type": "alternative_dob",
-                "surname": "Whitfield",
-                "forenames": "Maggie",
-                "date_of_birth": "1979-11-21",
+                **_nominal("N1", "Whitfield", "Maggie", "1979-11-21"),
             }
         ],
     )
@@ -89,29 +74,12 @@ def test_an_alias_date_of_birth_is_blocked_on():
 
 
 def test_day_and_month_swapped():
-    pairs, _ = _candidates(
-        [
-            {
-                "nominal_id": "N1",
-                "surname": "Oyelaran",
-                "forenames": "R",
-                "date_of_birth": "1984-07-03",
-            }
-        ]
-    )
+    pairs, _ = _candidates([_nominal("N1", "Oyelaran", "R", "1984-07-03")])
     assert "dob_day_month_swapped" in pairs[("S1", "N1")]
 
 
 def test_an_oversized_block_is_capped_and_reported_not_dropped_silently():
-    same = [
-        {
-            "nominal_id": f"N{i}",
-            "surname": "Oyelaran",
-            "forenames": "Robert",
-            "date_of_birth": "1984-03-07",
-        }
-        for i in range(3)
-    ]
+    same = [_nominal(f"N{i}", "Oyelaran", "Robert", "1984-03-07") for i in range(3)]
     pairs, report = _candidates(same, max_block_size=2)
     assert not pairs  # every rule that would pair them is over the cap
     assert report.loc["dob_surname_sound", "capped_keys"] == 1
