@@ -161,11 +161,13 @@ def _sex_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
 def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cmp_addr AS
-        WITH has AS (
-            SELECT p.l_id, p.r_id,
-                   EXISTS (SELECT 1 FROM l_addr a WHERE a.id = p.l_id AND a.pc IS NOT NULL) AS lh,
-                   EXISTS (SELECT 1 FROM r_addr a WHERE a.id = p.r_id AND a.pc IS NOT NULL) AS rh
-            FROM {pairs} p
+        WITH lh AS (SELECT DISTINCT a.id FROM l_addr a SEMI JOIN {pairs} p ON p.l_id = a.id
+                    WHERE a.pc IS NOT NULL),
+        rh AS (SELECT DISTINCT a.id FROM r_addr a SEMI JOIN {pairs} p ON p.r_id = a.id
+               WHERE a.pc IS NOT NULL),
+        has AS (
+            SELECT p.l_id, p.r_id, lh.id IS NOT NULL AS lh, rh.id IS NOT NULL AS rh
+            FROM {pairs} p LEFT JOIN lh ON lh.id = p.l_id LEFT JOIN rh ON rh.id = p.r_id
         ),
         near AS (
             SELECT p.l_id, p.r_id, la.pc AS lpc, ra.pc AS rpc, la.house AS lhouse,
@@ -188,13 +190,16 @@ def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
 def _phone_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cmp_phone AS
-        WITH r AS (
-            SELECT p.l_id, p.r_id,
-                (SELECT any_value(phone) FROM l_phone x WHERE x.id = p.l_id) AS lph,
-                (SELECT any_value(phone) FROM r_phone x WHERE x.id = p.r_id) AS rph,
-                EXISTS (SELECT 1 FROM l_phone a JOIN r_phone b ON a.phone = b.phone
-                        WHERE a.id = p.l_id AND b.id = p.r_id) AS shared
-            FROM {pairs} p
+        WITH lp AS (SELECT x.id, any_value(x.phone) AS ph FROM l_phone x
+                    SEMI JOIN {pairs} p ON p.l_id = x.id GROUP BY x.id),
+        rp AS (SELECT x.id, any_value(x.phone) AS ph FROM r_phone x
+               SEMI JOIN {pairs} p ON p.r_id = x.id GROUP BY x.id),
+        sh AS (SELECT DISTINCT p.l_id, p.r_id FROM {pairs} p
+               JOIN l_phone a ON a.id = p.l_id JOIN r_phone b ON b.id = p.r_id AND b.phone = a.phone),
+        r AS (
+            SELECT p.l_id, p.r_id, lp.ph AS lph, rp.ph AS rph, sh.l_id IS NOT NULL AS shared
+            FROM {pairs} p LEFT JOIN lp ON lp.id = p.l_id LEFT JOIN rp ON rp.id = p.r_id
+            LEFT JOIN sh ON sh.l_id = p.l_id AND sh.r_id = p.r_id
         )
         SELECT l_id, r_id, {PHONE.case_sql()} AS phone FROM r
     """)

@@ -1,11 +1,11 @@
-"""Fellegi-Sunter weights: u from random pairs, m by EM on candidate pairs, and scoring.
+"""Fellegi-Sunter weights: u from random pairs, m by EM on training blocks, and scoring.
 
 u (how often a level occurs between two *different* people) is estimated from a random sample
 of left x right pairs, where true matches are negligible. m (how often it occurs between two
-records of the *same* person) is estimated by expectation-maximisation over the candidate
-pairs with u held fixed: candidates come from name-and-birth-date blocking, so they are rich
-in true matches, and EM learns "same person" rather than "same address". Level 0 of every
-comparison (missing) carries no weight. The trained model is a versioned JSON artefact.
+records of the *same* person) is estimated by expectation-maximisation with u held fixed, on
+training blocks that are rich in true matches and that each condition on known fields (see
+:func:`training_sessions`), so EM learns "same person" rather than "same address". Level 0 of
+every comparison (missing) carries no weight. The trained model is a versioned JSON artefact.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from transforms.compare import compare_pairs
 from transforms.comparisons import Comparison
 from transforms.config import MatchConfig
 
@@ -80,24 +79,16 @@ class Model:
         return cls(**raw)
 
 
-def _level_counts(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> pd.DataFrame:
-    cols = ", ".join(names)
-    return con.execute(f"SELECT {cols}, count(*) AS n FROM {table} GROUP BY ALL").df()
-
-
-def estimate_u(
-    con: duckdb.DuckDBPyConnection, comparisons: tuple[Comparison, ...], cfg: MatchConfig
-) -> dict[str, list[float]]:
-    """u per level from ``cfg.u_sample_pairs`` random left x right pairs (seeded)."""
+def sample_u_pairs(con: duckdb.DuckDBPyConnection, cfg: MatchConfig) -> None:
+    """``_u_pairs``: ``cfg.u_sample_pairs`` random left x right pairs (seeded), distinct.
+    Empty when either side is."""
     n_l = con.execute("SELECT count(*) FROM l_person").fetchall()[0][0]
     n_r = con.execute("SELECT count(*) FROM r_person").fetchall()[0][0]
-    if n_l == 0 or n_r == 0:  # nobody to screen tonight: nothing to learn, nothing to score
-        return {
-            c.name: [1.0] + [1.0 / (len(c.levels) - 1)] * (len(c.levels) - 1) for c in comparisons
-        }
     rng = np.random.default_rng(cfg.random_seed)
-    k = cfg.u_sample_pairs
-    sample = pd.DataFrame({"li": rng.integers(0, n_l, k), "ri": rng.integers(0, n_r, k)})
+    k = cfg.u_sample_pairs if n_l and n_r else 0
+    sample = pd.DataFrame(
+        {"li": rng.integers(0, max(n_l, 1), k), "ri": rng.integers(0, max(n_r, 1), k)}
+    )
     con.register("_u_idx", sample)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _u_pairs AS
@@ -107,20 +98,27 @@ def estimate_u(
         FROM _u_idx x JOIN l ON l.i = x.li JOIN r ON r.i = x.ri
     """)
     con.unregister("_u_idx")
-    compare_pairs(con, "_u_pairs", cfg, "_u_levels")
+
+
+def estimate_u(
+    con: duckdb.DuckDBPyConnection, comparisons: tuple[Comparison, ...], levels: str
+) -> dict[str, list[float]]:
+    """u per level from the compared ``levels`` of the random pairs in ``_u_pairs``."""
     names = [c.name for c in comparisons]
-    counts = _level_counts(con, "_u_levels", names)
+    counts = con.execute(
+        f"SELECT {', '.join(names)}, count(*) AS n FROM {levels} v "
+        "SEMI JOIN _u_pairs p USING (l_id, r_id) GROUP BY ALL"
+    ).df()
     u: dict[str, list[float]] = {}
     for c in comparisons:
         per = counts.groupby(c.name)["n"].sum()
         total = per.drop(index=0, errors="ignore").sum()
-        # Add-one smoothing over the non-missing levels: rare levels never get u = 0.
+        # Add-one smoothing over the non-missing levels: rare levels never get u = 0, and
+        # with no pairs at all (nobody to screen tonight) u is uniform.
         vals = [1.0]
         for i in range(1, len(c.levels)):
             vals.append((float(per.get(i, 0)) + 1.0) / (float(total) + len(c.levels) - 1))
         u[c.name] = vals
-    con.execute("DROP TABLE IF EXISTS _u_pairs")
-    con.execute("DROP TABLE IF EXISTS _u_levels")
     return u
 
 
@@ -258,39 +256,67 @@ def training_sessions(cfg: MatchConfig) -> tuple[TrainingSession, ...]:
     )
 
 
-def _training_pairs(con: duckdb.DuckDBPyConnection, sess: TrainingSession, cfg: MatchConfig) -> int:
-    """``_train_pairs``: the session's block, sampled down to ``cfg.training_max_pairs``.
-    Returns the block's full size."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _train_all AS {sess.block_sql}")
-    total = con.execute("SELECT count(*) FROM _train_all").fetchall()[0][0]
-    if total > cfg.training_max_pairs:
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _train_pairs AS SELECT * FROM _train_all
-            USING SAMPLE reservoir({cfg.training_max_pairs} ROWS) REPEATABLE ({cfg.random_seed})
-        """)
-    else:
-        con.execute("CREATE OR REPLACE TEMP TABLE _train_pairs AS SELECT * FROM _train_all")
-    con.execute("DROP TABLE _train_all")
-    return int(total)
+def _session_table(i: int) -> str:
+    return f"_train_pairs_{i}"
+
+
+def sample_training_pairs(
+    con: duckdb.DuckDBPyConnection,
+    cfg: MatchConfig,
+    sessions: tuple[TrainingSession, ...] | None = None,
+) -> dict[str, int]:
+    """Every pair training reads, before any is compared: ``_u_pairs`` and, per session,
+    its block sampled down to ``cfg.training_max_pairs`` (``_train_pairs_<i>``). Returns
+    each block's full size. The caller compares them all at once (:func:`training_pair_tables`),
+    with the candidates: the sets overlap, and each comparison pass has a fixed cost."""
+    sessions = sessions or training_sessions(cfg)
+    sample_u_pairs(con, cfg)
+    totals: dict[str, int] = {}
+    for i, sess in enumerate(sessions):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _train_all AS {sess.block_sql}")
+        total = con.execute("SELECT count(*) FROM _train_all").fetchall()[0][0]
+        sample = (
+            f"USING SAMPLE reservoir({cfg.training_max_pairs} ROWS) REPEATABLE ({cfg.random_seed})"
+            if total > cfg.training_max_pairs
+            else ""
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_session_table(i)} AS SELECT * FROM _train_all {sample}"
+        )
+        con.execute("DROP TABLE _train_all")
+        totals[sess.name] = int(total)
+    return totals
+
+
+def training_pair_tables(sessions: int) -> list[str]:
+    """The tables :func:`sample_training_pairs` writes, for ``sessions`` sessions."""
+    return ["_u_pairs"] + [_session_table(i) for i in range(sessions)]
 
 
 def train(
     con: duckdb.DuckDBPyConnection,
     comparisons: tuple[Comparison, ...],
     cfg: MatchConfig,
+    levels: str,
+    block_sizes: dict[str, int],
     sessions: tuple[TrainingSession, ...] | None = None,
 ) -> Model:
-    """Train u by random sampling and m by EM sessions; m of each comparison is the mean over
-    the sessions that estimated it. The prior comes from the first session's match count,
-    scaled up by the share of true matches that agree on what it conditions on."""
+    """Train u by random sampling and m by EM sessions, from ``levels``: the compared pairs
+    of :func:`sample_training_pairs` (``block_sizes`` is what it returned). m of each
+    comparison is the mean over the sessions that estimated it. The prior comes from the
+    first session's match count, scaled up by the share of true matches that agree on what
+    it conditions on."""
     sessions = sessions or training_sessions(cfg)
-    u = estimate_u(con, comparisons, cfg)
+    u = estimate_u(con, comparisons, levels)
     estimates: dict[str, list[list[float]]] = {c.name: [] for c in comparisons}
     info: dict[str, Any] = {"sessions": {}}
     session_matches: dict[str, float] = {}
-    for sess in sessions:
-        total = _training_pairs(con, sess, cfg)
-        compare_pairs(con, "_train_pairs", cfg, "_train_levels")
+    for i, sess in enumerate(sessions):
+        total = block_sizes[sess.name]
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _train_levels AS
+            SELECT v.* FROM {levels} v SEMI JOIN {_session_table(i)} p USING (l_id, r_id)
+        """)
         free = tuple(
             c
             for c in comparisons
@@ -302,7 +328,6 @@ def train(
         info["sessions"][sess.name] = {**info_s, "block_pairs": total, "match_rate": lam_s}
         for c in free:
             estimates[c.name].append(m_s[c.name])
-        con.execute("DROP TABLE IF EXISTS _train_pairs")
         con.execute("DROP TABLE IF EXISTS _train_levels")
     m: dict[str, list[float]] = {}
     for c in comparisons:

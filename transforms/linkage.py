@@ -10,7 +10,14 @@ from transforms.blocking import generate_candidates
 from transforms.compare import compare_pairs
 from transforms.comparisons import all_comparisons
 from transforms.config import SweepConfig
-from transforms.fellegi_sunter import Model, score, train
+from transforms.fellegi_sunter import (
+    Model,
+    sample_training_pairs,
+    score,
+    train,
+    training_pair_tables,
+    training_sessions,
+)
 from transforms.normalise import normalise_all
 
 
@@ -22,10 +29,28 @@ def block(con: duckdb.DuckDBPyConnection, cfg: SweepConfig) -> pd.DataFrame:
 def compare_and_score(
     con: duckdb.DuckDBPyConnection, cfg: SweepConfig, model: Model | None = None
 ) -> Model:
-    """Compare candidates, train a model unless one is given, and score: ``scored_pairs``."""
+    """Compare candidates, train a model unless one is given, and score: ``scored_pairs``.
+
+    When training, the candidates and every pair training reads are compared in one pass:
+    the sets overlap, and each pass has a cost that grows with the right side, not the pairs.
+    """
     comparisons = all_comparisons(cfg.match)
-    compare_pairs(con, "candidates", cfg.match, "comparisons")
-    if model is None:
-        model = train(con, comparisons, cfg.match)
+    if model is not None:
+        compare_pairs(con, "candidates", cfg.match, "comparisons")
+    else:
+        sessions = training_sessions(cfg.match)
+        block_sizes = sample_training_pairs(con, cfg.match, sessions)
+        tables = training_pair_tables(len(sessions))
+        union = " UNION ".join(f"SELECT l_id, r_id FROM {t}" for t in ["candidates", *tables])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _compared_pairs AS {union}")
+        compare_pairs(con, "_compared_pairs", cfg.match, "_compared_levels")
+        con.execute("""
+            CREATE OR REPLACE TABLE comparisons AS
+            SELECT c.l_id, c.r_id, c.rules, v.* EXCLUDE (l_id, r_id)
+            FROM candidates c JOIN _compared_levels v USING (l_id, r_id)
+        """)
+        model = train(con, comparisons, cfg.match, "_compared_levels", block_sizes, sessions)
+        for t in ["_compared_pairs", "_compared_levels", *tables]:
+            con.execute(f"DROP TABLE IF EXISTS {t}")
     score(con, model, cfg.match)
     return model
