@@ -268,6 +268,36 @@ def _median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
+def _noise_table(runs: list[Run]) -> list[str]:
+    """Recall per noise tag, the engines side by side (median-F1 run of each). Tags with
+    fewer than 10 planted pairs are left out; ``alias`` pairs cannot be found from the flat
+    files (the name is only in an alias row)."""
+    by_engine = {}
+    for engine in ENGINES:
+        rs = [r for r in runs if r.engine == engine]
+        if rs:
+            by_engine[engine] = sorted(rs, key=lambda r: r.scores.f1)[len(rs) // 2].scores.by_noise
+    tags = sorted({t for v in by_engine.values() for t, c in v.items() if c[0] >= 10})
+    if not tags:
+        return []
+    engines = list(by_engine)
+    head = " | ".join(f"{e} headline / best-F1 / candidates" for e in engines)
+    lines = [
+        "",
+        "Recall by kind of noise (a pair with two tags counts under each): found / planted",
+        f"| noise | planted | {head} |",
+        "| --- | ---: |" + " ---: |" * len(engines),
+    ]
+    for tag in tags:
+        n = max(v.get(tag, (0, 0, 0, 0))[0] for v in by_engine.values())
+        cells = []
+        for e in engines:
+            _, cand, pred, best = by_engine[e].get(tag, (0, 0, 0, 0))
+            cells.append(f"{pred / n:.3f} / {best / n:.3f} / {cand / n:.3f}")
+        lines.append(f"| {tag} | {n:,} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def summarise(runs: list[Run], threshold: float) -> str:
     """The table: medians over repeats for each engine, then every run's wall time and load."""
     lines = [
@@ -321,6 +351,7 @@ def summarise(runs: list[Run], threshold: float) -> str:
             )
         for kind, (n, cand, pred, best) in rows:
             lines.append(f"| {engine} | {kind} | {n:,} | {pred:,} | {best:,} | {cand:,} |")
+    lines.extend(_noise_table(runs))
     lines.append("")
     lines.append("Every run (wall s, peak RSS MiB, F1, 1-min load average before -> after):")
     for r in runs:

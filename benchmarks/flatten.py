@@ -7,10 +7,14 @@ Both engines link the same two flat files, so neither gets help the other lacks:
   phone one per person (a mobile first).
 - ``nominals.parquet``: nominal_id and the same fields; previous_surnames is always missing
   (the intelligence side has aliases, not maiden names, and aliases are not flattened).
-- ``truth.parquet``: staff_id, nominal_id, kind for every planted self match (``kind`` starts
-  with ``self_``) whose two records both made it into the flat files, and for every named
-  associate case the staff member's own nominal (the truth's noise ``via:N...``), as kind
+- ``truth.parquet``: staff_id, nominal_id, kind, noise for every planted self match (``kind``
+  starts with ``self_``) whose two records both made it into the flat files, and for every
+  named associate case the staff member's own nominal (the truth's noise ``via:N...``), as kind
   ``self_named_associate``: that nominal is the same person, so linking it is a true match.
+  ``noise`` is the generator's list of what it changed (``typo|dob_missing``...), kept so the
+  benchmark can report recall per kind of noise; it is NULL for an associate's own nominal.
+  A pair tagged ``alias`` has the staff member's name only in an alias row, which is not
+  flattened: no engine can find it from these files.
 
 Values are copied as text, untouched (no cleaning): each engine does its own standardisation,
 as it would on a real extract. Rows with no id are dropped and a duplicated id keeps its first
@@ -125,14 +129,16 @@ def flatten_sql(
     con.execute(
         """CREATE OR REPLACE TEMP TABLE truth_all AS
            WITH t AS (
-               SELECT staff_id, nominal_id, kind FROM src_truth WHERE starts_with(kind, 'self_')
+               SELECT staff_id, nominal_id, kind, CAST(noise AS VARCHAR) AS noise
+               FROM src_truth WHERE starts_with(kind, 'self_')
                UNION ALL
-               SELECT staff_id, substr(tag, 5), 'self_named_associate'
+               SELECT staff_id, substr(tag, 5), 'self_named_associate', NULL
                FROM (SELECT staff_id, unnest(string_split(coalesce(noise, ''), '|')) AS tag
                      FROM src_truth WHERE kind = 'assoc_named')
                WHERE starts_with(tag, 'via:'))
-           SELECT DISTINCT staff_id, nominal_id, kind FROM t
-           WHERE staff_id IS NOT NULL AND nullif(nominal_id, '') IS NOT NULL"""
+           SELECT staff_id, nominal_id, min(kind) AS kind, min(nullif(noise, '')) AS noise
+           FROM t WHERE staff_id IS NOT NULL AND nullif(nominal_id, '') IS NOT NULL
+           GROUP BY staff_id, nominal_id"""
     )
     if nominals_limit is None:
         con.execute(
@@ -185,7 +191,7 @@ def flatten_sql(
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE flat_truth AS
-           SELECT t.staff_id, t.nominal_id, t.kind FROM truth_all t
+           SELECT t.staff_id, t.nominal_id, t.kind, t.noise FROM truth_all t
            SEMI JOIN flat_staff s ON s.staff_id = t.staff_id
            SEMI JOIN flat_nominals n ON n.nominal_id = t.nominal_id
            ORDER BY t.staff_id, t.nominal_id"""

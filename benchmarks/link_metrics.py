@@ -35,6 +35,8 @@ class LinkScores:
     # kind -> (truth pairs, candidates, predicted, found at the best-F1 threshold); {} if the
     # truth file has no kind column
     by_kind: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    # the same per noise tag (a pair with two tags counts under each); {} without a noise column
+    by_noise: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
     @property
     def candidate_recall(self) -> float:
@@ -67,6 +69,7 @@ def score_pairs(
     truth_left: str = "staff_id",
     truth_right: str = "nominal_id",
     truth_kind: str = "kind",
+    truth_noise: str = "noise",
     threads: int = 2,
 ) -> LinkScores:
     """Score ``pairs`` (Parquet) against ``truth`` (Parquet).
@@ -75,7 +78,8 @@ def score_pairs(
     ``predicted`` is a SQL condition over ``pairs`` columns marking a predicted match (for
     example ``band IN ('auto', 'review')`` or ``match_probability >= 0.5``). The best F1 is over
     every threshold on ``score``: predict the pairs scoring at least the threshold. If the
-    truth has a ``truth_kind`` column, ``by_kind`` breaks the recall down by kind.
+    truth has a ``truth_kind`` column, ``by_kind`` breaks the recall down by kind; if it has a
+    ``truth_noise`` column ('|'-separated tags), ``by_noise`` breaks it down by tag.
     """
     con = duckdb.connect()
     try:
@@ -86,11 +90,14 @@ def score_pairs(
             for c in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_path(truth)})").fetchall()
         }
         kind = f"CAST({_ident(truth_kind)} AS VARCHAR)" if truth_kind in cols else "NULL::VARCHAR"
+        noise = (
+            f"CAST({_ident(truth_noise)} AS VARCHAR)" if truth_noise in cols else "NULL::VARCHAR"
+        )
         con.execute(
             f"""CREATE TEMP TABLE truth AS
                 SELECT CAST({_ident(truth_left)} AS VARCHAR) AS l,
                        CAST({_ident(truth_right)} AS VARCHAR) AS r,
-                       min({kind}) AS kind
+                       min({kind}) AS kind, min({noise}) AS noise
                 FROM read_parquet({_path(truth)})
                 WHERE {_ident(truth_left)} IS NOT NULL AND {_ident(truth_right)} IS NOT NULL
                 GROUP BY ALL"""
@@ -128,6 +135,15 @@ def score_pairs(
                WHERE t.kind IS NOT NULL GROUP BY t.kind ORDER BY t.kind""",
             [cut],
         ).fetchall()
+        tags = con.execute(
+            """WITH t AS (SELECT l, r, unnest(string_split(noise, '|')) AS tag FROM truth
+                          WHERE noise IS NOT NULL)
+               SELECT t.tag, count(*), count(m.l), count(*) FILTER (WHERE m.predicted),
+                      count(*) FILTER (WHERE m.s >= ?)
+               FROM t LEFT JOIN marked m ON m.l = t.l AND m.r = t.r
+               WHERE t.tag <> '' GROUP BY t.tag ORDER BY t.tag""",
+            [cut],
+        ).fetchall()
     finally:
         con.close()
     precision, recall = _ratio(tp, pred), _ratio(tp, n_truth)
@@ -149,4 +165,5 @@ def score_pairs(
         best_precision=b_prec,
         best_recall=b_rec,
         by_kind={str(k): (int(n), int(c), int(p), int(b)) for k, n, c, p, b in kinds},
+        by_noise={str(k): (int(n), int(c), int(p), int(b)) for k, n, c, p, b in tags},
     )

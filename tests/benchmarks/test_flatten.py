@@ -120,7 +120,8 @@ def extract(tmp_path: Path) -> Path:
         ["case_id", "staff_id", "nominal_id", "kind", "expected_flag", "noise"],
         [
             {"case_id": "C1", "staff_id": "S1", "nominal_id": "N1", "kind": "self_criminal"},
-            {"case_id": "C2", "staff_id": "S2", "nominal_id": "N2", "kind": "self_duty_only"},
+            {"case_id": "C2", "staff_id": "S2", "nominal_id": "N2", "kind": "self_duty_only",
+             "noise": "typo|dob_missing"},
             {"case_id": "C3", "staff_id": "S1", "nominal_id": "N3",
              "kind": "hard_negative_name_dob"},
             {"case_id": "C4", "staff_id": "S2", "nominal_id": "N404", "kind": "self_welfare"},
@@ -167,6 +168,9 @@ def test_flatten_one_row_per_person_with_current_address_and_one_phone(extract, 
         ("S3", "N9", "self_named_associate"),
     ]  # identities only: self_ kinds and a named associate's own nominal, never the
     # associate (N2 for S3) or a hard negative; the pair naming an unknown nominal is dropped
+    noise = dict(zip(truth["nominal_id"], truth["noise"], strict=True))
+    assert noise["N2"] == "typo|dob_missing"  # the generator's tags, for recall per noise
+    assert pd.isna(noise["N1"]) and pd.isna(noise["N9"])  # none; an associate's own nominal
     assert counts.as_dict() == {
         "staff": 3,
         "nominals": 4,
@@ -238,6 +242,7 @@ def test_score_pairs_counts_precision_recall_and_best_f1(tmp_path):
                 "staff_id": ["S1", "S2", "S3", "S4"],
                 "nominal_id": ["N1", "N2", "N3", "N4"],
                 "kind": ["self_criminal", "self_duty_only", "self_duty_only", "self_criminal"],
+                "noise": ["typo", "typo|dob_missing", None, "alias"],
             }
         ),
     )
@@ -272,6 +277,8 @@ def test_score_pairs_counts_precision_recall_and_best_f1(tmp_path):
     assert (s.best_precision, s.best_recall) == (pytest.approx(0.75), pytest.approx(0.75))
     # per kind: (truth pairs, candidates, predicted, found at the best-F1 threshold)
     assert s.by_kind == {"self_criminal": (2, 1, 1, 1), "self_duty_only": (2, 2, 1, 2)}
+    # per noise tag, a pair counted under each of its tags; S3 (no noise) under none
+    assert s.by_noise == {"typo": (2, 2, 2, 2), "dob_missing": (1, 1, 1, 1), "alias": (1, 0, 0, 0)}
 
 
 def test_score_pairs_with_nothing_found(tmp_path):
