@@ -103,6 +103,10 @@ _DOB_SECTOR = """
     SELECT a.id, hash(d.dob, a.pc_sector) AS k
     FROM {side}_addr a JOIN {side}_dobs d USING (id) WHERE a.pc_sector IS NOT NULL
 """
+# The right side's addresses are cut to dwellings and sectors the left side has before they
+# are joined to names or dates of birth: the join would otherwise run over every right row.
+_DWELLING_INITIAL_R = f"{_DWELLING_INITIAL} AND a.dwelling IN (SELECT dwelling FROM l_addr)"
+_DOB_SECTOR_R = f"{_DOB_SECTOR} AND a.pc_sector IN (SELECT pc_sector FROM l_addr)"
 
 
 RULES: tuple[BlockingRule, ...] = (
@@ -172,11 +176,13 @@ RULES: tuple[BlockingRule, ...] = (
         "dwelling_forename_initial",
         "the same dwelling (postcode, house, flat) in any address history, same forename initial",
         _DWELLING_INITIAL,
+        r_key=_DWELLING_INITIAL_R,
     ),
     BlockingRule(
         "dob_postcode_sector",
         "same date of birth and an address in the same postcode sector",
         _DOB_SECTOR,
+        r_key=_DOB_SECTOR_R,
     ),
 )
 

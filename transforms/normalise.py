@@ -119,7 +119,8 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
     """``{side}_names``: every (forename, surname) a person is known by, with its source.
 
     Sources: primary; previous (previous surnames); part (one part of a double-barrelled or
-    hyphenated surname); alias (intelligence aliases and nicknames).
+    hyphenated surname); alias (intelligence aliases and nicknames). A name known from more
+    than one source is listed once, under the first. ``{side}_person`` has one row per id.
     """
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_names AS
@@ -143,15 +144,24 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
                    coalesce({compact_sql(fold_sql("a.surname"))}, p.sn) AS sn
             FROM {side}_src_alias a JOIN {side}_person p USING (id)
         ),
-        allv AS (
-            SELECT id, fn, sn, 'primary' AS src, 0 AS pri FROM {side}_person
-            UNION ALL SELECT id, fn, sn, 'previous', 1 FROM prev WHERE sn IS NOT NULL
+        other AS (
+            SELECT id, fn, sn, 'previous' AS src, 1 AS pri FROM prev WHERE sn IS NOT NULL
             UNION ALL SELECT id, fn, sn, 'part', 2 FROM parts
             UNION ALL SELECT id, fn, sn, 'alias', 3 FROM alias
+        ),
+        -- The primary name (one per person) wins over the same name from another source;
+        -- only the few other names are grouped, not every person.
+        extra AS (
+            SELECT id, fn, sn, arg_min(src, pri) AS src
+            FROM other o WHERE (sn IS NOT NULL OR fn IS NOT NULL)
+              AND NOT EXISTS (SELECT 1 FROM {side}_person p WHERE p.id = o.id
+                              AND p.fn IS NOT DISTINCT FROM o.fn
+                              AND p.sn IS NOT DISTINCT FROM o.sn)
+            GROUP BY id, fn, sn
         )
-        SELECT id, fn, sn, arg_min(src, pri) AS src
-        FROM allv WHERE sn IS NOT NULL OR fn IS NOT NULL
-        GROUP BY id, fn, sn
+        SELECT id, fn, sn, 'primary' AS src FROM {side}_person
+        WHERE sn IS NOT NULL OR fn IS NOT NULL
+        UNION ALL SELECT * FROM extra
     """)
 
 
