@@ -314,8 +314,9 @@ def link(
 
 
 def _dob_warnings(con: duckdb.DuckDBPyConnection, model: Model | None) -> list[str]:
-    """A side with no date of birth at all cannot train the model's match rate (every
-    training block joins on date of birth): weights then run low, so say so."""
+    """A side with no date of birth at all leaves two of the three training blocks empty:
+    the match rate then comes from the rare-full-name block alone and the name levels are
+    not learned, so the bands are rougher. Say so."""
     if model is not None:
         return []
     out = []
@@ -323,9 +324,9 @@ def _dob_warnings(con: duckdb.DuckDBPyConnection, model: Model | None) -> list[s
         n = con.execute(f"SELECT count(dob) FROM {side}_person").fetchall()[0][0]
         if n == 0:
             out.append(
-                f"warning: no {label} record has a date of birth: the match rate is learned "
-                "from date-of-birth blocks, so weights run low and bands under-call; rank by "
-                "match_weight, pick a threshold with --truth, or reuse a --model"
+                f"warning: no {label} record has a date of birth: the name levels cannot be "
+                "learned and the match rate comes from rare full names alone, so the bands "
+                "are rough; check them with --truth, or reuse a --model"
             )
     return out
 

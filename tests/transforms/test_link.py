@@ -389,8 +389,9 @@ def test_small_link_and_default_truth_columns(tmp_path: Path) -> None:
 
 
 def test_no_dates_of_birth_warns_but_still_ranks(extracts: Extracts, tmp_path: Path) -> None:
-    """Without dates of birth the model cannot learn its match rate: the run says so, and the
-    true pairs still rank above the others (best F1 over thresholds stays useful)."""
+    """Without dates of birth the date-of-birth training blocks are empty: the run says so,
+    takes the match rate from rare full names, and the true pairs still rank above the others
+    and reach the bands."""
     raw = load_mapping(MAPPING)
     no_dob = parse_mapping(
         {
@@ -405,7 +406,11 @@ def test_no_dates_of_birth_warns_but_still_ranks(extracts: Extracts, tmp_path: P
     )
     res = link(extracts.left, extracts.right, no_dob, None, truth=extracts.truth)
     assert len(res.warnings) == 2 and all("date of birth" in w for w in res.warnings)
+    assert res.model.training["match_count_from"] == "same_rare_full_name"
     assert res.truth is not None and res.truth.best["f1"] >= 0.8
+    # the match rate is learned, so the default bands call matches (they called none when the
+    # rate came from the empty date-of-birth block alone)
+    assert res.truth.at_review["recall"] >= 0.5 and res.truth.at_review["precision"] >= 0.8
 
 
 def test_working_database_uses_the_link_memory_limit(tmp_path: Path) -> None:
