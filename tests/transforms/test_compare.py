@@ -70,7 +70,7 @@ NOMINALS = [
 
 
 @pytest.fixture(scope="module")
-def levels():
+def db():
     con = linkage_db(
         tables(
             staff=STAFF,
@@ -103,6 +103,12 @@ def levels():
     normalise_all(con)
     generate_candidates(con, BlockingConfig())
     compare_pairs(con, "candidates", CFG, "comparisons")
+    return con
+
+
+@pytest.fixture(scope="module")
+def levels(db):
+    con = db
     labels = {c.name: c.labels() for c in all_comparisons(CFG)}
     rows = con.execute("SELECT * FROM comparisons").df()
     out = {}
@@ -153,3 +159,23 @@ def test_swapped_names(levels):
 def test_no_evidence_is_missing_not_disagreement(levels):
     assert levels[("S2", "N2")]["address"] == "missing"
     assert levels[("S2", "N2")]["phone"] == "missing"
+
+
+def test_a_pair_compares_the_same_whatever_else_is_in_the_pass(db):
+    """Training compares its pairs in one pass with the candidates: each pair's levels and
+    similarities must not depend on the other pairs in the table."""
+    db.execute("""
+        CREATE OR REPLACE TEMP TABLE _every_pair AS
+        SELECT l.id AS l_id, r.id AS r_id FROM l_person l CROSS JOIN r_person r
+    """)
+    compare_pairs(db, "_every_pair", CFG, "_every_levels")
+    n_every, n_cand = db.execute(
+        "SELECT (SELECT count(*) FROM _every_levels), (SELECT count(*) FROM comparisons)"
+    ).fetchall()[0]
+    assert n_every > n_cand  # the pass holds more than the candidates
+    differing = db.execute("""
+        SELECT count(*) FROM (
+            SELECT * EXCLUDE (rules) FROM comparisons
+            EXCEPT SELECT v.* FROM _every_levels v SEMI JOIN comparisons c USING (l_id, r_id))
+    """).fetchall()[0][0]
+    assert differing == 0
