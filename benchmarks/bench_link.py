@@ -268,15 +268,18 @@ def _median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
+def _median_f1_run(runs: list[Run], engine: str) -> Run | None:
+    """The engine's run with the median F1 (the one whose per-kind figures are shown)."""
+    rs = sorted((r for r in runs if r.engine == engine), key=lambda r: r.scores.f1)
+    return rs[len(rs) // 2] if rs else None
+
+
 def _noise_table(runs: list[Run]) -> list[str]:
     """Recall per noise tag, the engines side by side (median-F1 run of each). Tags with
     fewer than 10 planted pairs are left out; ``alias`` pairs cannot be found from the flat
     files (the name is only in an alias row)."""
-    by_engine = {}
-    for engine in ENGINES:
-        rs = [r for r in runs if r.engine == engine]
-        if rs:
-            by_engine[engine] = sorted(rs, key=lambda r: r.scores.f1)[len(rs) // 2].scores.by_noise
+    medians = {e: _median_f1_run(runs, e) for e in ENGINES}
+    by_engine = {e: r.scores.by_noise for e, r in medians.items() if r is not None}
     tags = sorted({t for v in by_engine.values() for t, c in v.items() if c[0] >= 10})
     if not tags:
         return []
@@ -313,7 +316,8 @@ def summarise(runs: list[Run], threshold: float) -> str:
         def med(f, rs: list[Run] = rs) -> float:
             return _median([f(r) for r in rs])
 
-        median_run = sorted(rs, key=lambda r: r.scores.f1)[len(rs) // 2]
+        median_run = _median_f1_run(rs, engine)
+        assert median_run is not None
         head = "band auto/review" if engine == "sweep" else f"p >= {threshold:g}"
         inner = med(lambda r: r.inner_s if r.inner_s is not None else float("nan"))
         rows = [(head, median_run.scores)]
@@ -336,10 +340,10 @@ def summarise(runs: list[Run], threshold: float) -> str:
     lines.append("| engine | kind | planted | headline | best-F1 threshold | candidates |")
     lines.append("| --- | --- | ---: | ---: | ---: | ---: |")
     for engine in ENGINES:
-        rs = [r for r in runs if r.engine == engine]
-        if not rs:
+        median_run = _median_f1_run(runs, engine)
+        if median_run is None:
             continue
-        kinds = sorted(rs, key=lambda r: r.scores.f1)[len(rs) // 2].scores.by_kind
+        kinds = median_run.scores.by_kind
         flaggable = [kinds[k] for k in FLAGGABLE if k in kinds]
         rows = list(kinds.items())
         if flaggable:

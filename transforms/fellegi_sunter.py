@@ -348,8 +348,7 @@ def train(
     """Train u by random sampling and m by EM sessions, from ``levels``: the compared pairs
     of :func:`sample_training_pairs` (``block_sizes`` is what it returned). m of each
     comparison is the mean over the sessions that estimated it. The prior comes from the
-    first session's match count, scaled up by the share of true matches that agree on what
-    it conditions on."""
+    first session that finds matches (:func:`_estimated_matches`)."""
     sessions = sessions or training_sessions(cfg)
     u = estimate_u(con, comparisons, levels)
     estimates: dict[str, list[list[float]]] = {c.name: [] for c in comparisons}
@@ -357,10 +356,6 @@ def train(
     session_matches: dict[str, float] = {}
     for i, sess in enumerate(sessions):
         total = block_sizes[sess.name]
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _train_levels AS
-            SELECT v.* FROM {levels} v SEMI JOIN {_session_table(i)} p USING (l_id, r_id)
-        """)
         free = tuple(
             c
             for c in comparisons
@@ -370,12 +365,12 @@ def train(
         # An empty block (no date of birth on a side) returns EM's starting point, which is
         # averaged in like any estimate: on the sample without dates of birth that ranks
         # better (best F1 0.702) than leaving the block out (0.649).
-        m_s, lam_s, info_s = estimate_m_em(con, free, u, cfg, "_train_levels")
+        block = f"(SELECT v.* FROM {levels} v SEMI JOIN {_session_table(i)} USING (l_id, r_id))"
+        m_s, lam_s, info_s = estimate_m_em(con, free, u, cfg, block)
         session_matches[sess.name] = lam_s * total
         info["sessions"][sess.name] = {**info_s, "block_pairs": total, "match_rate": lam_s}
         for c in free:
             estimates[c.name].append(m_s[c.name])
-        con.execute("DROP TABLE IF EXISTS _train_levels")
     m: dict[str, list[float]] = {}
     for c in comparisons:
         if not estimates[c.name]:
