@@ -407,6 +407,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_link(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from sweep.progress_bar import progress_display
     from transforms.config import SweepConfig
     from transforms.fellegi_sunter import Model
@@ -415,6 +417,8 @@ def _cmd_link(args: argparse.Namespace) -> int:
 
     try:
         cfg = SweepConfig.load(Path(args.config) if args.config else None)
+        if args.memory_limit:
+            cfg = replace(cfg, engine=replace(cfg.engine, link_memory_limit=args.memory_limit))
         model = Model.load(Path(args.model)) if args.model else None
         mapping = load_mapping(Path(args.mapping))
         steps = [s for s in LINK_STEPS if s != "evaluate" or args.truth]
@@ -564,6 +568,11 @@ def build_parser() -> argparse.ArgumentParser:
     lk.add_argument("--config", help="JSON config (see transforms/config.py)")
     lk.add_argument("--model", help="a saved model JSON to reuse instead of training")
     lk.add_argument("--save-model", help="save the trained model JSON here")
+    lk.add_argument(
+        "--memory-limit",
+        help="DuckDB memory limit: 'auto' (grows with the right side) or a size such as '2GB'; "
+        "overrides engine.link_memory_limit",
+    )
     lk.add_argument("--quiet", action="store_true", help="no progress bar (none in CI anyway)")
     lk.set_defaults(func=_cmd_link)
 

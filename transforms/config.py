@@ -117,10 +117,15 @@ class EngineConfig:
     """DuckDB resources for the working database."""
 
     memory_limit: str = "8GB"  # the nightly flow
-    # `sweep link`: a one-off job often run beside other work. At 50k x 1M it kept identical
-    # pairs at 47.5 s and 980 MiB peak against 1.6 GiB at 8GB; at 5M, 184 s and 1.3 GiB
-    # against 158 s and 3.4 GiB (benchmarks/RESULTS.md). DuckDB spills beyond it.
-    link_memory_limit: str = "700MB"
+    # `sweep link`: a one-off job often run beside other work; DuckDB spills beyond its limit.
+    # "auto" grows with the right side: the floor, or so many bytes per right-side row, never
+    # above a share of the machine's memory. Or a fixed DuckDB size such as "2GB". The same
+    # pairs come out at any limit; spilling costs time: at 5M, 71.6 s at 700MB against 51.9 s
+    # at 2.5GB (benchmarks/RESULTS.md).
+    link_memory_limit: str = "auto"
+    link_memory_floor_mb: int = 700  # 50k x 1M peaked at 920 MiB with it
+    link_memory_bytes_per_right_row: int = 500
+    link_memory_max_share: float = 0.5
     threads: int = 2
 
 

@@ -32,6 +32,7 @@ def test_link_prints_summary_and_writes_pairs(
         "review (default)",
         "best F1",
         f"model saved to {model}",
+        "DuckDB memory limit 700MB",  # "auto" on a small right side: the floor
     ):
         assert expected in text
     pairs = pd.read_parquet(out)
@@ -60,12 +61,15 @@ def test_link_prints_summary_and_writes_pairs(
                 str(out2),
                 "--model",
                 str(model),
+                "--memory-limit",
+                "300MB",
             ]
         )
         == 0
     )
     again = pd.read_parquet(out2)
     pd.testing.assert_series_equal(pairs["match_weight"], again["match_weight"])
+    assert "DuckDB memory limit 300MB" in capsys.readouterr().out
 
 
 def test_link_bad_mapping_and_missing_file(
@@ -107,4 +111,7 @@ def test_link_bad_mapping_and_missing_file(
         == 2
     )
     assert "nope.csv: file not found" in capsys.readouterr().err
+    ok = ["link", "--left", str(data.left), "--right", str(data.right), "--mapping", str(MAPPING)]
+    assert main([*ok, "--out", str(tmp_path / "p.parquet"), "--memory-limit", "lots"]) == 2
+    assert "engine.link_memory_limit 'lots'" in capsys.readouterr().err
     assert not (tmp_path / "p.parquet").exists()

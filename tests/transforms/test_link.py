@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -30,6 +31,8 @@ from transforms.link import (
     LinkInputError,
     LinkResult,
     link,
+    link_memory_limit,
+    parquet_rows,
     summary_lines,
     working_database,
 )
@@ -420,5 +423,35 @@ def test_working_database_uses_the_link_memory_limit(tmp_path: Path) -> None:
             "SELECT current_setting('memory_limit'), current_setting('threads')"
         ).fetchall()[0]
     assert (limit, threads) == ("286.1 MiB", 1)  # DuckDB reports 300 MB in MiB
-    assert SweepConfig().engine.link_memory_limit == "700MB"
     assert not list(tmp_path.iterdir())  # the temporary database is removed
+    with working_database(SweepConfig(), tmp_path) as con:  # "auto": the floor to start
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "667.5 MiB"
+
+
+def test_auto_memory_limit_grows_with_the_right_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = SweepConfig().engine
+    assert engine.link_memory_limit == "auto"
+    monkeypatch.setattr("transforms.link._physical_memory", lambda: 24_000_000_000)
+    assert link_memory_limit(engine, None) == "700MB"
+    assert link_memory_limit(engine, 1_000_000) == "700MB"  # 500 B a row is under the floor
+    assert link_memory_limit(engine, 5_000_000) == "2500MB"
+    assert link_memory_limit(engine, 100_000_000) == "12000MB"  # half the machine at most
+    monkeypatch.setattr("transforms.link._physical_memory", lambda: 1_000_000_000)
+    assert link_memory_limit(engine, 5_000_000) == "700MB"  # a small machine: the floor
+    fixed = SweepConfig.from_dict({"engine": {"link_memory_limit": "2GB"}}).engine
+    assert link_memory_limit(fixed, 5_000_000) == "2GB"
+    bad = SweepConfig.from_dict({"engine": {"link_memory_limit": "lots"}}).engine
+    with pytest.raises(ValueError, match="engine.link_memory_limit 'lots'"):
+        link_memory_limit(bad, 10)
+
+
+def test_parquet_rows_reads_the_footer(tmp_path: Path) -> None:
+    pq = tmp_path / "people.parquet"
+    pd.DataFrame({"id": [str(i) for i in range(1234)]}).to_parquet(pq)
+    csv = tmp_path / "people.csv"
+    csv.write_text("id\n1\n", encoding="utf-8")
+    con = duckdb.connect()
+    assert parquet_rows(con, pq) == 1234
+    assert parquet_rows(con, csv) is None  # rows of a CSV are known only once read
+    (tmp_path / "broken.parquet").write_bytes(b"not parquet")
+    assert parquet_rows(con, tmp_path / "broken.parquet") is None
