@@ -3,6 +3,7 @@
 A rule names a key built the same way on both sides (or, for swapped names, crosswise).
 Pairs that share a key become candidates; a key shared by more right-side people than
 ``max_block_size`` is capped (skipped for that rule) and the cap is reported, never silent.
+An ``alike`` rule also keeps a pair only if a name outside its key is alike on both sides.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class BlockingRule:
     description: str
     l_key: str
     r_key: str | None = None
+    # The key queries also select a name as ``v``; a pair is kept only if the two are alike
+    # (Jaro-Winkler at least ``BlockingConfig.alike_min_similarity``).
+    alike: bool = False
 
     def key_sql(self, side: str) -> str:
         template = self.l_key if side == "l" or self.r_key is None else self.r_key
@@ -87,6 +91,11 @@ _GROUP_SOUND = (
     f"SELECT id, hash(grp, sn_meta) AS k FROM {_NK} WHERE fn IS NOT NULL AND sn_meta IS NOT NULL"
 )
 _GROUP_SOUND_NO_DOB = f"{_GROUP_SOUND} AND dob IS NULL"
+# A typo that changes how a name sounds: one name exact, the other's initial, and the other
+# names alike (compared after the join, on the few pairs the key leaves).
+_NAMED = f"{_NK} WHERE sn IS NOT NULL AND fn IS NOT NULL"
+_SURNAME_FORENAME_ALIKE = f"SELECT id, hash(sn, left(fn, 1)) AS k, fn AS v FROM {_NAMED}"
+_FORENAME_SURNAME_ALIKE = f"SELECT id, hash(fn, left(sn, 1)) AS k, sn AS v FROM {_NAMED}"
 _DOB_SWAPPED_SOUND = (
     f"SELECT id, hash(make_date(year(dob), day(dob), month(dob)), sn_meta) AS k FROM {_NK} "
     "WHERE dob IS NOT NULL AND sn_meta IS NOT NULL AND day(dob) <= 12 AND day(dob) <> month(dob)"
@@ -147,6 +156,22 @@ RULES: tuple[BlockingRule, ...] = (
         "side records no date of birth (a nickname or a surname typo)",
         _GROUP_SOUND,
         r_key=_GROUP_SOUND_NO_DOB,
+    ),
+    BlockingRule(
+        "surname_forename_alike_no_dob",
+        "same surname and forename initial, forenames alike, where the right side records no "
+        "date of birth (a forename typo)",
+        _SURNAME_FORENAME_ALIKE,
+        r_key=f"{_SURNAME_FORENAME_ALIKE} AND dob IS NULL",
+        alike=True,
+    ),
+    BlockingRule(
+        "forename_surname_alike_no_dob",
+        "same forename and surname initial, surnames alike, where the right side records no "
+        "date of birth (a surname typo that changes its sound)",
+        _FORENAME_SURNAME_ALIKE,
+        r_key=f"{_FORENAME_SURNAME_ALIKE} AND dob IS NULL",
+        alike=True,
     ),
     BlockingRule(
         "forename_group_sound_birth_year",
@@ -214,20 +239,26 @@ def generate_candidates(
             CREATE OR REPLACE TEMP TABLE _rk AS
             SELECT DISTINCT * FROM ({rule.key_sql("r")}) WHERE k IN (SELECT k FROM _lk)
         """)
-        con.execute("""
+        people = "count(DISTINCT id)" if rule.alike else "count(*)"  # else one row a person
+        con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _rk_size AS
-            SELECT k, count(*) AS n FROM _rk GROUP BY k
+            SELECT k, {people} AS n FROM _rk GROUP BY k
         """)
         capped_keys, capped_rows = con.execute(
             "SELECT count(*), coalesce(sum(n), 0) FROM _rk_size WHERE n > ?",
             [cfg.max_block_size],
         ).fetchall()[0]
+        alike = (
+            f"WHERE jaro_winkler_similarity(lk.v, rk.v) >= {float(cfg.alike_min_similarity)!r}"
+            if rule.alike
+            else ""
+        )
         n_pairs = con.execute(
             f"""
             INSERT INTO _rule_pairs
             SELECT DISTINCT lk.id, rk.id, '{rule.name}'
             FROM _lk lk JOIN _rk rk ON lk.k = rk.k
-            JOIN _rk_size s ON s.k = rk.k AND s.n <= ?
+            JOIN _rk_size s ON s.k = rk.k AND s.n <= ? {alike}
             """,
             [cfg.max_block_size],
         ).fetchall()[0][0]

@@ -54,6 +54,24 @@ def test_nickname_with_a_misspelt_surname_and_no_date_of_birth():
     assert pairs[("S1", "N1")] == {"name_sound_no_dob"}
 
 
+def test_a_name_typo_that_changes_its_sound_with_no_date_of_birth():
+    pairs, report = _candidates(
+        [
+            _nominal("N1", "OYELARAN", "Rpbert"),  # forename typo, surname exact
+            _nominal("N2", "Oyelaran", "Rachel"),  # same initial, another forename
+            _nominal("N3", "Whitfiekd", "Margaret"),  # surname typo, forename exact
+            _nominal("N4", "Wainwright", "Margaret"),  # same initial, another surname
+            _nominal("N5", "OYELARAN", "Rpbert", "1984-03-07"),  # has a date of birth
+        ]
+    )
+    assert pairs[("S1", "N1")] == {"surname_forename_alike_no_dob"}
+    assert pairs[("S2", "N3")] == {"forename_surname_alike_no_dob"}
+    for unlike in (("S1", "N2"), ("S2", "N4")):
+        assert unlike not in pairs
+    assert "surname_forename_alike_no_dob" not in pairs.get(("S1", "N5"), set())
+    assert report.loc["surname_forename_alike_no_dob", "pairs"] == 1
+
+
 def test_surname_typo_and_year_typo_together():
     pairs, _ = _candidates([_nominal("N1", "Whitfeld", "Maggie", "1978-11-21")])
     assert "forename_group_initial_birth_day" in pairs[("S2", "N1")]
