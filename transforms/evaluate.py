@@ -38,6 +38,7 @@ import pandas as pd
 
 from transforms.charts import line_chart
 from transforms.config import MatchConfig, SweepConfig
+from transforms.html_table import html_table
 from transforms.pair_metrics import best_f1, metrics_at, pr_curve, threshold_for
 from transforms.report import write_text_atomic
 
@@ -535,18 +536,6 @@ def _count_or_rate(v: Any) -> str:
     return f"{int(v):,}" if float(v).is_integer() else f"{float(v):.4f}"
 
 
-def _html_table(frame: pd.DataFrame, formatters: dict[str, Any] | None = None) -> str:
-    fmt = {c: (formatters or {}).get(c, _fmt) for c in frame.columns}
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{escape(fmt[c](v))}</td>" for c, v in zip(frame.columns, row, strict=True))
-        + "</tr>"
-        for row in frame.astype(object).itertuples(index=False)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def pr_report_html(result: dict[str, pd.DataFrame]) -> str:
     """A self-contained HTML page: PR curves over match weight with the run's thresholds
     marked, the figures at those thresholds, and the review load. Aggregates only."""
@@ -600,9 +589,9 @@ as missed. Thresholds of this run: auto from {auto:g}, review from {review:g}. W
 {chart_weight}
 {chart_pr}
 <h2>At this run's thresholds, and at the best F1</h2>
-{_html_table(at)}
+{html_table(at, fmt=_fmt)}
 <h2>Review load</h2>
-{_html_table(load, {"value": _count_or_rate})}
+{html_table(load, fmt=_fmt, formatters={"value": _count_or_rate})}
 </body></html>
 """
 

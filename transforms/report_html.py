@@ -27,6 +27,7 @@ import pandas as pd
 from transforms.burnup import burnup_svg
 from transforms.charts import bar_chart, histogram, nice_ticks
 from transforms.config import CampaignConfig, MatchConfig
+from transforms.html_table import html_table, plain
 
 FLAG_KINDS = {
     "misconduct": "potential misconduct",
@@ -314,55 +315,6 @@ def collect(
 # ---------------------------------------------------------------- rendering
 
 
-def _num(v: object) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return "-"
-    if isinstance(v, bool):
-        return "yes" if v else "NO"
-    if isinstance(v, int) or (isinstance(v, float) and v.is_integer()):
-        return f"{int(v):,}"
-    if isinstance(v, float):
-        return f"{v:,.2f}"
-    return escape(str(v))
-
-
-def _table(
-    frame: pd.DataFrame,
-    columns: Mapping[str, str],
-    *,
-    numeric: Sequence[str] = (),
-    caption: str | None = None,
-    bad_if: str | None = None,
-    cls: str = "",
-) -> str:
-    """A plain HTML table of ``columns`` (name -> heading); numbers right-aligned; rows where
-    boolean column ``bad_if`` is false are marked ``class="bad"``."""
-    head = "".join(
-        f'<th scope="col"{" class=num" if c in numeric else ""}>{escape(h)}</th>'
-        for c, h in columns.items()
-    )
-    rows = []
-    for rec in frame.to_dict("records"):
-        bad = bad_if is not None and not bool(rec.get(bad_if))
-        cells = "".join(
-            f'<td class="num">{_num(_py(rec[c]))}</td>'
-            if c in numeric
-            else f"<td>{_num(_py(rec[c]))}</td>"
-            for c in columns
-        )
-        rows.append(f"<tr{' class=bad' if bad else ''}>{cells}</tr>")
-    if not rows:
-        rows.append(f'<tr><td colspan="{len(columns)}" class="note">none</td></tr>')
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    attr = f' class="{cls}"' if cls else ""
-    return f"<table{attr}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _py(v: object) -> object:
-    """numpy scalars to Python, so formatting sees ints as ints."""
-    return v.item() if hasattr(v, "item") and not isinstance(v, str) else v
-
-
 def _kind(code: str) -> str:
     return FLAG_KINDS.get(code, code)
 
@@ -382,12 +334,12 @@ def _progress_section(d: ReportData) -> str:
     facts = pd.DataFrame(
         [
             ("run date", d.run_date),
-            ("screened this run", _py(p.get("screened_this_run"))),
-            ("screened so far", _py(p.get("screened_total"))),
+            ("screened this run", plain(p.get("screened_this_run"))),
+            ("screened so far", plain(p.get("screened_total"))),
             ("checked so far", f"{checked:,} ({pct:.1f}% of target)"),
-            ("awaiting a decision on a flag", _py(p.get("awaiting_decision"))),
-            ("rate (checked per day)", _py(p.get("rate_per_day"))),
-            ("rate needed to hit the date", _py(p.get("required_rate_per_day"))),
+            ("awaiting a decision on a flag", plain(p.get("awaiting_decision"))),
+            ("rate (checked per day)", plain(p.get("rate_per_day"))),
+            ("rate needed to hit the date", plain(p.get("required_rate_per_day"))),
             ("projected completion", p.get("projected_completion") or "not projectable"),
             (
                 "re-vetting referrals this run",
@@ -409,7 +361,7 @@ def _progress_section(d: ReportData) -> str:
         f'<div class="charts"><figure id="chart-burnup">{svg}<figcaption class="note">'
         "Records checked (screened with no flag awaiting a decision) after each run, "
         "records screened, and the straight line to the target.</figcaption></figure>"
-        f"{_table(facts, {'measure': 'measure', 'value': 'value'}, numeric=['value'])}"
+        f"{html_table(facts, {'measure': 'measure', 'value': 'value'}, numeric=['value'])}"
         "</div></section>"
     )
 
@@ -454,14 +406,14 @@ def _flags_section(d: ReportData) -> str:
         f"<p>{total:,} open flags (new, unchanged, updated or reopened) go to DPS in this "
         "run's handoff.</p>"
         f'<div class="charts"><figure id="chart-flags">{chart}</figure>'
-        + _table(
+        + html_table(
             by_route,
             {"flag_kind": "kind", "severity": "severity", "route": "route", "flags": "flags"},
             numeric=["flags"],
             caption="Open flags by kind, severity and route",
             cls="flags-by-route",
         )
-        + _table(
+        + html_table(
             d.flag_status,
             {"status": "status", "flags": "flags"},
             numeric=["flags"],
@@ -515,7 +467,7 @@ def _scores_section(d: ReportData) -> str:
         "from this run's configuration, and coloured by the band their weight range falls in. "
         "A pair above the auto threshold only through a rare name stays in review; the table "
         "counts pairs by the band they were given.</figcaption></figure>"
-        + _table(
+        + html_table(
             d.band_counts,
             {"band": "band", "pairs": "candidate pairs"},
             numeric=["pairs"],
@@ -555,7 +507,7 @@ def _quality_section(d: ReportData) -> str:
             )
         parts.append(f'<div class="charts">{"".join(charts)}</div>')
     parts.append(
-        _table(
+        html_table(
             q,
             {"table": "table", "rule": "rule", "field": "field", "lines": "lines"},
             numeric=["lines"],
@@ -571,7 +523,7 @@ def _quality_section(d: ReportData) -> str:
         verdict = "A TABLE DOES NOT RECONCILE: rows read differ from accepted + quarantined"
     parts.append(f'<p class="reconciliation">{escape(verdict)}.</p>')
     parts.append(
-        _table(
+        html_table(
             rc,
             {
                 "table": "table",
@@ -611,7 +563,7 @@ def _timings_section(d: ReportData) -> str:
     else:
         parts.append('<div class="charts">')
     parts.append(
-        _table(
+        html_table(
             t,
             {"stage": "stage", "seconds": "seconds", "peak_rss_mib": "peak memory (MiB)"},
             numeric=["seconds", "peak_rss_mib"],
@@ -624,7 +576,7 @@ def _timings_section(d: ReportData) -> str:
 def _history_section(d: ReportData, history_runs: int) -> str:
     return (
         f'<section id="history"><h2>Run history (newest first, up to {history_runs} runs)</h2>'
-        + _table(
+        + html_table(
             d.run_history,
             {
                 "run_date": "date",
