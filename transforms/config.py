@@ -122,7 +122,8 @@ class EngineConfig:
     memory_limit: str = "8GB"  # the nightly flow
     # `sweep link`: a one-off job often run beside other work; DuckDB spills beyond its limit.
     # "auto" grows with the right side: the floor, or so many bytes per right-side row, never
-    # above a share of the machine's memory. Or a fixed DuckDB size such as "2GB". The same
+    # above a share of the memory the process may use (the machine's, or a container's limit
+    # if lower). Or a fixed DuckDB size such as "2GB". The same
     # pairs come out at any limit; spilling costs time: at 5M, 71.6 s at 700MB against 51.9 s
     # at 2.5GB (benchmarks/RESULTS.md).
     link_memory_limit: str = "auto"

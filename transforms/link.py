@@ -15,7 +15,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,21 +162,38 @@ def read_truth(
 # --- the run --------------------------------------------------------------------------------------
 
 
-_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+# A container's memory limit (cgroup v2, then v1): on a shared host it, not the host's
+# memory, is what the process may use. Unlimited reads "max" (v2) or a huge number (v1).
+CGROUP_MEMORY_LIMITS = (
+    Path("/sys/fs/cgroup/memory.max"),
+    Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+)
 
 
 def _physical_memory() -> int | None:
-    """Bytes of memory the machine has, or None where the OS does not say."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return None
+    """Bytes of memory this process may use: the machine's, or its container's limit if that
+    is lower; None where neither is known."""
+    sizes = []
+    with suppress(AttributeError, ValueError, OSError):
+        sizes.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    for path in CGROUP_MEMORY_LIMITS:
+        try:
+            text = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if text.isdigit() and int(text) > 0:
+            sizes.append(int(text))
+    return min(sizes) if sizes else None
+
+
+# A DuckDB memory size such as '700MB' or '2.5GiB'.
+_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
 def link_memory_limit(engine: EngineConfig, right_rows: int | None) -> str:
     """The DuckDB memory limit for a link run: ``engine.link_memory_limit`` as given, or for
     "auto" the floor raised to so many bytes per right-side row (unknown rows: the floor),
-    capped at a share of the machine's memory but never below the floor."""
+    capped at a share of the memory this process may use but never below the floor."""
     given = engine.link_memory_limit.strip()
     if given.lower() != "auto":
         if not _SIZE.fullmatch(given):

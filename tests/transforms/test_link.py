@@ -30,6 +30,7 @@ from transforms.link import (
     LINK_STEPS,
     LinkInputError,
     LinkResult,
+    _physical_memory,
     link,
     link_memory_limit,
     parquet_rows,
@@ -443,6 +444,22 @@ def test_auto_memory_limit_grows_with_the_right_side(monkeypatch: pytest.MonkeyP
     bad = SweepConfig.from_dict({"engine": {"link_memory_limit": "lots"}}).engine
     with pytest.raises(ValueError, match="engine.link_memory_limit 'lots'"):
         link_memory_limit(bad, 10)
+
+
+def test_memory_is_the_machine_or_a_lower_container_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 6_000_000}  # a 24.6 GB machine
+    monkeypatch.setattr("transforms.link.os.sysconf", pages.__getitem__)
+    unlimited, limited = tmp_path / "memory.max", tmp_path / "memory.limit_in_bytes"
+    unlimited.write_text("max\n", encoding="ascii")
+    monkeypatch.setattr("transforms.link.CGROUP_MEMORY_LIMITS", (unlimited, tmp_path / "none"))
+    assert _physical_memory() == 24_576_000_000  # "max" and a missing file are no limit
+    limited.write_text("2000000000\n", encoding="ascii")
+    monkeypatch.setattr("transforms.link.CGROUP_MEMORY_LIMITS", (unlimited, limited))
+    assert _physical_memory() == 2_000_000_000
+    # half the container, not half the host
+    assert link_memory_limit(SweepConfig().engine, 5_000_000) == "1000MB"
 
 
 def test_parquet_rows_reads_the_footer(tmp_path: Path) -> None:
