@@ -301,7 +301,7 @@ def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
     )
     all_true_frame = _pair_frame(all_true)
     by_noise = _by_noise(cases, matches, all_true_frame)
-    load = _load(scored, info, int(n_flags), int(n_flags_review))
+    load = _load(scored, info, int(n_flags), int(n_flags_review), all_true)
 
     curves, threshold_rows = [], []
     for scope, kinds in CURVE_SCOPES.items():
@@ -402,13 +402,23 @@ def _band_counts(scored: pd.DataFrame, auto: float, review: float) -> dict[str, 
     return {"auto": n_auto, "review": n_review, "discard": int(len(w)) - n_auto - n_review}
 
 
-def _load(scored: pd.DataFrame, info: RunInfo, n_flags: int, n_flags_review: int) -> pd.DataFrame:
-    """Candidate pairs, pairs per band and lines per staff member screened; then what reaches
-    a person: flags (lines handed to DPS) and those whose identity is in the review band. A
-    review-band pair raises no flag when its records only show the officer on duty."""
+def _load(
+    scored: pd.DataFrame,
+    info: RunInfo,
+    n_flags: int,
+    n_flags_review: int,
+    all_true: set[tuple[str, str]],
+) -> pd.DataFrame:
+    """Candidate pairs, pairs per band and lines per staff member screened, and how many of
+    the review lines are not a planted identity (the lines that waste a reviewer's time);
+    then what reaches a person: flags (lines handed to DPS) and those whose identity is in
+    the review band. A review-band pair raises no flag when its records only show the
+    officer on duty."""
     bands = scored["band"].value_counts()
     n = {b: int(bands.get(b, 0)) for b in ("auto", "review", "discard")}
     per = info.staff_screened
+    review = scored[scored["band"] == "review"]
+    n_false = len(review) - len(_pairs(review) & all_true)
     rows = [
         ("staff_screened", per),
         ("candidate_pairs", len(scored)),
@@ -419,6 +429,8 @@ def _load(scored: pd.DataFrame, info: RunInfo, n_flags: int, n_flags_review: int
         ("candidate_pairs_per_staff", _ratio(len(scored), per)),
         ("auto_lines_per_staff", _ratio(n["auto"], per)),
         ("review_lines_per_staff", _ratio(n["review"], per)),
+        ("review_lines_not_planted", n_false),
+        ("false_review_lines_per_staff", _ratio(n_false, per)),
         ("flags", n_flags),
         ("flags_per_staff", _ratio(n_flags, per)),
         ("flags_identity_review", n_flags_review),

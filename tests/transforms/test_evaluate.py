@@ -194,6 +194,9 @@ def test_review_load_per_staff_screened(result: dict[str, pd.DataFrame]) -> None
     assert (load["pairs_auto"], load["pairs_review"], load["pairs_discard"]) == (2, 5, 4)
     assert load["review_lines_per_staff"] == pytest.approx(5 / 20)
     assert load["staff_with_review_lines"] == 4  # S2 has two review lines
+    # review lines that are not a planted identity: S8-N8 (8.0) and S2-N22 (7.0)
+    assert load["review_lines_not_planted"] == 2
+    assert load["false_review_lines_per_staff"] == pytest.approx(2 / 20)
     # What reaches a person: the flags, and those whose identity is only in the review band.
     assert load["flags"] == 4
     assert load["flags_per_staff"] == pytest.approx(4 / 20)
