@@ -209,6 +209,15 @@ def link_memory_limit(engine: EngineConfig, right_rows: int | None) -> str:
     return f"{want // 1_000_000}MB"
 
 
+def set_memory_limit(
+    con: duckdb.DuckDBPyConnection, engine: EngineConfig, right_rows: int | None
+) -> str:
+    """Set DuckDB's memory limit to :func:`link_memory_limit` and return it."""
+    limit = link_memory_limit(engine, right_rows)
+    con.execute(f"SET memory_limit = '{limit}'")
+    return limit
+
+
 def parquet_rows(con: duckdb.DuckDBPyConnection, path: Path) -> int | None:
     """Rows of a Parquet file from its footer (no data read); None for CSV or if unreadable."""
     if Path(path).suffix.lower() not in PARQUET_SUFFIXES:
@@ -235,7 +244,7 @@ def working_database(
     with tempfile.TemporaryDirectory(prefix="sweep-link-", dir=work_dir) as tmp:
         con = duckdb.connect(":memory:")
         try:
-            con.execute(f"SET memory_limit = '{link_memory_limit(cfg.engine, None)}'")
+            set_memory_limit(con, cfg.engine, None)
             con.execute(f"SET threads = {int(cfg.engine.threads)}")
             con.execute(f"SET temp_directory = '{Path(tmp) / 'spill'}'")
             con.execute("SET preserve_insertion_order = true")
@@ -339,11 +348,9 @@ def link(
             left_stats = read_side(con, Path(left), mapping, "left")
             # Sized before the right side is read where its footer gives the rows, then
             # to the rows read (a CSV's are known only then).
-            memory_limit = link_memory_limit(cfg.engine, parquet_rows(con, Path(right)))
-            con.execute(f"SET memory_limit = '{memory_limit}'")
+            set_memory_limit(con, cfg.engine, parquet_rows(con, Path(right)))
             right_stats = read_side(con, Path(right), mapping, "right")
-            memory_limit = link_memory_limit(cfg.engine, right_stats.rows)
-            con.execute(f"SET memory_limit = '{memory_limit}'")
+            memory_limit = set_memory_limit(con, cfg.engine, right_stats.rows)
         t = lap("read_and_map", t)
         with stage("block"):
             blocking = block(con, cfg)
