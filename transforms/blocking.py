@@ -3,7 +3,6 @@
 A rule names a key built the same way on both sides (or, for swapped names, crosswise).
 Pairs that share a key become candidates; a key shared by more right-side people than
 ``max_block_size`` is capped (skipped for that rule) and the cap is reported, never silent.
-An ``alike`` rule also keeps a pair only if a name outside its key is alike on both sides.
 """
 
 from __future__ import annotations
@@ -30,9 +29,6 @@ class BlockingRule:
     description: str
     l_key: str
     r_key: str | None = None
-    # The key queries also select a name as ``v``; a pair is kept only if the two are alike
-    # (Jaro-Winkler at least ``BlockingConfig.alike_min_similarity``).
-    alike: bool = False
 
     def key_sql(self, side: str) -> str:
         template = self.l_key if side == "l" or self.r_key is None else self.r_key
@@ -91,17 +87,40 @@ _GROUP_SOUND = (
     f"SELECT id, hash(grp, sn_meta) AS k FROM {_NK} WHERE fn IS NOT NULL AND sn_meta IS NOT NULL"
 )
 _GROUP_SOUND_NO_DOB = f"{_GROUP_SOUND} AND dob IS NULL"
-# A typo that changes how a name sounds: one name exact, the other's initial, and the other
-# names alike (compared after the join, on the few pairs the key leaves).
-_NAMED = f"{_NK} WHERE sn IS NOT NULL AND fn IS NOT NULL"
-_SURNAME_FORENAME_ALIKE = f"SELECT id, hash(sn, left(fn, 1)) AS k, fn AS v FROM {_NAMED}"
-_FORENAME_SURNAME_ALIKE = f"SELECT id, hash(fn, left(sn, 1)) AS k, sn AS v FROM {_NAMED}"
+# A typo that changes how a name sounds: one name exact and the other one typing slip away
+# (a letter added, dropped or changed, or two swapped). Each name of three letters or more
+# is keyed as written and with each one letter deleted; two names one slip apart share at
+# least one such key (the symmetric-delete trick), so the join stays an equality join.
+_MIN_EDIT_LENGTH = 3
+
+
+def _one_edit_keys(exact: str, fuzzy: str, where: str = "") -> str:
+    """SQL (id, k): ``exact`` with ``fuzzy`` as written and with each letter deleted."""
+    deleted = f"left({fuzzy}, i - 1) || substr({fuzzy}, i + 1)"
+    return f"""
+        SELECT id, hash({exact}, CASE WHEN i = 0 THEN {fuzzy} ELSE {deleted} END) AS k
+        FROM (
+            SELECT id, {exact}, {fuzzy},
+                   unnest(range(0, CASE WHEN length({fuzzy}) >= {_MIN_EDIT_LENGTH}
+                                        THEN length({fuzzy}) + 1 ELSE 1 END)) AS i
+            FROM {_NK} WHERE sn IS NOT NULL AND fn IS NOT NULL {where}
+        )
+    """
+
+
 _DOB_SWAPPED_SOUND = (
     f"SELECT id, hash(make_date(year(dob), day(dob), month(dob)), sn_meta) AS k FROM {_NK} "
     "WHERE dob IS NOT NULL AND sn_meta IS NOT NULL AND day(dob) <= 12 AND day(dob) <> month(dob)"
 )
+# Swapped names: the forename field may hold a double-barrelled surname with its hyphen, which
+# the surname field drops, so the forename is compared without hyphens.
 _FORENAME_FIRST = (
-    "SELECT id, hash(fn, sn) AS k FROM {side}_names WHERE sn IS NOT NULL AND fn IS NOT NULL"
+    "SELECT id, hash(replace(fn, '-', ''), sn) AS k FROM {side}_names "
+    "WHERE sn IS NOT NULL AND fn IS NOT NULL"
+)
+_SURNAME_FIRST = (
+    "SELECT id, hash(sn, replace(fn, '-', '')) AS k FROM {side}_names "
+    "WHERE sn IS NOT NULL AND fn IS NOT NULL"
 )
 _DWELLING_INITIAL = """
     SELECT a.id, hash(a.dwelling, left(n.fn, 1)) AS k
@@ -158,20 +177,18 @@ RULES: tuple[BlockingRule, ...] = (
         r_key=_GROUP_SOUND_NO_DOB,
     ),
     BlockingRule(
-        "surname_forename_alike_no_dob",
-        "same surname and forename initial, forenames alike, where the right side records no "
+        "surname_forename_one_edit_no_dob",
+        "same surname and forenames one typing slip apart, where the right side records no "
         "date of birth (a forename typo)",
-        _SURNAME_FORENAME_ALIKE,
-        r_key=f"{_SURNAME_FORENAME_ALIKE} AND dob IS NULL",
-        alike=True,
+        _one_edit_keys("sn", "fn"),
+        r_key=_one_edit_keys("sn", "fn", "AND dob IS NULL"),
     ),
     BlockingRule(
-        "forename_surname_alike_no_dob",
-        "same forename and surname initial, surnames alike, where the right side records no "
+        "forename_surname_one_edit_no_dob",
+        "same forename and surnames one typing slip apart, where the right side records no "
         "date of birth (a surname typo that changes its sound)",
-        _FORENAME_SURNAME_ALIKE,
-        r_key=f"{_FORENAME_SURNAME_ALIKE} AND dob IS NULL",
-        alike=True,
+        _one_edit_keys("fn", "sn"),
+        r_key=_one_edit_keys("fn", "sn", "AND dob IS NULL"),
     ),
     BlockingRule(
         "forename_group_sound_birth_year",
@@ -195,7 +212,7 @@ RULES: tuple[BlockingRule, ...] = (
         "names_swapped",
         "forename and surname recorded the wrong way round",
         _FORENAME_FIRST,
-        r_key=_FULL_NAME,
+        r_key=_SURNAME_FIRST,
     ),
     BlockingRule(
         "dwelling_forename_initial",
@@ -239,26 +256,20 @@ def generate_candidates(
             CREATE OR REPLACE TEMP TABLE _rk AS
             SELECT DISTINCT * FROM ({rule.key_sql("r")}) WHERE k IN (SELECT k FROM _lk)
         """)
-        people = "count(DISTINCT id)" if rule.alike else "count(*)"  # else one row a person
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _rk_size AS
-            SELECT k, {people} AS n FROM _rk GROUP BY k
-        """)
+        # _rk is distinct on (id, k): one row per person per key.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _rk_size AS SELECT k, count(*) AS n FROM _rk GROUP BY k"
+        )
         capped_keys, capped_rows = con.execute(
             "SELECT count(*), coalesce(sum(n), 0) FROM _rk_size WHERE n > ?",
             [cfg.max_block_size],
         ).fetchall()[0]
-        alike = (
-            f"WHERE jaro_winkler_similarity(lk.v, rk.v) >= {float(cfg.alike_min_similarity)!r}"
-            if rule.alike
-            else ""
-        )
         n_pairs = con.execute(
             f"""
             INSERT INTO _rule_pairs
             SELECT DISTINCT lk.id, rk.id, '{rule.name}'
             FROM _lk lk JOIN _rk rk ON lk.k = rk.k
-            JOIN _rk_size s ON s.k = rk.k AND s.n <= ? {alike}
+            JOIN _rk_size s ON s.k = rk.k AND s.n <= ?
             """,
             [cfg.max_block_size],
         ).fetchall()[0][0]

@@ -86,7 +86,9 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
                rn.fn AS rfn, rn.sn AS rsn, rn.src AS rsrc, 'straight' AS orient
         FROM _name_pairs p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
         UNION ALL
-        SELECT p.pn, ln.fn, ln.sn, ln.src, rn.sn, rn.fn, rn.src, 'swapped'
+        -- swapped: a forename field may hold a hyphenated surname, which surnames drop
+        SELECT p.pn, replace(ln.fn, '-', ''), ln.sn, ln.src, rn.sn, replace(rn.fn, '-', ''),
+               rn.src, 'swapped'
         FROM _name_pairs p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
         WHERE ln.src = 'primary' AND rn.fn IS NOT NULL
     """)

@@ -38,9 +38,6 @@ class BlockingConfig:
     """Candidate generation: the union of equality joins, and the cap on block sizes."""
 
     max_block_size: int = 2000  # a blocking key with more nominals than this is capped (logged)
-    # Rules that join on one name and an initial keep a pair only if the other names are this
-    # alike (Jaro-Winkler): a typo stays above it, most people sharing an initial fall below.
-    alike_min_similarity: float = 0.85
 
 
 @dataclass(frozen=True)

@@ -57,19 +57,33 @@ def test_nickname_with_a_misspelt_surname_and_no_date_of_birth():
 def test_a_name_typo_that_changes_its_sound_with_no_date_of_birth():
     pairs, report = _candidates(
         [
-            _nominal("N1", "OYELARAN", "Rpbert"),  # forename typo, surname exact
+            _nominal("N1", "OYELARAN", "Rpbert"),  # forename letter changed, surname exact
             _nominal("N2", "Oyelaran", "Rachel"),  # same initial, another forename
-            _nominal("N3", "Whitfiekd", "Margaret"),  # surname typo, forename exact
+            _nominal("N3", "Whitfiekd", "Margaret"),  # surname letter changed, forename exact
             _nominal("N4", "Wainwright", "Margaret"),  # same initial, another surname
             _nominal("N5", "OYELARAN", "Rpbert", "1984-03-07"),  # has a date of birth
+            _nominal("N6", "Oyelaran", "Hobert"),  # the first letter changed
+            _nominal("N7", "Oyelaran", "Rboert"),  # two letters swapped
+            _nominal("N8", "Whitfied", "Margaret"),  # a letter dropped
+            _nominal("N9", "Margaret", "Whitfield"),  # swapped names are another rule's
+            _nominal("N10", "Oyelaran", "Rupart"),  # two slips: another name
+            _nominal("N11", "Whitfield", "Maragret"),  # swapped letters, surname exact
         ]
     )
-    assert pairs[("S1", "N1")] == {"surname_forename_alike_no_dob"}
-    assert pairs[("S2", "N3")] == {"forename_surname_alike_no_dob"}
-    for unlike in (("S1", "N2"), ("S2", "N4")):
-        assert unlike not in pairs
-    assert "surname_forename_alike_no_dob" not in pairs.get(("S1", "N5"), set())
-    assert report.loc["surname_forename_alike_no_dob", "pairs"] == 1
+    forename_typo, surname_typo = (
+        "surname_forename_one_edit_no_dob",
+        "forename_surname_one_edit_no_dob",
+    )
+    for typo in (("S1", "N1"), ("S1", "N6"), ("S1", "N7"), ("S2", "N11")):
+        assert pairs[typo] == {forename_typo}, typo
+    for typo in (("S2", "N3"), ("S2", "N8")):
+        assert pairs[typo] == {surname_typo}, typo
+    for unlike in (("S1", "N2"), ("S2", "N4"), ("S1", "N10")):
+        assert unlike not in pairs, unlike
+    assert forename_typo not in pairs.get(("S1", "N5"), set())
+    assert forename_typo not in pairs[("S2", "N9")]
+    assert report.loc[forename_typo, "pairs"] == 4
+    assert report.loc[surname_typo, "pairs"] == 2
 
 
 def test_surname_typo_and_year_typo_together():

@@ -66,6 +66,14 @@ NOMINALS = [
         "forenames": "Kowalczyk",
         "date_of_birth": "1988-09-30",
     },
+    # swapped, and the double-barrelled surname kept its hyphen in the forename field
+    {
+        "nominal_id": "N5",
+        "surname": "Siobhan",
+        "forenames": "Pemberton-Clarke",
+        "date_of_birth": "1990-05-14",
+        "sex": "F",
+    },
 ]
 
 
@@ -151,6 +159,13 @@ def test_double_barrelled_part_and_accent(levels):
 
 def test_swapped_names(levels):
     lv = levels[("S4", "N4")]
+    assert lv["name_order"] == "swapped"
+    assert lv["forename"] == "exact" and lv["surname"] == "exact"
+    assert "names_swapped" in list(lv["rules"])
+
+
+def test_swapped_names_with_a_hyphenated_surname_in_the_forename_field(levels):
+    lv = levels[("S3", "N5")]
     assert lv["name_order"] == "swapped"
     assert lv["forename"] == "exact" and lv["surname"] == "exact"
     assert "names_swapped" in list(lv["rules"])
