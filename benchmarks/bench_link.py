@@ -1,7 +1,7 @@
 """Benchmark: Sweep's linker against Splink on the same flat files, head to head.
 
-One run flattens a generated extract (``benchmarks/flatten.py``: one row per person, the
-planted self matches as truth), then links staff x nominals with each engine, each repeat in
+One run flattens a generated extract (``benchmarks/flatten.py``: one row per person plus
+one per nominal's alias, the planted self matches as truth), then links staff x nominals with each engine, each repeat in
 a fresh subprocess, alternating which engine goes first:
 
 - Sweep: ``sweep link --left staff.parquet --right nominals.parquet --mapping
@@ -387,6 +387,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--u-max-pairs", type=float, default=1e7, help="Splink u sampling pairs")
     ap.add_argument("--threshold", type=float, default=0.5, help="Splink match_probability")
     ap.add_argument("--json-out", type=Path, default=None, help="also write every run as JSON")
+    ap.add_argument(
+        "--no-alias-rows",
+        action="store_true",
+        help="one row per nominal, aliases left out (the flat files before 2026-11-26)",
+    )
     args = ap.parse_args(argv)
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = set(engines) - set(ENGINES)
@@ -400,10 +405,13 @@ def main(argv: list[str] | None = None) -> int:
         args.splink_python = ensure_splink_python(args.splink_python)
     flat = args.work / "flat"
     t0 = time.perf_counter()
-    counts = flatten_extract(data, flat, args.staff_limit, args.nominals_limit)
+    counts = flatten_extract(
+        data, flat, args.staff_limit, args.nominals_limit, alias_rows=not args.no_alias_rows
+    )
     print(
         f"flattened {data} in {time.perf_counter() - t0:.1f} s: {counts.staff:,} staff, "
-        f"{counts.nominals:,} nominals, {counts.truth_pairs:,} true self-match pairs "
+        f"{counts.nominals:,} nominals (+{counts.nominal_alias_rows:,} alias rows), "
+        f"{counts.truth_pairs:,} true self-match pairs "
         f"({counts.truth_pairs_dropped} dropped; rows without a usable id: "
         f"{counts.staff_rows_dropped} staff, {counts.nominal_rows_dropped} nominals)"
     )

@@ -5,16 +5,21 @@ Both engines link the same two flat files, so neither gets help the other lacks:
 - ``staff.parquet``: staff_id, forenames, surname, previous_surnames, date_of_birth, sex,
   address_line, postcode, phone. The address is the current one (latest ``date_from``), the
   phone one per person (a mobile first).
-- ``nominals.parquet``: nominal_id and the same fields; previous_surnames is always missing
-  (the intelligence side has aliases, not maiden names, and aliases are not flattened).
+- ``nominals.parquet``: nominal_id and the same fields, one row for the nominal's own record
+  and then one row per alias (another name or date of birth the intelligence holds for them,
+  the rest of the row as the nominal's own), the usual shape of a flat intelligence extract;
+  previous_surnames is always missing (the intelligence side has aliases, not maiden names).
+  Each engine reads the repeated id its own way: Sweep takes the rows after the first as
+  aliases; Splink needs one id per row, so it scores rows and keeps each pair's best.
+  ``alias_rows=False`` writes the nominal's own row only (the files before 2026-11-26).
 - ``truth.parquet``: staff_id, nominal_id, kind, noise for every planted self match (``kind``
   starts with ``self_``) whose two records both made it into the flat files, and for every
   named associate case the staff member's own nominal (the truth's noise ``via:N...``), as kind
   ``self_named_associate``: that nominal is the same person, so linking it is a true match.
   ``noise`` is the generator's list of what it changed (``typo|dob_missing``...), kept so the
   benchmark can report recall per kind of noise; it is NULL for an associate's own nominal.
-  A pair tagged ``alias`` has the staff member's name only in an alias row, which is not
-  flattened: no engine can find it from these files.
+  A pair tagged ``alias`` has the staff member's name only in an alias row: without alias
+  rows, no engine can find it from these files.
 
 Values are copied as text, untouched (no cleaning): each engine does its own standardisation,
 as it would on a real extract. Rows with no id are dropped and a duplicated id keeps its first
@@ -48,6 +53,7 @@ class FlatCounts:
 
     staff: int
     nominals: int
+    nominal_alias_rows: int
     truth_pairs: int
     truth_pairs_dropped: int
     staff_rows_dropped: int
@@ -69,16 +75,19 @@ def table_source(extract_dir: Path, name: str) -> str:
     raise FileNotFoundError(f"{name}: no {name}.csv or {name}.parquet in the extract")
 
 
-def _register_sources(con: duckdb.DuckDBPyConnection, data: Path) -> None:
-    """Views over the six source tables the flat files need, blank text turned into NULL."""
-    for view, folder, name in (
+def _register_sources(con: duckdb.DuckDBPyConnection, data: Path, alias_rows: bool) -> None:
+    """Views over the source tables the flat files need, blank text turned into NULL."""
+    sources = [
         ("src_staff", "staff", "staff"),
         ("src_staff_addresses", "staff", "staff_addresses"),
         ("src_staff_phones", "staff", "staff_phones"),
         ("src_nominals", "intel", "nominals"),
         ("src_addresses", "intel", "addresses"),
         ("src_phones", "intel", "phones"),
-    ):
+    ]
+    if alias_rows:
+        sources.append(("src_aliases", "intel", "aliases"))
+    for view, folder, name in sources:
         src = table_source(data / folder, name)
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT nullif(trim(COLUMNS(*)), '') FROM {src}"
@@ -103,13 +112,16 @@ def _current_address_sql(table: str, key: str) -> str:
 
 
 def flatten_sql(
-    con: duckdb.DuckDBPyConnection, staff_limit: int | None, nominals_limit: int | None
+    con: duckdb.DuckDBPyConnection,
+    staff_limit: int | None,
+    nominals_limit: int | None,
+    alias_rows: bool = True,
 ) -> None:
     """Build temp tables ``flat_staff``, ``flat_nominals``, ``flat_truth`` from the views.
 
     ``staff_limit`` keeps the first N staff by id; ``nominals_limit`` keeps every nominal
     planted for a kept staff member plus the first nominals by id up to N in all, so a small
-    run still has its full share of true matches.
+    run still has its full share of true matches. ``alias_rows`` adds a row per alias.
     """
     con.execute(
         """CREATE OR REPLACE TEMP TABLE staff_keyed AS
@@ -172,6 +184,18 @@ def flatten_sql(
            LEFT JOIN tel p ON p.staff_id = s.staff_id
            ORDER BY s.staff_id"""
     )
+    # An alias row: the alias's name and date of birth where it gives them, else the
+    # nominal's own (an alias may record only another date of birth).
+    aliases = (
+        """UNION ALL
+           SELECT n.nominal_id, coalesce(a.forenames, n.forenames),
+                  coalesce(a.surname, n.surname), NULL, coalesce(a.date_of_birth, n.date_of_birth),
+                  n.sex, n.address_line, n.postcode, n.phone, 1, a.alias_id
+           FROM own n JOIN src_aliases a ON a.nominal_id = n.nominal_id
+           WHERE coalesce(a.forenames, a.surname, a.date_of_birth) IS NOT NULL"""
+        if alias_rows
+        else ""
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE flat_nominals AS
            WITH addr AS ({_current_address_sql("src_addresses", "nominal_id")}),
@@ -181,13 +205,18 @@ def flatten_sql(
                QUALIFY row_number() OVER (
                    PARTITION BY nominal_id
                    ORDER BY (date_to IS NULL) DESC, try_cast(date_from AS DATE) DESC NULLS LAST,
-                            phone) = 1)
-           SELECT n.nominal_id, n.forenames, n.surname, CAST(NULL AS VARCHAR) AS previous_surnames,
-                  n.date_of_birth, n.sex, a.address_line, a.postcode, p.phone
-           FROM nominals_keyed n SEMI JOIN kept_nominals k ON n.nominal_id = k.nominal_id
-           LEFT JOIN addr a ON a.nominal_id = n.nominal_id
-           LEFT JOIN tel p ON p.nominal_id = n.nominal_id
-           ORDER BY n.nominal_id"""
+                            phone) = 1),
+           own AS (
+               SELECT n.nominal_id, n.forenames, n.surname,
+                      CAST(NULL AS VARCHAR) AS previous_surnames, n.date_of_birth, n.sex,
+                      a.address_line, a.postcode, p.phone
+               FROM nominals_keyed n SEMI JOIN kept_nominals k ON n.nominal_id = k.nominal_id
+               LEFT JOIN addr a ON a.nominal_id = n.nominal_id
+               LEFT JOIN tel p ON p.nominal_id = n.nominal_id)
+           SELECT * EXCLUDE (_alias, _alias_id) FROM (
+               SELECT *, 0 AS _alias, CAST(NULL AS VARCHAR) AS _alias_id FROM own
+               {aliases})
+           ORDER BY nominal_id, _alias, _alias_id"""
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE flat_truth AS
@@ -211,6 +240,7 @@ def flatten_extract(
     staff_limit: int | None = None,
     nominals_limit: int | None = None,
     threads: int = 2,
+    alias_rows: bool = True,
 ) -> FlatCounts:
     """Write ``staff.parquet``, ``nominals.parquet`` and ``truth.parquet`` for ``data``.
 
@@ -226,12 +256,12 @@ def flatten_extract(
     try:
         con.execute(f"SET threads = {int(threads)}")
         con.execute("SET enable_progress_bar = false")
-        _register_sources(con, data)
+        _register_sources(con, data, alias_rows)
         con.execute(
             "CREATE OR REPLACE TEMP VIEW src_truth AS SELECT * FROM "
             + table_source(data / "truth", "truth")
         )
-        flatten_sql(con, staff_limit, nominals_limit)
+        flatten_sql(con, staff_limit, nominals_limit, alias_rows)
         for table, name in (
             ("flat_staff", "staff"),
             ("flat_nominals", "nominals"),
@@ -240,7 +270,8 @@ def flatten_extract(
             _copy_atomic(con, table, out_dir / f"{name}.parquet")
         one = lambda q: int(con.execute(q).fetchall()[0][0])  # noqa: E731
         n_staff = one("SELECT count(*) FROM flat_staff")
-        n_nom = one("SELECT count(*) FROM flat_nominals")
+        n_nom = one("SELECT count(DISTINCT nominal_id) FROM flat_nominals")
+        n_alias_rows = one("SELECT count(*) FROM flat_nominals") - n_nom
         n_truth = one("SELECT count(*) FROM flat_truth")
         planted_kept = one(
             "SELECT count(*) FROM truth_all t SEMI JOIN flat_staff s ON s.staff_id = t.staff_id"
@@ -248,6 +279,7 @@ def flatten_extract(
         return FlatCounts(
             staff=n_staff,
             nominals=n_nom,
+            nominal_alias_rows=n_alias_rows,
             truth_pairs=n_truth,
             truth_pairs_dropped=planted_kept - n_truth,
             staff_rows_dropped=one("SELECT count(*) FROM src_staff_n")

@@ -20,9 +20,14 @@ It follows the recipe in Splink 4's documentation, given the fields Sweep gets:
   of birth and then on surname + forename (never on postcode: a postcode block is mostly
   people at one address, and EM then learns households, not persons).
 
-Prints one JSON line: timings (load, train, predict, write), candidate pairs, peak RSS.
-Writes every scored pair (staff_id, nominal_id, match_probability, match_weight) to Parquet,
-temp file + rename. No data value is printed.
+A nominal's alias rows repeat its id (see flatten.py), and Splink needs an id per row: each
+row gets the person id plus its row number, and the written pairs are folded back to
+people, each pair keeping its best-scoring row (the way a Splink user links an extract with
+alias rows).
+
+Prints one JSON line: timings (load, train, predict, write), candidate pairs (people, and
+rows before folding), peak RSS. Writes every scored pair of people (staff_id, nominal_id,
+match_probability, match_weight) to Parquet, temp file + rename. No data value is printed.
 """
 
 from __future__ import annotations
@@ -44,7 +49,9 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 # Standardisation as SQL over a flat file with the benchmark's columns (see flatten.py).
 CLEAN_SQL = """
 SELECT
-    CAST({id} AS VARCHAR) AS unique_id,
+    -- one id per row: a nominal's alias rows repeat its id (the pairs are folded back to
+    -- people, each keeping its best-scoring row, when they are written)
+    CAST({id} AS VARCHAR) || '{sep}' || row_number() OVER (PARTITION BY {id}) AS unique_id,
     nullif(lower(regexp_replace(split_part(trim(forenames), ' ', 1), '[^A-Za-z''-]', '', 'g')), '')
         AS first_name,
     nullif(lower(trim(regexp_replace(surname, '[^A-Za-z'' -]', '', 'g'))), '') AS surname,
@@ -62,6 +69,14 @@ FROM read_parquet('{path}')
 """
 
 
+ROW_SEP = "~row"  # unique_id = person id + ROW_SEP + row number within the person
+
+
+def person_id_sql(column: str) -> str:
+    """SQL: the person id of a row's ``unique_id`` (the text before the last ROW_SEP)."""
+    return f"regexp_replace({column}, '{ROW_SEP}[0-9]+$', '')"
+
+
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
@@ -70,11 +85,11 @@ def load_clean(con: duckdb.DuckDBPyConnection, staff: Path, nominals: Path) -> N
     """Tables ``staff_clean`` and ``nominals_clean`` in Splink's input shape."""
     con.execute(
         "CREATE OR REPLACE TABLE staff_clean AS "
-        + CLEAN_SQL.format(id="staff_id", path=_sql_path(staff))
+        + CLEAN_SQL.format(id="staff_id", sep=ROW_SEP, path=_sql_path(staff))
     )
     con.execute(
         "CREATE OR REPLACE TABLE nominals_clean AS "
-        + CLEAN_SQL.format(id="nominal_id", path=_sql_path(nominals))
+        + CLEAN_SQL.format(id="nominal_id", sep=ROW_SEP, path=_sql_path(nominals))
     )
 
 
@@ -155,17 +170,21 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     out = Path(args.out)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     table = predictions.physical_name
+    staff_row = "CASE WHEN source_dataset_l = 'staff' THEN unique_id_l ELSE unique_id_r END"
+    nominal_row = "CASE WHEN source_dataset_l = 'staff' THEN unique_id_r ELSE unique_id_l END"
     con.execute(
         f"""COPY (
-            SELECT CASE WHEN source_dataset_l = 'staff' THEN unique_id_l ELSE unique_id_r END
-                       AS staff_id,
-                   CASE WHEN source_dataset_l = 'staff' THEN unique_id_r ELSE unique_id_l END
-                       AS nominal_id,
-                   match_probability, match_weight
-            FROM {table}) TO '{_sql_path(tmp)}' (FORMAT parquet)"""
+            SELECT {person_id_sql(staff_row)} AS staff_id,
+                   {person_id_sql(nominal_row)} AS nominal_id,
+                   max(match_probability) AS match_probability,
+                   max(match_weight) AS match_weight
+            FROM {table} GROUP BY ALL) TO '{_sql_path(tmp)}' (FORMAT parquet)"""
     )
     os.replace(tmp, out)
-    candidates = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+    candidate_rows = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+    candidates = int(
+        con.execute(f"SELECT count(*) FROM read_parquet('{_sql_path(out)}')").fetchall()[0][0]
+    )
     timings["write"] = time.perf_counter() - t
     if args.model_json:
         linker.misc.save_model_to_json(args.model_json, overwrite=True)
@@ -177,6 +196,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "timings": timings,
         "train_predict_s": timings["train"] + timings["predict"],
         "candidate_pairs": candidates,
+        "candidate_row_pairs": candidate_rows,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }
 

@@ -116,6 +116,19 @@ def extract(tmp_path: Path) -> Path:
         ],
     )  # fmt: skip
     _write(
+        d / "intel" / "aliases.csv",
+        ["alias_id", "nominal_id", "alias_type", "surname", "forenames", "date_of_birth"],
+        [
+            {"alias_id": "A2", "nominal_id": "N1", "alias_type": "alias", "surname": "Bell",
+             "forenames": "Grace"},
+            {"alias_id": "A1", "nominal_id": "N2", "alias_type": "alternative_dob",
+             "date_of_birth": "1990-11-30"},
+            {"alias_id": "A3", "nominal_id": "N3", "alias_type": "alias"},  # blank: no row
+            {"alias_id": "A4", "nominal_id": "N404", "alias_type": "alias",
+             "surname": "Nobody"},  # no such nominal: no row
+        ],
+    )  # fmt: skip
+    _write(
         d / "truth" / "truth.csv",
         ["case_id", "staff_id", "nominal_id", "kind", "expected_flag", "noise"],
         [
@@ -153,13 +166,30 @@ def test_flatten_one_row_per_person_with_current_address_and_one_phone(extract, 
     assert pd.isna(staff.loc["S3", "forenames"]) and pd.isna(staff.loc["S3", "date_of_birth"])
     assert pd.isna(staff.loc["S3", "address_line"]) and pd.isna(staff.loc["S3", "phone"])
 
-    nominals = _read(out / "nominals.parquet").set_index("nominal_id")
-    assert list(nominals.index) == ["N1", "N2", "N3", "N9"]
+    rows = _read(out / "nominals.parquet")
+    assert list(rows["nominal_id"]) == ["N1", "N1", "N2", "N2", "N3", "N9"]
+    nominals = rows.drop_duplicates("nominal_id").set_index("nominal_id")  # own rows first
+    assert nominals.loc["N1", "surname"] == "OKAFOR"
     assert nominals["previous_surnames"].isna().all()
     assert nominals.loc["N1", "postcode"] == "YO17HH"  # copied as it is: no cleaning
     assert nominals.loc["N1", "phone"] == "+44 7700 900999"  # the current number
     assert pd.isna(nominals.loc["N2", "date_of_birth"]) and pd.isna(nominals.loc["N2", "phone"])
     assert list(nominals.columns) == list(staff.columns)  # same fields on both sides
+    # An alias row: the alias's name, the nominal's own date of birth, address and phone;
+    # an alias with only another date of birth keeps the nominal's name.
+    aliases = rows[rows.duplicated("nominal_id")].set_index("nominal_id")
+    assert tuple(aliases.loc["N1", ["forenames", "surname", "date_of_birth", "postcode"]]) == (
+        "Grace",
+        "Bell",
+        "1984-03-02",
+        "YO17HH",
+    )
+    assert tuple(aliases.loc["N2", ["forenames", "surname", "date_of_birth"]]) == (
+        "Maja",
+        "Lindqvist",
+        "1990-11-30",
+    )
+    assert aliases["previous_surnames"].isna().all()
 
     truth = _read(out / "truth.parquet")
     assert sorted(map(tuple, truth[["staff_id", "nominal_id", "kind"]].to_numpy())) == [
@@ -174,6 +204,7 @@ def test_flatten_one_row_per_person_with_current_address_and_one_phone(extract, 
     assert counts.as_dict() == {
         "staff": 3,
         "nominals": 4,
+        "nominal_alias_rows": 2,
         "truth_pairs": 3,
         "truth_pairs_dropped": 1,
         "staff_rows_dropped": 2,
@@ -191,14 +222,28 @@ def test_limits_keep_planted_nominals_of_kept_staff(extract, tmp_path):
     counts = flatten_extract(extract, out, staff_limit=1, nominals_limit=2)
     assert list(_read(out / "staff.parquet")["staff_id"]) == ["S1"]
     # N1 is planted for S1 and kept; one more by id fills the limit.
-    assert list(_read(out / "nominals.parquet")["nominal_id"]) == ["N1", "N2"]
+    assert list(_read(out / "nominals.parquet")["nominal_id"].unique()) == ["N1", "N2"]
     assert counts.truth_pairs == 1 and counts.truth_pairs_dropped == 0
 
 
 def test_limit_smaller_than_planted_still_keeps_every_planted_nominal(extract, tmp_path):
     out = tmp_path / "flat"
     flatten_extract(extract, out, nominals_limit=1)
-    assert list(_read(out / "nominals.parquet")["nominal_id"]) == ["N1", "N2", "N9"]
+    assert list(_read(out / "nominals.parquet")["nominal_id"].unique()) == ["N1", "N2", "N9"]
+
+
+def test_without_alias_rows_one_row_per_nominal_and_no_aliases_table_needed(extract, tmp_path):
+    (extract / "intel" / "aliases.csv").unlink()
+    with pytest.raises(FileNotFoundError, match="aliases"):
+        flatten_extract(extract, tmp_path / "with")
+    counts = flatten_extract(extract, tmp_path / "flat", alias_rows=False)
+    assert list(_read(tmp_path / "flat" / "nominals.parquet")["nominal_id"]) == [
+        "N1",
+        "N2",
+        "N3",
+        "N9",
+    ]
+    assert counts.nominal_alias_rows == 0
 
 
 def test_parquet_extract_reads_like_csv(extract, tmp_path):
