@@ -87,25 +87,70 @@ _GROUP_SOUND = (
     f"SELECT id, hash(grp, sn_meta) AS k FROM {_NK} WHERE fn IS NOT NULL AND sn_meta IS NOT NULL"
 )
 _GROUP_SOUND_NO_DOB = f"{_GROUP_SOUND} AND dob IS NULL"
-# A typo that changes how a name sounds: one name exact and the other one typing slip away
-# (a letter added, dropped or changed, or two swapped). Each name of three letters or more
-# is keyed as written and with each one letter deleted; two names one slip apart share at
-# least one such key (the symmetric-delete trick), so the join stays an equality join.
+# Names one typing slip apart (a letter added, dropped or changed, or two swapped) are found
+# once, on each side's distinct names, not on every row: a name of three letters or more is
+# written out with each letter deleted, and two names one slip apart share such a form (the
+# symmetric-delete trick). ``_near_sn`` and ``_near_fn`` pair each right-side name with the
+# different left-side names one slip from it; a rule swaps a right row's name for those left
+# names, so it stays an equality join. This catches a slip that changes how a name sounds,
+# which the phonetic rules cannot.
 _MIN_EDIT_LENGTH = 3
 
 
-def _one_edit_keys(exact: str, fuzzy: str, where: str = "") -> str:
-    """SQL (id, k): ``exact`` with ``fuzzy`` as written and with each letter deleted."""
-    deleted = f"left({fuzzy}, i - 1) || substr({fuzzy}, i + 1)"
+def _deletions_sql(col: str, side: str) -> str:
+    """SQL (name, d): each distinct ``col`` of ``{side}_names`` as written and with each
+    letter deleted (names shorter than ``_MIN_EDIT_LENGTH`` only as written)."""
     return f"""
-        SELECT id, hash({exact}, CASE WHEN i = 0 THEN {fuzzy} ELSE {deleted} END) AS k
+        SELECT DISTINCT name, CASE WHEN i = 0 THEN name
+                                   ELSE left(name, i - 1) || substr(name, i + 1) END AS d
         FROM (
-            SELECT id, {exact}, {fuzzy},
-                   unnest(range(0, CASE WHEN length({fuzzy}) >= {_MIN_EDIT_LENGTH}
-                                        THEN length({fuzzy}) + 1 ELSE 1 END)) AS i
-            FROM {_NK} WHERE sn IS NOT NULL AND fn IS NOT NULL {where}
+            SELECT name, unnest(range(0, CASE WHEN length(name) >= {_MIN_EDIT_LENGTH}
+                                              THEN length(name) + 1 ELSE 1 END)) AS i
+            FROM (SELECT DISTINCT {col} AS name FROM {side}_names WHERE {col} IS NOT NULL)
         )
     """
+
+
+def build_near_names(con: duckdb.DuckDBPyConnection) -> None:
+    """``_near_sn`` and ``_near_fn`` (l_name, r_name): different names one slip apart."""
+    for col in ("sn", "fn"):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _l_del AS {_deletions_sql(col, 'l')}")
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _near_{col} AS
+            SELECT DISTINCT l.name AS l_name, r.name AS r_name
+            FROM _l_del l JOIN ({_deletions_sql(col, "r")}) r USING (d)
+            WHERE l.name <> r.name
+        """)
+    con.execute("DROP TABLE _l_del")
+
+
+def _near_key(exact: str, fuzzy: str, parts: str, where: str) -> str:
+    """SQL (id, k) for the right side: ``exact`` as written, ``fuzzy`` replaced by each left
+    name one slip from it, and ``parts`` (more key fields, or '')."""
+    return f"""
+        SELECT r.id, hash(r.{exact}, nr.l_name{parts}) AS k
+        FROM {_NK.replace("{side}", "r")} r JOIN _near_{fuzzy} nr ON nr.r_name = r.{fuzzy}
+        WHERE r.{exact} IS NOT NULL {where}
+    """
+
+
+_NAMES_ONLY = f"{_NK} WHERE sn IS NOT NULL AND fn IS NOT NULL"
+# With a date of birth, a name slip comes with a slip in the date: the year or the birthday
+# (day and month) still agrees, as it does when day and month are swapped.
+_BIRTH_PARTS = (", year(dob)", ", month(dob), day(dob)")
+
+
+def _with_birth(exact: str, fuzzy: str, side: str) -> str:
+    """SQL (id, k): one key per part of the date of birth in ``_BIRTH_PARTS``."""
+    if side == "l":
+        return " UNION ALL ".join(
+            f"SELECT id, hash({exact}, {fuzzy}{parts}) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
+            for parts in _BIRTH_PARTS
+        )
+    return " UNION ALL ".join(
+        _near_key(exact, fuzzy, parts.replace("(dob)", "(r.dob)"), "AND r.dob IS NOT NULL")
+        for parts in _BIRTH_PARTS
+    )
 
 
 _DOB_SWAPPED_SOUND = (
@@ -180,15 +225,29 @@ RULES: tuple[BlockingRule, ...] = (
         "surname_forename_one_edit_no_dob",
         "same surname and forenames one typing slip apart, where the right side records no "
         "date of birth (a forename typo)",
-        _one_edit_keys("sn", "fn"),
-        r_key=_one_edit_keys("sn", "fn", "AND dob IS NULL"),
+        f"SELECT id, hash(sn, fn) AS k FROM {_NAMES_ONLY}",
+        r_key=_near_key("sn", "fn", "", "AND r.dob IS NULL"),
     ),
     BlockingRule(
         "forename_surname_one_edit_no_dob",
         "same forename and surnames one typing slip apart, where the right side records no "
-        "date of birth (a surname typo that changes its sound)",
-        _one_edit_keys("fn", "sn"),
-        r_key=_one_edit_keys("fn", "sn", "AND dob IS NULL"),
+        "date of birth (a surname typo)",
+        f"SELECT id, hash(fn, sn) AS k FROM {_NAMES_ONLY}",
+        r_key=_near_key("fn", "sn", "", "AND r.dob IS NULL"),
+    ),
+    BlockingRule(
+        "surname_forename_one_edit_birth",
+        "same surname, forenames one typing slip apart, and the same year of birth or "
+        "birthday (a forename typo and a slip in the date of birth)",
+        _with_birth("sn", "fn", "l"),
+        r_key=_with_birth("sn", "fn", "r"),
+    ),
+    BlockingRule(
+        "forename_surname_one_edit_birth",
+        "same forename, surnames one typing slip apart, and the same year of birth or "
+        "birthday (a surname typo and a slip in the date of birth)",
+        _with_birth("fn", "sn", "l"),
+        r_key=_with_birth("fn", "sn", "r"),
     ),
     BlockingRule(
         "forename_group_sound_birth_year",
@@ -246,6 +305,7 @@ def generate_candidates(
     )
     for side in ("l", "r"):
         con.execute(_NAME_KEYS.replace("{side}", side))
+    build_near_names(con)
     for rule in rules:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _lk AS SELECT DISTINCT * FROM ({rule.key_sql('l')})"
@@ -287,7 +347,10 @@ def generate_candidates(
         SELECT l_id, r_id, list(DISTINCT rule ORDER BY rule) AS rules
         FROM _rule_pairs GROUP BY l_id, r_id
     """)
-    for t in ("_rule_pairs", "_lk", "_rk", "_rk_size", "_l_name_keys", "_r_name_keys"):
+    for t in (
+        *("_rule_pairs", "_lk", "_rk", "_rk_size", "_l_name_keys", "_r_name_keys"),
+        *("_near_sn", "_near_fn"),
+    ):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     return pd.DataFrame(report)
 

@@ -86,6 +86,29 @@ def test_a_name_typo_that_changes_its_sound_with_no_date_of_birth():
     assert report.loc[surname_typo, "pairs"] == 2
 
 
+def test_a_name_typo_with_a_slip_in_the_date_of_birth():
+    pairs, report = _candidates(
+        [
+            _nominal("N12", "Whitfiekd", "Margaret", "1979-11-28"),  # surname letter, day
+            _nominal("N13", "Oyelaran", "Hobert", "1985-03-07"),  # first letter, year
+            _nominal("N14", "Oyelarsn", "Robert", "1984-07-03"),  # surname letter, swapped
+            _nominal("N15", "Whitfiekd", "Margaret", "1982-04-02"),  # another date of birth
+            _nominal("N16", "Whitfiekd", "Margaret"),  # no date of birth: the no-dob rule's
+        ]
+    )
+    forename_typo, surname_typo = (
+        "surname_forename_one_edit_birth",
+        "forename_surname_one_edit_birth",
+    )
+    assert pairs[("S2", "N12")] == {surname_typo}
+    assert pairs[("S1", "N13")] == {forename_typo}
+    assert pairs[("S1", "N14")] == {surname_typo}
+    assert ("S2", "N15") not in pairs
+    assert pairs[("S2", "N16")] == {"forename_surname_one_edit_no_dob"}
+    assert report.loc[surname_typo, "pairs"] == 2
+    assert report.loc[forename_typo, "pairs"] == 1
+
+
 def test_surname_typo_and_year_typo_together():
     pairs, _ = _candidates([_nominal("N1", "Whitfeld", "Maggie", "1978-11-21")])
     assert "forename_group_initial_birth_day" in pairs[("S2", "N1")]
