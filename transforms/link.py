@@ -447,7 +447,8 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
         )
     found = round((t.blocking_recall or 0) * t.truth_pairs)
     lines.append(
-        f"blocking recall: {_fmt(t.blocking_recall)} ({found:,} of {t.truth_pairs:,} true pairs "
+        # four digits: the target is 0.999, and 0.9996 must not print as 1.000
+        f"blocking recall: {_fmt(t.blocking_recall, 4)} ({found:,} of {t.truth_pairs:,} true pairs "
         "are candidates)"
     )
     lines.append(
