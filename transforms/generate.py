@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -394,6 +395,11 @@ def _date_strings(days: np.ndarray) -> np.ndarray:
     return out
 
 
+def _nominal_ids(perm: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Final nominal ids of internal nominal indices (made per chunk, never all held)."""
+    return _ids("N", perm[owner] + 1, 8)
+
+
 def _zipf_weights(n: int, s: float, q: float) -> np.ndarray:
     w = 1.0 / (np.arange(1, n + 1) + q) ** s
     return w / w.sum()
@@ -648,6 +654,42 @@ class _Rows:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=list(self.cols))
+
+
+# Rows made into text at a time when a table is written: bounds the memory of the text (about
+# 60 bytes a cell as Python str) while the table itself stays in numbers and shared strings.
+CHUNK_ROWS = 500_000
+# Output column order of each table, by name.
+COLUMNS: dict[str, list[str]] = {t.name: list(t.column_names) for t in sc.ALL_TABLES} | {
+    "truth": list(sc.TRUTH_COLUMNS)
+}
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One finished output table: its row count and a function making rows [a, b) as a frame
+    (columns by name, any order). :meth:`text` gives those rows as the final all-text frame."""
+
+    name: str
+    n_rows: int
+    rows: Callable[[slice], pd.DataFrame]
+
+    @classmethod
+    def of_frame(cls, name: str, frame: pd.DataFrame) -> _Table:
+        """A table already held whole (the small ones)."""
+        return cls(name, len(frame), lambda at: frame.iloc[at])
+
+    def text(self, at: slice | None = None) -> pd.DataFrame:
+        """Rows ``at`` (default: all) in output column order, every value text."""
+        at = slice(0, self.n_rows) if at is None else at
+        return self.rows(at)[COLUMNS[self.name]].astype("str")
+
+    def chunks(self, size: int | None = None) -> Iterator[pd.DataFrame]:
+        """The text of the table, ``size`` (CHUNK_ROWS) rows at a time (one empty frame if
+        no rows)."""
+        size = size or CHUNK_ROWS
+        for start in range(0, max(self.n_rows, 1), size):
+            yield self.text(slice(start, min(start + size, self.n_rows)))
 
 
 # ------------------------------------------------------------------------------------------
@@ -2240,133 +2282,196 @@ class _Builder:
         self.bg_assoc = df.drop_duplicates(subset=["a", "b"], ignore_index=True)
 
     # ---------------------------------------------------------------- assembly
-    def assemble(self) -> dict[str, pd.DataFrame]:
-        rng = self.rng
+    def tables(self) -> Iterator[_Table]:
+        """Every output table, in build order (the random stream depends on that order).
+
+        The intel tables are held compactly (numbers and shared strings) and made into text a
+        chunk at a time when written; each background frame is released as its table is made,
+        so a caller that writes and drops each table never holds all of them.
+        """
         n = self.spec.staff
-        out: dict[str, pd.DataFrame] = {}
         staff_id = _ids("S", np.arange(1, n + 1), 6)
+        yield from self._staff_tables(staff_id)
+        b = self.n_bg
+        pn = pd.DataFrame(self.p_noms, columns=["surname", "forenames", "dob", "sex"])
+        perm = self.rng.permutation(b + len(pn))
+        yield self._nominals_table(pn, perm)
+        del pn
+        yield self._aliases_table(perm)
+        yield self._addresses_table(perm)
+        yield self._phones_table(perm)
+        yield self._vehicles_table(perm)
+        yield self._markers_table(perm)
+        yield self._records_table(perm)
+        yield self._associations_table(perm)
+        yield self._truth_table(staff_id, perm)
+
+    def _staff_tables(self, staff_id: np.ndarray) -> Iterator[_Table]:
+        """The HR tables (small: one frame each)."""
         c = self.staff_cols
-        out["staff"] = pd.DataFrame(
-            {
-                "staff_id": staff_id,
-                "collar_number": c["collar_number"],
-                "person_type": c["person_type"],
-                "rank_grade": c["rank_grade"],
-                "unit": c["unit"],
-                "start_date": _date_strings(self.s_start),
-                "surname": self.s_surname,
-                "forenames": self.s_forenames,
-                "previous_surnames": self.s_prev,
-                "date_of_birth": _date_strings(self.s_dob),
-                "sex": self.s_sex,
-                "vetting_level": c["vetting_level"],
-                "vetting_cleared_date": _date_strings(c["vetting_cleared_date"]),
-                "vetting_renewal_date": _date_strings(c["vetting_renewal_date"]),
-                "vetting_status": c["vetting_status"],
-                "designated_post": c["designated_post"],
-            }
+        yield _Table.of_frame(
+            "staff",
+            pd.DataFrame(
+                {
+                    "staff_id": staff_id,
+                    "collar_number": c["collar_number"],
+                    "person_type": c["person_type"],
+                    "rank_grade": c["rank_grade"],
+                    "unit": c["unit"],
+                    "start_date": _date_strings(self.s_start),
+                    "surname": self.s_surname,
+                    "forenames": self.s_forenames,
+                    "previous_surnames": self.s_prev,
+                    "date_of_birth": _date_strings(self.s_dob),
+                    "sex": self.s_sex,
+                    "vetting_level": c["vetting_level"],
+                    "vetting_cleared_date": _date_strings(c["vetting_cleared_date"]),
+                    "vetting_renewal_date": _date_strings(c["vetting_renewal_date"]),
+                    "vetting_status": c["vetting_status"],
+                    "designated_post": c["designated_post"],
+                }
+            ),
         )
         sa = self.s_addr
         line, pc = self._format_addresses(sa)
-        out["staff_addresses"] = pd.DataFrame(
-            {
-                "staff_id": staff_id[sa["owner"].to_numpy()],
-                "address_line": line,
-                "postcode": pc,
-                "date_from": _date_strings(sa["date_from"].to_numpy()),
-                "date_to": _date_strings(sa["date_to"].to_numpy()),
-            }
+        yield _Table.of_frame(
+            "staff_addresses",
+            pd.DataFrame(
+                {
+                    "staff_id": staff_id[sa["owner"].to_numpy()],
+                    "address_line": line,
+                    "postcode": pc,
+                    "date_from": _date_strings(sa["date_from"].to_numpy()),
+                    "date_to": _date_strings(sa["date_to"].to_numpy()),
+                }
+            ),
         )
         sp = self.s_phone
-        out["staff_phones"] = pd.DataFrame(
-            {
-                "staff_id": staff_id[sp["owner"].to_numpy()],
-                "phone": self._format_phones(sp),
-                "phone_type": sp["ptype"].to_numpy(dtype=object),
-            }
+        yield _Table.of_frame(
+            "staff_phones",
+            pd.DataFrame(
+                {
+                    "staff_id": staff_id[sp["owner"].to_numpy()],
+                    "phone": self._format_phones(sp),
+                    "phone_type": sp["ptype"].to_numpy(dtype=object),
+                }
+            ),
         )
         sv = self.s_veh.sort_values("owner", kind="stable", ignore_index=True)
-        out["staff_vehicles"] = pd.DataFrame(
-            {"staff_id": staff_id[sv["owner"].to_numpy()], "vrm": self._format_vrms(sv)}
+        yield _Table.of_frame(
+            "staff_vehicles",
+            pd.DataFrame(
+                {"staff_id": staff_id[sv["owner"].to_numpy()], "vrm": self._format_vrms(sv)}
+            ),
         )
         d = self.decl.frame().sort_values(["staff", "date"], kind="stable", ignore_index=True)
-        out["declared_associations"] = pd.DataFrame(
-            {
-                "declaration_id": _ids("D", np.arange(1, len(d) + 1), 6),
-                "staff_id": staff_id[d["staff"].to_numpy(dtype=np.int64)],
-                "assoc_surname": d["surname"].to_numpy(dtype=object),
-                "assoc_forenames": d["forenames"].to_numpy(dtype=object),
-                "assoc_date_of_birth": _date_strings(d["dob"].to_numpy(dtype=np.int64)),
-                "relationship": d["rel"].to_numpy(dtype=object),
-                "declared_date": _date_strings(d["date"].to_numpy(dtype=np.int64)),
-            }
+        yield _Table.of_frame(
+            "declared_associations",
+            pd.DataFrame(
+                {
+                    "declaration_id": _ids("D", np.arange(1, len(d) + 1), 6),
+                    "staff_id": staff_id[d["staff"].to_numpy(dtype=np.int64)],
+                    "assoc_surname": d["surname"].to_numpy(dtype=object),
+                    "assoc_forenames": d["forenames"].to_numpy(dtype=object),
+                    "assoc_date_of_birth": _date_strings(d["dob"].to_numpy(dtype=np.int64)),
+                    "relationship": d["rel"].to_numpy(dtype=object),
+                    "declared_date": _date_strings(d["date"].to_numpy(dtype=np.int64)),
+                }
+            ),
         )
         h = self.hist.frame().sort_values(["staff", "date"], kind="stable", ignore_index=True)
-        out["declared_history"] = pd.DataFrame(
-            {
-                "history_id": _ids("H", np.arange(1, len(h) + 1), 6),
-                "staff_id": staff_id[h["staff"].to_numpy(dtype=np.int64)],
-                "disposal": h["disposal"].to_numpy(dtype=object),
-                "offence_category": h["category"].to_numpy(dtype=object),
-                "offence_date": _date_strings(h["date"].to_numpy(dtype=np.int64)),
-                "sentence": h["sentence"].to_numpy(dtype=object),
-            }
+        yield _Table.of_frame(
+            "declared_history",
+            pd.DataFrame(
+                {
+                    "history_id": _ids("H", np.arange(1, len(h) + 1), 6),
+                    "staff_id": staff_id[h["staff"].to_numpy(dtype=np.int64)],
+                    "disposal": h["disposal"].to_numpy(dtype=object),
+                    "offence_category": h["category"].to_numpy(dtype=object),
+                    "offence_date": _date_strings(h["date"].to_numpy(dtype=np.int64)),
+                    "sentence": h["sentence"].to_numpy(dtype=object),
+                }
+            ),
         )
-        out["open_matters"] = self._open_matters(staff_id)
+        yield _Table.of_frame("open_matters", self._open_matters(staff_id))
         mo = self.outc.frame().sort_values(["staff", "date"], kind="stable", ignore_index=True)
-        out["misconduct_outcomes"] = pd.DataFrame(
-            {
-                "outcome_id": _ids("M", np.arange(1, len(mo) + 1), 6),
-                "staff_id": staff_id[mo["staff"].to_numpy(dtype=np.int64)],
-                "outcome": mo["outcome"].to_numpy(dtype=object),
-                "outcome_date": _date_strings(mo["date"].to_numpy(dtype=np.int64)),
-            }
+        yield _Table.of_frame(
+            "misconduct_outcomes",
+            pd.DataFrame(
+                {
+                    "outcome_id": _ids("M", np.arange(1, len(mo) + 1), 6),
+                    "staff_id": staff_id[mo["staff"].to_numpy(dtype=np.int64)],
+                    "outcome": mo["outcome"].to_numpy(dtype=object),
+                    "outcome_date": _date_strings(mo["date"].to_numpy(dtype=np.int64)),
+                }
+            ),
         )
 
-        # ---- intel: planted owners are shifted after the background
-        b = self.n_bg
-        pn = pd.DataFrame(self.p_noms, columns=["surname", "forenames", "dob", "sex"])
-        total = b + len(pn)
-        perm = rng.permutation(total)
-        nominal_id = _ids("N", perm + 1, 8)
+    def _with_planted(
+        self, attr: str, planted: _Rows, owner_cols: tuple[str, ...] = ("owner",)
+    ) -> pd.DataFrame:
+        """The background frame ``attr`` plus the planted rows (owners shifted after the
+        background). The builder lets go of the background frame, so it is freed with the
+        table made from it."""
+        bg: pd.DataFrame = getattr(self, attr)
+        setattr(self, attr, None)
+        p = planted.frame()
+        if not len(p):
+            return bg
+        for col in owner_cols:
+            p[col] = p[col].astype(np.int64) + self.n_bg
+        return pd.concat([bg, p], ignore_index=True)
 
-        def both(bg: pd.DataFrame, planted: _Rows, owner_cols=("owner",)) -> pd.DataFrame:
-            p = planted.frame()
-            for col in owner_cols:
-                p[col] = p[col].astype(np.int64) + b
-            return pd.concat([bg, p], ignore_index=True) if len(p) else bg.copy()
-
+    def _nominals_table(self, pn: pd.DataFrame, perm: np.ndarray) -> _Table:
+        """nominals in id order; about a fifth of surnames upper-cased, as some systems do."""
+        total = len(perm)
         sur = np.concatenate([self.bg_sur, pn["surname"].to_numpy(dtype=object)])
-        upper = rng.random(total) < 0.2
-        sur = np.where(upper, pd.Series(sur, dtype="str").str.upper().to_numpy(dtype=object), sur)
-        noms = pd.DataFrame(
-            {
-                "nominal_id": nominal_id,
-                "surname": sur,
-                "forenames": np.concatenate([self.bg_fore, pn["forenames"].to_numpy(dtype=object)]),
-                "date_of_birth": _date_strings(
-                    np.concatenate([self.bg_dob, pn["dob"].to_numpy(dtype=np.int64)])
-                ),
-                "sex": np.concatenate([self.bg_sex, pn["sex"].to_numpy(dtype=object)]),
-            }
-        )
+        upper = self.rng.random(total) < 0.2
+        fore = np.concatenate([self.bg_fore, pn["forenames"].to_numpy(dtype=object)])
+        dob = np.concatenate([self.bg_dob, pn["dob"].to_numpy(dtype=np.int64)])
+        sex = np.concatenate([self.bg_sex, pn["sex"].to_numpy(dtype=object)])
         order = np.argsort(perm, kind="stable")
-        out["nominals"] = noms.iloc[order].reset_index(drop=True)
 
-        al = both(self.bg_alias, self.p_alias)
+        def rows(at: slice) -> pd.DataFrame:
+            i = order[at]
+            surname = sur[i]
+            up = upper[i]
+            surname[up] = pd.Series(surname[up], dtype="str").str.upper().to_numpy(dtype=object)
+            return pd.DataFrame(
+                {
+                    "nominal_id": _nominal_ids(perm, i),
+                    "surname": surname,
+                    "forenames": fore[i],
+                    "date_of_birth": _date_strings(dob[i]),
+                    "sex": sex[i],
+                }
+            )
+
+        return _Table("nominals", total, rows)
+
+    def _aliases_table(self, perm: np.ndarray) -> _Table:
+        al = self._with_planted("bg_alias", self.p_alias)
         al = self._sort_by_nominal(al, perm, ["owner"])
-        out["aliases"] = pd.DataFrame(
-            {
-                "alias_id": _ids("A", np.arange(1, len(al) + 1), 8),
-                "nominal_id": nominal_id[al["owner"].to_numpy(dtype=np.int64)],
-                "alias_type": al["type"].to_numpy(dtype=object),
-                "surname": al["surname"].to_numpy(dtype=object),
-                "forenames": al["forenames"].to_numpy(dtype=object),
-                "date_of_birth": _date_strings(al["dob"].to_numpy(dtype=np.int64)),
-            }
-        )
 
-        ad = both(self.bg_addr, self.p_addr)
+        def rows(at: slice) -> pd.DataFrame:
+            a = al.iloc[at]
+            return pd.DataFrame(
+                {
+                    "alias_id": _ids("A", np.arange(at.start, at.stop) + 1, 8),
+                    "nominal_id": _nominal_ids(perm, a["owner"].to_numpy(dtype=np.int64)),
+                    "alias_type": a["type"].to_numpy(dtype=object),
+                    "surname": a["surname"].to_numpy(dtype=object),
+                    "forenames": a["forenames"].to_numpy(dtype=object),
+                    "date_of_birth": _date_strings(a["dob"].to_numpy(dtype=np.int64)),
+                }
+            )
+
+        return _Table("aliases", len(al), rows)
+
+    def _addresses_table(self, perm: np.ndarray) -> _Table:
+        """addresses, with the line and postcode variants not set yet drawn in final order."""
+        rng = self.rng
+        ad = self._with_planted("bg_addr", self.p_addr)
         ad = self._sort_by_nominal(ad, perm, ["owner"], ("date_from",))
         lvar = ad["lvar"].to_numpy(dtype=np.int64, copy=True)
         unset = lvar < 0
@@ -2376,102 +2481,134 @@ class _Builder:
         unset = pvar < 0
         pvar[unset] = rng.choice(4, size=int(unset.sum()), p=[0.85, 0.08, 0.04, 0.03])
         ad["pvar"] = pvar
-        line, pc = self._format_addresses(ad)
-        out["addresses"] = pd.DataFrame(
-            {
-                "nominal_id": nominal_id[ad["owner"].to_numpy(dtype=np.int64)],
-                "address_line": line,
-                "postcode": pc,
-                "date_from": _date_strings(ad["date_from"].to_numpy(dtype=np.int64)),
-                "date_to": _date_strings(ad["date_to"].to_numpy(dtype=np.int64)),
-            }
-        )
+        del lvar, pvar, unset
 
-        ph = both(self.bg_phone, self.p_phone)
+        def rows(at: slice) -> pd.DataFrame:
+            a = ad.iloc[at]
+            line, pc = self._format_addresses(a)
+            return pd.DataFrame(
+                {
+                    "nominal_id": _nominal_ids(perm, a["owner"].to_numpy(dtype=np.int64)),
+                    "address_line": line,
+                    "postcode": pc,
+                    "date_from": _date_strings(a["date_from"].to_numpy(dtype=np.int64)),
+                    "date_to": _date_strings(a["date_to"].to_numpy(dtype=np.int64)),
+                }
+            )
+
+        return _Table("addresses", len(ad), rows)
+
+    def _phones_table(self, perm: np.ndarray) -> _Table:
+        ph = self._with_planted("bg_phone", self.p_phone)
         ph = self._sort_by_nominal(ph, perm, ["owner"], ("date_from",))
-        out["phones"] = pd.DataFrame(
-            {
-                "nominal_id": nominal_id[ph["owner"].to_numpy(dtype=np.int64)],
-                "phone": self._format_phones(ph),
-                "date_from": _date_strings(ph["date_from"].to_numpy(dtype=np.int64)),
-                "date_to": _date_strings(ph["date_to"].to_numpy(dtype=np.int64)),
-            }
-        )
 
-        ve = both(self.bg_veh, self.p_veh)
+        def rows(at: slice) -> pd.DataFrame:
+            p = ph.iloc[at]
+            return pd.DataFrame(
+                {
+                    "nominal_id": _nominal_ids(perm, p["owner"].to_numpy(dtype=np.int64)),
+                    "phone": self._format_phones(p),
+                    "date_from": _date_strings(p["date_from"].to_numpy(dtype=np.int64)),
+                    "date_to": _date_strings(p["date_to"].to_numpy(dtype=np.int64)),
+                }
+            )
+
+        return _Table("phones", len(ph), rows)
+
+    def _vehicles_table(self, perm: np.ndarray) -> _Table:
+        ve = self._with_planted("bg_veh", self.p_veh)
         ve = self._sort_by_nominal(ve, perm, ["owner"], ("date_from",))
-        out["vehicles"] = pd.DataFrame(
-            {
-                "nominal_id": nominal_id[ve["owner"].to_numpy(dtype=np.int64)],
-                "vrm": self._format_vrms(ve),
-                "role": ve["role"].to_numpy(dtype=object),
-                "date_from": _date_strings(ve["date_from"].to_numpy(dtype=np.int64)),
-                "date_to": _date_strings(ve["date_to"].to_numpy(dtype=np.int64)),
-            }
-        )
 
-        mk = both(self.bg_mark, self.p_mark)
+        def rows(at: slice) -> pd.DataFrame:
+            v = ve.iloc[at]
+            return pd.DataFrame(
+                {
+                    "nominal_id": _nominal_ids(perm, v["owner"].to_numpy(dtype=np.int64)),
+                    "vrm": self._format_vrms(v),
+                    "role": v["role"].to_numpy(dtype=object),
+                    "date_from": _date_strings(v["date_from"].to_numpy(dtype=np.int64)),
+                    "date_to": _date_strings(v["date_to"].to_numpy(dtype=np.int64)),
+                }
+            )
+
+        return _Table("vehicles", len(ve), rows)
+
+    def _markers_table(self, perm: np.ndarray) -> _Table:
+        mk = self._with_planted("bg_mark", self.p_mark)
         mk = mk.drop_duplicates(subset=["owner", "marker"], ignore_index=True)
         mk = self._sort_by_nominal(mk, perm, ["owner"], ("date",))
-        out["markers"] = pd.DataFrame(
-            {
-                "nominal_id": nominal_id[mk["owner"].to_numpy(dtype=np.int64)],
-                "marker": mk["marker"].to_numpy(dtype=object),
-                "date_added": _date_strings(mk["date"].to_numpy(dtype=np.int64)),
-            }
-        )
 
-        rc = both(self.bg_rec, self.p_rec)
+        def rows(at: slice) -> pd.DataFrame:
+            m = mk.iloc[at]
+            return pd.DataFrame(
+                {
+                    "nominal_id": _nominal_ids(perm, m["owner"].to_numpy(dtype=np.int64)),
+                    "marker": m["marker"].to_numpy(dtype=object),
+                    "date_added": _date_strings(m["date"].to_numpy(dtype=np.int64)),
+                }
+            )
+
+        return _Table("markers", len(mk), rows)
+
+    def _records_table(self, perm: np.ndarray) -> _Table:
+        rc = self._with_planted("bg_rec", self.p_rec)
         rc = self._sort_by_nominal(rc, perm, ["owner"], ("date",))
-        out["records"] = pd.DataFrame(
-            {
-                "record_id": _ids("R", np.arange(1, len(rc) + 1), 9),
-                "nominal_id": nominal_id[rc["owner"].to_numpy(dtype=np.int64)],
-                "business_area": rc["area"].to_numpy(dtype=object),
-                "record_date": _date_strings(rc["date"].to_numpy(dtype=np.int64)),
-                "source_force": rc["force"].to_numpy(dtype=object),
-                "grading": rc["grading"].to_numpy(dtype=object),
-                "role": rc["role"].to_numpy(dtype=object),
-                "offence_category": rc["offence"].to_numpy(dtype=object),
-                "outcome": rc["outcome"].to_numpy(dtype=object),
-            }
-        )
 
-        asc = both(self.bg_assoc, self.p_assoc, owner_cols=("a", "b"))
+        def rows(at: slice) -> pd.DataFrame:
+            r = rc.iloc[at]
+            return pd.DataFrame(
+                {
+                    "record_id": _ids("R", np.arange(at.start, at.stop) + 1, 9),
+                    "nominal_id": _nominal_ids(perm, r["owner"].to_numpy(dtype=np.int64)),
+                    "business_area": r["area"].to_numpy(dtype=object),
+                    "record_date": _date_strings(r["date"].to_numpy(dtype=np.int64)),
+                    "source_force": r["force"].to_numpy(dtype=object),
+                    "grading": r["grading"].to_numpy(dtype=object),
+                    "role": r["role"].to_numpy(dtype=object),
+                    "offence_category": r["offence"].to_numpy(dtype=object),
+                    "outcome": r["outcome"].to_numpy(dtype=object),
+                }
+            )
+
+        return _Table("records", len(rc), rows)
+
+    def _associations_table(self, perm: np.ndarray) -> _Table:
+        asc = self._with_planted("bg_assoc", self.p_assoc, owner_cols=("a", "b"))
         asc = self._sort_by_nominal(asc, perm, ["a", "b"])
-        out["associations"] = pd.DataFrame(
-            {
-                "nominal_id_a": nominal_id[asc["a"].to_numpy(dtype=np.int64)],
-                "nominal_id_b": nominal_id[asc["b"].to_numpy(dtype=np.int64)],
-                "association_type": asc["type"].to_numpy(dtype=object),
-                "date_from": _date_strings(asc["date"].to_numpy(dtype=np.int64)),
-            }
-        )
 
+        def rows(at: slice) -> pd.DataFrame:
+            s = asc.iloc[at]
+            return pd.DataFrame(
+                {
+                    "nominal_id_a": _nominal_ids(perm, s["a"].to_numpy(dtype=np.int64)),
+                    "nominal_id_b": _nominal_ids(perm, s["b"].to_numpy(dtype=np.int64)),
+                    "association_type": s["type"].to_numpy(dtype=object),
+                    "date_from": _date_strings(s["date"].to_numpy(dtype=np.int64)),
+                }
+            )
+
+        return _Table("associations", len(asc), rows)
+
+    def _truth_table(self, staff_id: np.ndarray, perm: np.ndarray) -> _Table:
+        planted_id = _nominal_ids(perm, np.arange(self.n_bg, len(perm)))
         kinds = list(sc.TRUTH_KINDS)
         truth = sorted(self.truth, key=lambda t: (kinds.index(t[2]), t[0]))
         rows = []
         for i, (s, pidx, kind, tags, via) in enumerate(truth, start=1):
             noise = list(tags)
             if via is not None:
-                noise.insert(0, f"via:{nominal_id[via + b]}")
+                noise.insert(0, f"via:{planted_id[via]}")
             rows.append(
                 (
                     f"C{i:05d}",
                     staff_id[s],
-                    nominal_id[pidx + b],
+                    planted_id[pidx],
                     kind,
                     sc.TRUTH_KINDS[kind],
                     "|".join(noise),
                 )
             )
-        out["truth"] = pd.DataFrame(rows, columns=list(sc.TRUTH_COLUMNS))
-
-        final: dict[str, pd.DataFrame] = {}
-        for t in sc.ALL_TABLES:
-            final[t.name] = out[t.name][t.column_names].astype("str")
-        final["truth"] = out["truth"][list(sc.TRUTH_COLUMNS)].astype("str")
-        return final
+        return _Table.of_frame("truth", pd.DataFrame(rows, columns=list(sc.TRUTH_COLUMNS)))
 
     @staticmethod
     def _sort_by_nominal(
@@ -2575,13 +2712,8 @@ class _Builder:
 # ------------------------------------------------------------------------------------------
 
 
-def generate(spec: GenerateSpec) -> dict[str, pd.DataFrame]:
-    """Build every table of the schema plus ``truth``; all values text, missing as ''.
-
-    With ``spec.defects`` > 0, :func:`transforms.defects.plant_defects` corrupts that many rows
-    of each defect kind last, and the expected quarantine lines are returned as ``defects``
-    (table, row_number, field, rule; also text). With 0 there is no ``defects`` key.
-    """
+def _built(spec: GenerateSpec) -> _Builder:
+    """A builder with every stage run up to assembly (staff, cases, registers, background)."""
     if spec.defects < 0:
         raise ValueError("defects must be >= 0")
     b = _Builder(spec)
@@ -2591,7 +2723,19 @@ def generate(spec: GenerateSpec) -> dict[str, pd.DataFrame]:
     b.build_registers()
     b.build_outcomes()
     b.build_background()
-    frames = b.assemble()
+    return b
+
+
+def generate(spec: GenerateSpec) -> dict[str, pd.DataFrame]:
+    """Build every table of the schema plus ``truth``; all values text, missing as ''.
+
+    With ``spec.defects`` > 0, :func:`transforms.defects.plant_defects` corrupts that many rows
+    of each defect kind last, and the expected quarantine lines are returned as ``defects``
+    (table, row_number, field, rule; also text). With 0 there is no ``defects`` key.
+    Every table is held at once: for big extracts use :func:`generate_to`.
+    """
+    made = {t.name: t.text() for t in _built(spec).tables()}
+    frames = {name: made[name] for name in COLUMNS}
     if spec.defects:
         from transforms.defects import plant_defects
 
@@ -2600,46 +2744,92 @@ def generate(spec: GenerateSpec) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def generate_to(spec: GenerateSpec, out_dir: Path, fmt: str) -> dict[str, tuple[Path, int]]:
+    """Build the extracts and write them into ``out_dir`` (as :func:`write_extracts` lays
+    them out); returns each table's path and row count, in schema order.
+
+    The same files as ``write_extracts(generate(spec), out_dir, fmt)``, but each table is
+    written (CSV a chunk of rows at a time) as soon as it is final and then released, so the
+    peak memory is the build plus one table, not every table at once. Planting defects needs
+    every table at once, so with ``spec.defects`` this goes through :func:`generate`.
+    """
+    _check_format(fmt)
+    out_dir = Path(out_dir)
+    if spec.defects:
+        frames = generate(spec)
+        paths = write_extracts(frames, out_dir, fmt)
+        return {name: (paths[name], len(frames[name])) for name in frames}
+    written: dict[str, tuple[Path, int]] = {}
+    for table in _built(spec).tables():
+        written[table.name] = (_write_table(table.name, table.chunks(), out_dir, fmt), table.n_rows)
+        del table  # the only reference: its compact frame is freed before the next is made
+    return {name: written[name] for name in COLUMNS}
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"unknown format {fmt!r}: use csv or parquet")
+
+
+# Folder of each output table under the output directory.
+_FOLDER: dict[str, str] = {t.name: t.extract for t in sc.ALL_TABLES} | {
+    "truth": "truth",
+    "defects": "truth",  # the expected quarantine: evaluation only, never an input
+}
+
+
+def _write_table(name: str, chunks: Iterable[pd.DataFrame], out_dir: Path, fmt: str) -> Path:
+    """Write one table's text frames (its rows in order) to out_dir/<extract>/<name>.<fmt>.
+
+    Written to a temporary name in its folder, then moved into place. CSV is appended chunk
+    by chunk (the same bytes as one write); Parquet joins the chunks and writes once.
+    """
+    if name not in _FOLDER:
+        raise ValueError(f"unknown table {name!r}")
+    folder = out_dir / _FOLDER[name]
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"{name}.{fmt}"
+    tmp = folder / f".{name}.{fmt}.tmp-{os.getpid()}"
+    try:
+        if fmt == "csv":
+            for i, chunk in enumerate(chunks):
+                chunk.to_csv(
+                    tmp,
+                    mode="a" if i else "w",
+                    header=not i,
+                    index=False,
+                    encoding="utf-8",
+                    lineterminator="\n",
+                )
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            parts = list(chunks)
+            frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+            table = pa.Table.from_pandas(
+                frame.astype(object),
+                preserve_index=False,
+                schema=pa.schema([(c, pa.string()) for c in frame.columns]),
+            )
+            table = table.replace_schema_metadata(None)
+            pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, final)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return final
+
+
 def write_extracts(frames: dict[str, pd.DataFrame], out_dir: Path, fmt: str) -> dict[str, Path]:
     """Write out_dir/staff/<t>.<ext>, out_dir/intel/<t>.<ext>, out_dir/truth/truth.<ext>
     (and out_dir/truth/defects.<ext> when ``frames`` has ``defects``).
 
     Each file is written to a temporary name in its folder, then moved into place.
     """
-    if fmt not in ("csv", "parquet"):
-        raise ValueError(f"unknown format {fmt!r}: use csv or parquet")
+    _check_format(fmt)
     out_dir = Path(out_dir)
-    where = {t.name: t.extract for t in sc.ALL_TABLES}
-    where["truth"] = "truth"
-    where["defects"] = "truth"  # the expected quarantine: evaluation only, never an input
-    paths: dict[str, Path] = {}
-    for name, frame in frames.items():
-        if name not in where:
-            raise ValueError(f"unknown table {name!r}")
-        folder = out_dir / where[name]
-        folder.mkdir(parents=True, exist_ok=True)
-        final = folder / f"{name}.{fmt}"
-        tmp = folder / f".{name}.{fmt}.tmp-{os.getpid()}"
-        try:
-            if fmt == "csv":
-                frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-            else:
-                import pyarrow as pa
-                import pyarrow.parquet as pq
-
-                table = pa.Table.from_pandas(
-                    frame.astype(object),
-                    preserve_index=False,
-                    schema=pa.schema([(c, pa.string()) for c in frame.columns]),
-                )
-                table = table.replace_schema_metadata(None)
-                pq.write_table(table, tmp, compression="zstd")
-            os.replace(tmp, final)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-        paths[name] = final
-    return paths
+    return {name: _write_table(name, [frame], out_dir, fmt) for name, frame in frames.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -2669,10 +2859,8 @@ def main(argv: list[str] | None = None) -> int:
         reference_date=a.reference_date,
         defects=a.defects,
     )
-    frames = generate(spec)
-    paths = write_extracts(frames, a.out, a.fmt)
-    for name, path in paths.items():
-        print(f"{name}: {len(frames[name])} rows -> {path}")
+    for name, (path, n_rows) in generate_to(spec, a.out, a.fmt).items():
+        print(f"{name}: {n_rows} rows -> {path}")
     return 0
 
 
