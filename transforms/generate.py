@@ -353,6 +353,14 @@ VRM_LETTERS = np.array(list("ABCDEFGHJKLMNOPRSTUVWXYZ"))
 VRM_FIRST = np.array(list("ABCDEFGHKLMNOPRSVWY"))
 
 CRIME_CATS = np.array(sc.OFFENCE_CATEGORIES)
+FORCES = (HOME_FORCE, *OTHER_FORCES)
+# Intelligence grading "source/assessment/handling"; GRADINGS[0] is '' (not intelligence).
+GRADING_SOURCE = ("1", "2", "3")
+GRADING_ASSESSMENT = ("A", "B", "C", "D", "E")
+GRADING_HANDLING = ("P", "C")
+GRADINGS = ("",) + tuple(
+    f"{s}/{a}/{h}" for s in GRADING_SOURCE for a in GRADING_ASSESSMENT for h in GRADING_HANDLING
+)
 # offence category weights for criminal records (order of schema.OFFENCE_CATEGORIES)
 CRIMINAL_CAT_P = np.array([18, 3, 10, 20, 5, 18, 6, 8, 7, 2, 0.5, 2.5], dtype=float)
 VICTIM_CAT_P = np.array([30, 6, 20, 1, 3, 25, 4, 3, 6, 0.5, 0.0, 1.5], dtype=float)
@@ -398,6 +406,47 @@ def _date_strings(days: np.ndarray) -> np.ndarray:
 def _nominal_ids(perm: np.ndarray, owner: np.ndarray) -> np.ndarray:
     """Final nominal ids of internal nominal indices (made per chunk, never all held)."""
     return _ids("N", perm[owner] + 1, 8)
+
+
+def _codes(vocabulary: tuple[str, ...], values: tuple[str, ...]) -> list[int]:
+    """Positions of ``values`` in ``vocabulary`` (codes of a categorical)."""
+    return [vocabulary.index(v) for v in values]
+
+
+def _grading_code(source: np.ndarray, assessment: np.ndarray, handling: np.ndarray) -> np.ndarray:
+    """Codes into GRADINGS of (source, assessment, handling) positions."""
+    return 1 + (source * len(GRADING_ASSESSMENT) + assessment) * len(GRADING_HANDLING) + handling
+
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Store int64 columns whose values fit as int32 (half the memory; same values)."""
+    small = np.iinfo(np.int32)
+    for col in frame.columns:
+        values = frame[col].to_numpy()
+        if values.dtype == np.int64 and (
+            not len(values) or (values.min() >= small.min and values.max() <= small.max)
+        ):
+            frame[col] = values.astype(np.int32)
+    return frame
+
+
+def _like(frame: pd.DataFrame, model: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the compact dtypes of ``model`` (int32, categoricals) where it has them,
+    so that joining the two keeps them; raises if a value would not survive the cast."""
+    for col, dtype in model.dtypes.items():
+        categorical = isinstance(dtype, pd.CategoricalDtype)
+        if not categorical and dtype != np.int32:
+            continue
+        values = frame[col]
+        cast = values.astype(dtype)
+        if categorical:
+            lost = cast.isna() & values.notna()
+        else:
+            lost = cast.astype(np.int64) != values.astype(np.int64)
+        if lost.any():
+            raise ValueError(f"{col}: values outside the compact type {dtype}")
+        frame[col] = cast
+    return frame
 
 
 def _zipf_weights(n: int, s: float, q: float) -> np.ndarray:
@@ -2039,7 +2088,7 @@ class _Builder:
                     }
                 )
             )
-        self.bg_addr = pd.concat([frame, *extra], ignore_index=True)
+        self.bg_addr = _compact(pd.concat([frame, *extra], ignore_index=True))
 
     def _bg_phones_vehicles(self) -> None:
         rng, ref, b = self.rng, self.ref, self.n_bg
@@ -2058,16 +2107,18 @@ class _Builder:
         bb = np.where(
             rng.random(m) < 0.5, MISSING, np.minimum(a + rng.integers(30, int(3 * YEAR), m), ref)
         )
-        self.bg_phone = pd.DataFrame(
-            {
-                "owner": owner,
-                "code": code,
-                "local": local,
-                "var": rng.integers(0, 6, m),
-                "ptype": "",
-                "date_from": a,
-                "date_to": bb,
-            }
+        self.bg_phone = _compact(
+            pd.DataFrame(
+                {
+                    "owner": owner,
+                    "code": code,
+                    "local": local,
+                    "var": rng.integers(0, 6, m),
+                    "ptype": "",
+                    "date_from": a,
+                    "date_to": bb,
+                }
+            )
         )
         nv = rng.choice([0, 1, 2], size=b, p=[0.85, 0.12, 0.03])
         owner = np.repeat(np.arange(b), nv)
@@ -2082,15 +2133,17 @@ class _Builder:
         bb = np.where(
             rng.random(m) < 0.5, MISSING, np.minimum(a + rng.integers(30, int(3 * YEAR), m), ref)
         )
-        self.bg_veh = pd.DataFrame(
-            {
-                "owner": owner,
-                "vrm": vrm,
-                "var": rng.choice(4, size=m, p=[0.6, 0.25, 0.1, 0.05]),
-                "role": rng.choice(np.array(sc.VEHICLE_ROLES), size=m, p=[0.5, 0.35, 0.15]),
-                "date_from": a,
-                "date_to": bb,
-            }
+        self.bg_veh = _compact(
+            pd.DataFrame(
+                {
+                    "owner": owner,
+                    "vrm": vrm,
+                    "var": rng.choice(4, size=m, p=[0.6, 0.25, 0.1, 0.05]),
+                    "role": rng.choice(np.array(sc.VEHICLE_ROLES), size=m, p=[0.5, 0.35, 0.15]),
+                    "date_from": a,
+                    "date_to": bb,
+                }
+            )
         )
 
     def _bg_records_markers(self) -> None:
@@ -2099,78 +2152,91 @@ class _Builder:
         owner = np.repeat(np.arange(b), nrec)
         m = len(owner)
         kind = self.bg_kind[owner]
-        roles = np.array(sc.ROLES)
-        role = np.empty(m, dtype=object)
+        # Records hold codes into small vocabularies (categoricals), not a Python str per cell.
+        # Each draw is the same as drawing the strings themselves (choice of n == of n items).
+        role = np.empty(m, dtype=np.int8)
         for k, p in (
             (0, [0.52, 0.36, 0.07, 0.05, 0, 0, 0]),
             (1, [0, 0, 0.65, 0.35, 0, 0, 0]),
             (2, [0, 0, 0, 0, 0, 0, 1.0]),
         ):
             at = kind == k
-            role[at] = rng.choice(roles, size=int(at.sum()), p=p)
-        crim = np.isin(role, sc.CRIMINAL_ROLES)
-        welf = np.isin(role, sc.WELFARE_ROLES)
-        offence = np.empty(m, dtype=object)
+            role[at] = rng.choice(len(sc.ROLES), size=int(at.sum()), p=p)
+        crim = np.isin(role, _codes(sc.ROLES, sc.CRIMINAL_ROLES))
+        welf = np.isin(role, _codes(sc.ROLES, sc.WELFARE_ROLES))
+        offence = np.empty(m, dtype=np.int8)
         offence[crim] = rng.choice(
-            CRIME_CATS, size=int(crim.sum()), p=CRIMINAL_CAT_P / CRIMINAL_CAT_P.sum()
+            len(CRIME_CATS), size=int(crim.sum()), p=CRIMINAL_CAT_P / CRIMINAL_CAT_P.sum()
         )
         offence[welf] = rng.choice(
-            CRIME_CATS, size=int(welf.sum()), p=VICTIM_CAT_P / VICTIM_CAT_P.sum()
+            len(CRIME_CATS), size=int(welf.sum()), p=VICTIM_CAT_P / VICTIM_CAT_P.sum()
         )
         oth = ~(crim | welf)
         offence[oth] = rng.choice(
-            CRIME_CATS, size=int(oth.sum()), p=CRIMINAL_CAT_P / CRIMINAL_CAT_P.sum()
+            len(CRIME_CATS), size=int(oth.sum()), p=CRIMINAL_CAT_P / CRIMINAL_CAT_P.sum()
         )
+        suspect = role == sc.ROLES.index("suspect")
+        offender = role == sc.ROLES.index("offender")
+        areas = sc.BUSINESS_AREAS
         u = rng.random(m)
         area = np.select(
             [
-                (offence == "domestic_abuse") & (u < 0.6),
-                (role == "suspect") & (u < 0.4),
-                (role == "suspect") & (u < 0.8),
-                role == "suspect",
-                (role == "offender") & (u < 0.55),
-                role == "offender",
+                (offence == sc.OFFENCE_CATEGORIES.index("domestic_abuse")) & (u < 0.6),
+                suspect & (u < 0.4),
+                suspect & (u < 0.8),
+                suspect,
+                offender & (u < 0.55),
+                offender,
                 welf & (u < 0.9),
                 welf,
                 u < 0.6,
                 u < 0.8,
             ],
-            [
-                "domestic_abuse",
-                "intelligence",
-                "crime",
-                "custody",
-                "crime",
-                "custody",
-                "crime",
-                "child_protection",
-                "intelligence",
-                "child_protection",
-            ],
-            "crime",
-        ).astype(object)
+            _codes(
+                areas,
+                (
+                    "domestic_abuse",
+                    "intelligence",
+                    "crime",
+                    "custody",
+                    "crime",
+                    "custody",
+                    "crime",
+                    "child_protection",
+                    "intelligence",
+                    "child_protection",
+                ),
+            ),
+            areas.index("crime"),
+        ).astype(np.int8)
+        del u
+        intelligence = area == areas.index("intelligence")
         v = rng.random(m)
         outcome = np.select(
             [
-                area == "intelligence",
-                (role == "suspect") & (v < 0.3),
-                (role == "suspect") & (v < 0.6),
-                role == "suspect",
-                (role == "offender") & (v < 0.6),
-                (role == "offender") & (v < 0.85),
-                role == "offender",
+                intelligence,
+                suspect & (v < 0.3),
+                suspect & (v < 0.6),
+                suspect,
+                offender & (v < 0.6),
+                offender & (v < 0.85),
+                offender,
             ],
-            [
-                "intelligence_only",
-                "under_investigation",
-                "charged",
-                "no_further_action",
-                "convicted",
-                "cautioned",
-                "charged",
-            ],
-            "not_applicable",
-        ).astype(object)
+            _codes(
+                sc.OUTCOMES,
+                (
+                    "intelligence_only",
+                    "under_investigation",
+                    "charged",
+                    "no_further_action",
+                    "convicted",
+                    "cautioned",
+                    "charged",
+                ),
+            ),
+            sc.OUTCOMES.index("not_applicable"),
+        ).astype(np.int8)
+        del v, crim, welf, oth, suspect, offender
         dob = self.bg_dob[owner]
         lo = np.maximum(
             np.where(dob == MISSING, ref - int(15 * YEAR), dob + int(12 * YEAR)),
@@ -2178,35 +2244,34 @@ class _Builder:
         )
         lo = np.minimum(lo, ref - 30)
         day = lo + (rng.random(m) * (ref - 1 - lo)).astype(np.int64)
-        force = np.where(
-            rng.random(m) < 0.4, HOME_FORCE, rng.choice(np.array(OTHER_FORCES), size=m)
-        ).astype(object)
-        grading = np.full(m, "", dtype=object)
-        gi = np.flatnonzero(area == "intelligence")
+        del dob, lo
+        home = rng.random(m) < 0.4  # FORCES[0] is the home force
+        force = np.where(home, 0, 1 + rng.choice(len(OTHER_FORCES), size=m)).astype(np.int8)
+        del home
+        grading = np.zeros(m, dtype=np.int8)  # GRADINGS[0] is '' (not intelligence)
+        gi = np.flatnonzero(intelligence)
         if len(gi):
-            g = (
-                pd.Series(rng.choice(["1", "2", "3"], size=len(gi), p=[0.3, 0.5, 0.2]), dtype="str")
-                + "/"
-                + pd.Series(
-                    rng.choice(list("ABCDE"), size=len(gi), p=[0.2, 0.35, 0.3, 0.1, 0.05]),
-                    dtype="str",
-                )
-                + "/"
-                + pd.Series(rng.choice(["P", "C"], size=len(gi), p=[0.85, 0.15]), dtype="str")
+            source = rng.choice(len(GRADING_SOURCE), size=len(gi), p=[0.3, 0.5, 0.2])
+            assessment = rng.choice(
+                len(GRADING_ASSESSMENT), size=len(gi), p=[0.2, 0.35, 0.3, 0.1, 0.05]
             )
-            grading[gi] = g.to_numpy(dtype=object)
-        self.bg_rec = pd.DataFrame(
-            {
-                "owner": owner,
-                "area": area,
-                "date": day,
-                "force": force,
-                "grading": grading,
-                "role": role,
-                "offence": offence,
-                "outcome": outcome,
-            }
+            handling = rng.choice(len(GRADING_HANDLING), size=len(gi), p=[0.85, 0.15])
+            grading[gi] = _grading_code(source, assessment, handling)
+        self.bg_rec = _compact(
+            pd.DataFrame(
+                {
+                    "owner": owner,
+                    "area": pd.Categorical.from_codes(area, categories=list(areas)),
+                    "date": day,
+                    "force": pd.Categorical.from_codes(force, categories=list(FORCES)),
+                    "grading": pd.Categorical.from_codes(grading, categories=list(GRADINGS)),
+                    "role": pd.Categorical.from_codes(role, categories=list(sc.ROLES)),
+                    "offence": pd.Categorical.from_codes(offence, categories=list(CRIME_CATS)),
+                    "outcome": pd.Categorical.from_codes(outcome, categories=list(sc.OUTCOMES)),
+                }
+            )
         )
+        del owner, kind, role, offence, area, outcome, day, force, grading, intelligence
         # markers: ~27% of criminal nominals, ~1% of others
         p_mark = np.where(self.bg_kind == 0, 0.27, 0.01)
         has = np.flatnonzero(rng.random(b) < p_mark)
@@ -2222,7 +2287,7 @@ class _Builder:
         )
         mlo = np.minimum(mlo, ref - 30)
         mdf["date"] = mlo + (rng.random(len(mdf)) * (ref - 1 - mlo)).astype(np.int64)
-        self.bg_mark = mdf
+        self.bg_mark = _compact(mdf)
 
     def _bg_aliases(self) -> None:
         rng, b = self.rng, self.n_bg
@@ -2260,8 +2325,10 @@ class _Builder:
             1, 800, int(is_dob.sum())
         )
         dob[is_dob] = np.minimum(dob[is_dob], self.ref - int(16.1 * YEAR))
-        self.bg_alias = pd.DataFrame(
-            {"owner": who, "type": atype, "surname": sur, "forenames": fore, "dob": dob}
+        self.bg_alias = _compact(
+            pd.DataFrame(
+                {"owner": who, "type": atype, "surname": sur, "forenames": fore, "dob": dob}
+            )
         )
 
     def _bg_associations(self) -> None:
@@ -2279,7 +2346,7 @@ class _Builder:
         atype = rng.choice(np.array(sc.ASSOCIATION_TYPES), size=len(a), p=[0.5, 0.15, 0.25, 0.10])
         day = self.ref - rng.integers(30, int(12 * YEAR), len(a))
         df = pd.DataFrame({"a": a, "b": bb, "type": atype, "date": day})
-        self.bg_assoc = df.drop_duplicates(subset=["a", "b"], ignore_index=True)
+        self.bg_assoc = _compact(df.drop_duplicates(subset=["a", "b"], ignore_index=True))
 
     # ---------------------------------------------------------------- assembly
     def tables(self) -> Iterator[_Table]:
@@ -2420,7 +2487,7 @@ class _Builder:
             return bg
         for col in owner_cols:
             p[col] = p[col].astype(np.int64) + self.n_bg
-        return pd.concat([bg, p], ignore_index=True)
+        return pd.concat([bg, _like(p, bg)], ignore_index=True)
 
     def _nominals_table(self, pn: pd.DataFrame, perm: np.ndarray) -> _Table:
         """nominals in id order; about a fifth of surnames upper-cased, as some systems do."""
