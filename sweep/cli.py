@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from sweep import environment
@@ -17,7 +18,7 @@ DEFAULT_OUT = Path("out")
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     from sweep.progress_bar import progress_display
-    from transforms.generate import GenerateSpec, generate, write_extracts
+    from transforms.generate import BUILD_STEP, GenerateSpec, generate_to, table_names
 
     spec = GenerateSpec(
         staff=args.staff,
@@ -29,15 +30,16 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     )
     with progress_display(args.quiet) as display:
         build = f"{spec.staff:,} staff x {spec.nominals:,} nominals"
-        with display.bar("generate", [build]).step(build):
-            frames = generate(spec)
-        writing = display.bar("write", sorted(frames))
-        paths: dict[str, Path] = {}
-        for name in sorted(frames):  # one table at a time, for the bar
-            with writing.step(name):
-                paths.update(write_extracts({name: frames[name]}, Path(args.out), args.format))
-    for name, path in sorted(paths.items()):
-        print(f"{name:24s} {len(frames[name]):>10,d} rows  {path}")
+        building = display.bar("generate", [build])
+        writing = display.bar("write", table_names(spec))
+
+        def step(name: str) -> AbstractContextManager[None]:
+            return building.step(build) if name == BUILD_STEP else writing.step(name)
+
+        # each table is written as soon as it is final, then released (bounded memory)
+        written = generate_to(spec, Path(args.out), args.format, step)
+    for name, (path, n_rows) in sorted(written.items()):
+        print(f"{name:24s} {n_rows:>10,d} rows  {path}")
     return 0
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -2811,7 +2812,25 @@ def generate(spec: GenerateSpec) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def generate_to(spec: GenerateSpec, out_dir: Path, fmt: str) -> dict[str, tuple[Path, int]]:
+# Name of the build step that generate_to reports to its ``step`` hook before the tables.
+BUILD_STEP = "build"
+
+
+def table_names(spec: GenerateSpec) -> list[str]:
+    """The tables :func:`generate_to` writes for ``spec``, in schema order."""
+    return [*COLUMNS, *(["defects"] if spec.defects else [])]
+
+
+def _no_step(name: str) -> AbstractContextManager[object]:
+    return nullcontext()
+
+
+def generate_to(
+    spec: GenerateSpec,
+    out_dir: Path,
+    fmt: str,
+    step: Callable[[str], AbstractContextManager[object]] = _no_step,
+) -> dict[str, tuple[Path, int]]:
     """Build the extracts and write them into ``out_dir`` (as :func:`write_extracts` lays
     them out); returns each table's path and row count, in schema order.
 
@@ -2819,16 +2838,24 @@ def generate_to(spec: GenerateSpec, out_dir: Path, fmt: str) -> dict[str, tuple[
     written (CSV a chunk of rows at a time) as soon as it is final and then released, so the
     peak memory is the build plus one table, not every table at once. Planting defects needs
     every table at once, so with ``spec.defects`` this goes through :func:`generate`.
+    ``step(name)`` wraps the build (BUILD_STEP) and each table's writing, for progress bars.
     """
     _check_format(fmt)
     out_dir = Path(out_dir)
-    if spec.defects:
-        frames = generate(spec)
-        paths = write_extracts(frames, out_dir, fmt)
-        return {name: (paths[name], len(frames[name])) for name in frames}
     written: dict[str, tuple[Path, int]] = {}
-    for table in _built(spec).tables():
-        written[table.name] = (_write_table(table.name, table.chunks(), out_dir, fmt), table.n_rows)
+    if spec.defects:
+        with step(BUILD_STEP):
+            frames = generate(spec)
+        for name, frame in frames.items():
+            with step(name):
+                written[name] = (_write_table(name, [frame], out_dir, fmt), len(frame))
+        return written
+    with step(BUILD_STEP):
+        builder = _built(spec)
+    for table in builder.tables():
+        with step(table.name):
+            path = _write_table(table.name, table.chunks(), out_dir, fmt)
+        written[table.name] = (path, table.n_rows)
         del table  # the only reference: its compact frame is freed before the next is made
     return {name: written[name] for name in COLUMNS}
 
