@@ -328,7 +328,7 @@ def summarise(runs: list[Run], threshold: float) -> str:
             lines.append(
                 f"| {engine} ({label}) | {med(lambda r: r.wall_s):.1f} | {inner:.1f} | "
                 f"{med(lambda r: r.peak_rss_mib):,.0f} | {s.candidate_pairs:,} | "
-                f"{s.candidate_recall:.3f} | {s.predicted:,} | {s.precision:.3f} | "
+                f"{s.candidate_recall:.4f} | {s.predicted:,} | {s.precision:.3f} | "
                 f"{s.recall:.3f} | {s.f1:.3f} | {s.best_f1:.3f} "
                 f"({s.best_precision:.3f} / {s.best_recall:.3f} at {thr}) |"
             )
