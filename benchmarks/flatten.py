@@ -1,4 +1,4 @@
-"""Flatten a generated extract to one row per person, for the Sweep-vs-Splink benchmark.
+"""Flatten a generated extract to flat files (a row per person and per alias), for the benchmark.
 
 Both engines link the same two flat files, so neither gets help the other lacks:
 
