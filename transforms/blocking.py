@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from transforms.config import BlockingConfig
+from transforms.normalise import compact_sql
 
 
 @dataclass(frozen=True)
@@ -160,11 +161,11 @@ _DOB_SWAPPED_SOUND = (
 # Swapped names: the forename field may hold a double-barrelled surname with its hyphen, which
 # the surname field drops, so the forename is compared without hyphens.
 _FORENAME_FIRST = (
-    "SELECT id, hash(replace(fn, '-', ''), sn) AS k FROM {side}_names "
+    f"SELECT id, hash({compact_sql('fn')}, sn) AS k FROM {{side}}_names "
     "WHERE sn IS NOT NULL AND fn IS NOT NULL"
 )
 _SURNAME_FIRST = (
-    "SELECT id, hash(sn, replace(fn, '-', '')) AS k FROM {side}_names "
+    f"SELECT id, hash(sn, {compact_sql('fn')}) AS k FROM {{side}}_names "
     "WHERE sn IS NOT NULL AND fn IS NOT NULL"
 )
 _DWELLING_INITIAL = """

@@ -22,6 +22,7 @@ from transforms.comparisons import (
     surname,
 )
 from transforms.config import MatchConfig
+from transforms.normalise import compact_sql
 
 
 def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -80,14 +81,14 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         CREATE OR REPLACE TEMP TABLE _name_pairs AS
         SELECT row_number() OVER () AS pn, l_id, r_id FROM (SELECT DISTINCT l_id, r_id FROM {pairs})
     """)
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _name_rows AS
         SELECT p.pn, ln.fn AS lfn, ln.sn AS lsn, ln.src AS lsrc,
                rn.fn AS rfn, rn.sn AS rsn, rn.src AS rsrc, 'straight' AS orient
         FROM _name_pairs p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
         UNION ALL
         -- swapped: a forename field may hold a hyphenated surname, which surnames drop
-        SELECT p.pn, replace(ln.fn, '-', ''), ln.sn, ln.src, rn.sn, replace(rn.fn, '-', ''),
+        SELECT p.pn, {compact_sql("ln.fn")}, ln.sn, ln.src, rn.sn, {compact_sql("rn.fn")},
                rn.src, 'swapped'
         FROM _name_pairs p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
         WHERE ln.src = 'primary' AND rn.fn IS NOT NULL

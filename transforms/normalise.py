@@ -45,7 +45,7 @@ def fold_sql(expr: str) -> str:
 
 def compact_sql(expr: str) -> str:
     """SQL expression: a folded name with spaces and hyphens removed (SMITH-JONES -> SMITHJONES)."""
-    return f"nullif(regexp_replace({expr}, '[ -]', '', 'g'), '')"
+    return f"nullif(replace(replace({expr}, ' ', ''), '-', ''), '')"
 
 
 def postcode_sql(expr: str) -> str:
