@@ -36,21 +36,26 @@ class BlockingRule:
         return template.replace("{side}", side)
 
 
-# Every name a person is known by, with each date of birth (NULL if none), the forename's
-# nickname group and the surname's phonetic code: built once per side, read by most rules.
+# Every name a person is known by, with each date of birth (NULL if none), the surname's
+# phonetic code and the forename's nickname groups (a list: a name can be in several): built
+# once per side, read by most rules. The groups stay a list so that the rules that do not
+# read them scan one row per name and date of birth, not one per group.
 _NAME_KEYS = """
     CREATE OR REPLACE TEMP TABLE _{side}_name_keys AS
-    SELECT n.id, n.fn, n.sn, coalesce(k.canon, n.fn) AS grp, p.sn_meta, d.dob
+    SELECT n.id, n.fn, n.sn, p.sn_meta, coalesce(k.grps, [n.fn]) AS grps, d.dob
     FROM {side}_names n LEFT JOIN {side}_dobs d USING (id)
-    LEFT JOIN phonetic p ON p.sn = n.sn LEFT JOIN nick k ON k.name = n.fn
+    LEFT JOIN phonetic p ON p.sn = n.sn
+    LEFT JOIN (SELECT name, list(canon) AS grps FROM nick GROUP BY name) k ON k.name = n.fn
 """
 _NK = "_{side}_name_keys"
+# One row per nickname group (``grp``: the forename itself if it is in none).
+_NKG = f"(SELECT * EXCLUDE (grps), unnest(grps) AS grp FROM {_NK})"
 
 _NAME_SOUND_DOB = (
     f"SELECT id, hash(dob, sn_meta) AS k FROM {_NK} WHERE dob IS NOT NULL AND sn_meta IS NOT NULL"
 )
 _FORENAME_GROUP_DOB = (
-    f"SELECT id, hash(dob, grp) AS k FROM {_NK} WHERE dob IS NOT NULL AND fn IS NOT NULL"
+    f"SELECT id, hash(dob, grp) AS k FROM {_NKG} WHERE dob IS NOT NULL AND fn IS NOT NULL"
 )
 # A one-digit slip in a date of birth changes one of year, month and day: the other two
 # still agree, so three keys (year-month, year-day, month-day) catch it.
@@ -76,25 +81,26 @@ _FULL_NAME_NO_DOB = (
 # alike or its initial, and part of the date of birth, for a surname typo together with a
 # date-of-birth typo.
 _GROUP_SOUND_YEAR = (
-    f"SELECT id, hash(grp, sn_meta, year(dob)) AS k FROM {_NK} "
+    f"SELECT id, hash(grp, sn_meta, year(dob)) AS k FROM {_NKG} "
     "WHERE dob IS NOT NULL AND fn IS NOT NULL AND sn_meta IS NOT NULL"
 )
 _GROUP_INITIAL_DAY = (
-    f"SELECT id, hash(grp, left(sn, 1), month(dob), day(dob)) AS k FROM {_SURNAME_INITIAL}"
+    f"SELECT id, hash(grp, left(sn, 1), month(dob), day(dob)) AS k FROM {_NKG} "
+    "WHERE dob IS NOT NULL AND sn IS NOT NULL AND fn IS NOT NULL"
 )
 # With no date of birth on the right, the forename may be a nickname or the surname misspelt:
 # the forename group with a surname that sounds alike.
 _GROUP_SOUND = (
-    f"SELECT id, hash(grp, sn_meta) AS k FROM {_NK} WHERE fn IS NOT NULL AND sn_meta IS NOT NULL"
+    f"SELECT id, hash(grp, sn_meta) AS k FROM {_NKG} WHERE fn IS NOT NULL AND sn_meta IS NOT NULL"
 )
 _GROUP_SOUND_NO_DOB = f"{_GROUP_SOUND} AND dob IS NULL"
 # Names one typing slip apart (a letter added, dropped or changed, or two swapped) are found
 # once, on each side's distinct names, not on every row: a name of three letters or more is
 # written out with each letter deleted, and two names one slip apart share such a form (the
-# symmetric-delete trick). ``_near_sn`` and ``_near_fn`` pair each right-side name with the
-# different left-side names one slip from it; a rule swaps a right row's name for those left
-# names, so it stays an equality join. This catches a slip that changes how a name sounds,
-# which the phonetic rules cannot.
+# symmetric-delete trick). ``_near_sn`` and ``_near_fn`` pair each left-side name with the
+# different right-side names one slip from it. A rule swaps a left row's name for those right
+# names, so it stays an equality join, and the right side (the large one) keeps its plain
+# key. This catches a slip that changes how a name sounds, which the phonetic rules cannot.
 _MIN_EDIT_LENGTH = 3
 
 
@@ -125,32 +131,37 @@ def build_near_names(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE _l_del")
 
 
-def _near_key(exact: str, fuzzy: str, parts: str, where: str) -> str:
-    """SQL (id, k) for the right side: ``exact`` as written, ``fuzzy`` replaced by each left
-    name one slip from it, and ``parts`` (more key fields, or '')."""
-    return f"""
-        SELECT r.id, hash(r.{exact}, nr.l_name{parts}) AS k
-        FROM {_NK.replace("{side}", "r")} r JOIN _near_{fuzzy} nr ON nr.r_name = r.{fuzzy}
-        WHERE r.{exact} IS NOT NULL {where}
-    """
-
-
 _NAMES_ONLY = f"{_NK} WHERE sn IS NOT NULL AND fn IS NOT NULL"
 # With a date of birth, a name slip comes with a slip in the date: the year or the birthday
 # (day and month) still agrees, as it does when day and month are swapped.
 _BIRTH_PARTS = (", year(dob)", ", month(dob), day(dob)")
 
 
-def _with_birth(exact: str, fuzzy: str, side: str) -> str:
-    """SQL (id, k): one key per part of the date of birth in ``_BIRTH_PARTS``."""
-    if side == "l":
-        return " UNION ALL ".join(
-            f"SELECT id, hash({exact}, {fuzzy}{parts}) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
-            for parts in _BIRTH_PARTS
-        )
+def _near_key(fuzzy: str, birth: bool) -> str:
+    """SQL (id, k) for the left side: the surname and forename, ``fuzzy`` replaced by each
+    right-side name one slip from it, and one key per part of the date of birth in
+    ``_BIRTH_PARTS`` if ``birth`` (else the date of birth plays no part on the left)."""
+    sn = "nr.r_name" if fuzzy == "sn" else "l.sn"
+    fn = "nr.r_name" if fuzzy == "fn" else "l.fn"
+    parts = [p.replace("(dob)", "(l.dob)") for p in _BIRTH_PARTS] if birth else [""]
     return " UNION ALL ".join(
-        _near_key(exact, fuzzy, parts.replace("(dob)", "(r.dob)"), "AND r.dob IS NOT NULL")
-        for parts in _BIRTH_PARTS
+        f"""
+        SELECT l.id, hash({sn}, {fn}{p}) AS k
+        FROM {_NK.replace("{side}", "l")} l JOIN _near_{fuzzy} nr ON nr.l_name = l.{fuzzy}
+        WHERE l.sn IS NOT NULL AND l.fn IS NOT NULL {"AND l.dob IS NOT NULL" if birth else ""}
+        """
+        for p in parts
+    )
+
+
+def _plain_key(birth: bool) -> str:
+    """SQL (id, k): surname and forename as written, with each part of the date of birth in
+    ``_BIRTH_PARTS`` if ``birth``, else for rows with no date of birth."""
+    if not birth:
+        return f"SELECT id, hash(sn, fn) AS k FROM {_NAMES_ONLY} AND dob IS NULL"
+    return " UNION ALL ".join(
+        f"SELECT id, hash(sn, fn{p}) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
+        for p in _BIRTH_PARTS
     )
 
 
@@ -226,29 +237,29 @@ RULES: tuple[BlockingRule, ...] = (
         "surname_forename_one_edit_no_dob",
         "same surname and forenames one typing slip apart, where the right side records no "
         "date of birth (a forename typo)",
-        f"SELECT id, hash(sn, fn) AS k FROM {_NAMES_ONLY}",
-        r_key=_near_key("sn", "fn", "", "AND r.dob IS NULL"),
+        _near_key("fn", birth=False),
+        r_key=_plain_key(birth=False),
     ),
     BlockingRule(
         "forename_surname_one_edit_no_dob",
         "same forename and surnames one typing slip apart, where the right side records no "
         "date of birth (a surname typo)",
-        f"SELECT id, hash(fn, sn) AS k FROM {_NAMES_ONLY}",
-        r_key=_near_key("fn", "sn", "", "AND r.dob IS NULL"),
+        _near_key("sn", birth=False),
+        r_key=_plain_key(birth=False),
     ),
     BlockingRule(
         "surname_forename_one_edit_birth",
         "same surname, forenames one typing slip apart, and the same year of birth or "
         "birthday (a forename typo and a slip in the date of birth)",
-        _with_birth("sn", "fn", "l"),
-        r_key=_with_birth("sn", "fn", "r"),
+        _near_key("fn", birth=True),
+        r_key=_plain_key(birth=True),
     ),
     BlockingRule(
         "forename_surname_one_edit_birth",
         "same forename, surnames one typing slip apart, and the same year of birth or "
         "birthday (a surname typo and a slip in the date of birth)",
-        _with_birth("fn", "sn", "l"),
-        r_key=_with_birth("fn", "sn", "r"),
+        _near_key("sn", birth=True),
+        r_key=_plain_key(birth=True),
     ),
     BlockingRule(
         "forename_group_sound_birth_year",
