@@ -36,18 +36,10 @@ class BlockingRule:
         return template.replace("{side}", side)
 
 
-# Every name a person is known by, with each date of birth (NULL if none), the surname's
-# phonetic code and the forename's nickname groups (a list: a name can be in several): built
-# once per side, read by most rules. The groups stay a list so that the rules that do not
-# read them scan one row per name and date of birth, not one per group.
-_NAME_KEYS = """
-    CREATE OR REPLACE TEMP TABLE _{side}_name_keys AS
-    SELECT n.id, n.fn, n.sn, p.sn_meta, coalesce(k.grps, [n.fn]) AS grps, d.dob
-    FROM {side}_names n LEFT JOIN {side}_dobs d USING (id)
-    LEFT JOIN phonetic p ON p.sn = n.sn
-    LEFT JOIN (SELECT name, list(canon) AS grps FROM nick GROUP BY name) k ON k.name = n.fn
-"""
-_NK = "_{side}_name_keys"
+# Most rules read ``{side}_name_keys`` (``normalise.build_name_keys``): one row per name and
+# date of birth, the nickname groups kept as a list so that only the rules that read them
+# unnest them.
+_NK = "{side}_name_keys"
 # One row per nickname group (``grp``: the forename itself if it is in none).
 _NKG = f"(SELECT * EXCLUDE (grps), unnest(grps) AS grp FROM {_NK})"
 
@@ -315,8 +307,6 @@ def generate_candidates(
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _rule_pairs (l_id VARCHAR, r_id VARCHAR, rule VARCHAR)"
     )
-    for side in ("l", "r"):
-        con.execute(_NAME_KEYS.replace("{side}", side))
     build_near_names(con)
     for rule in rules:
         con.execute(
@@ -359,10 +349,7 @@ def generate_candidates(
         SELECT l_id, r_id, list(DISTINCT rule ORDER BY rule) AS rules
         FROM _rule_pairs GROUP BY l_id, r_id
     """)
-    for t in (
-        *("_rule_pairs", "_lk", "_rk", "_rk_size", "_l_name_keys", "_r_name_keys"),
-        *("_near_sn", "_near_fn"),
-    ):
+    for t in (*("_rule_pairs", "_lk", "_rk", "_rk_size", "_near_sn", "_near_fn"),):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     return pd.DataFrame(report)
 

@@ -81,17 +81,19 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         CREATE OR REPLACE TEMP TABLE _name_pairs AS
         SELECT row_number() OVER () AS pn, l_id, r_id FROM (SELECT DISTINCT l_id, r_id FROM {pairs})
     """)
+    # The names of both sides are joined to the pairs once; the swapped rows are read off it.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _name_rows AS
-        SELECT p.pn, ln.fn AS lfn, ln.sn AS lsn, ln.src AS lsrc,
-               rn.fn AS rfn, rn.sn AS rsn, rn.src AS rsrc, 'straight' AS orient
-        FROM _name_pairs p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
+        WITH j AS MATERIALIZED (
+            SELECT p.pn, ln.fn AS lfn, ln.sn AS lsn, ln.src AS lsrc,
+                   rn.fn AS rfn, rn.sn AS rsn, rn.src AS rsrc
+            FROM _name_pairs p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
+        )
+        SELECT *, 'straight' AS orient FROM j
         UNION ALL
         -- swapped: a forename field may hold a hyphenated surname, which surnames drop
-        SELECT p.pn, {compact_sql("ln.fn")}, ln.sn, ln.src, rn.sn, {compact_sql("rn.fn")},
-               rn.src, 'swapped'
-        FROM _name_pairs p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
-        WHERE ln.src = 'primary' AND rn.fn IS NOT NULL
+        SELECT pn, {compact_sql("lfn")}, lsn, lsrc, rsn, {compact_sql("rfn")}, rsrc, 'swapped'
+        FROM j WHERE lsrc = 'primary' AND rfn IS NOT NULL
     """)
     fn_cmp, sn_cmp = forename(cfg), surname(cfg)
     _name_pair_levels(con, fn_cmp, {"lfn": "lfn", "rfn": "rfn"}, "_lvl_fn")

@@ -26,6 +26,12 @@ def block(con: duckdb.DuckDBPyConnection, cfg: SweepConfig) -> pd.DataFrame:
     return generate_candidates(con, cfg.blocking)
 
 
+def _drop_name_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Blocking and training have read ``{side}_name_keys``; it is as large as the names."""
+    for side in ("l", "r"):
+        con.execute(f"DROP TABLE IF EXISTS {side}_name_keys")
+
+
 def compare_and_score(
     con: duckdb.DuckDBPyConnection, cfg: SweepConfig, model: Model | None = None
 ) -> Model:
@@ -36,10 +42,12 @@ def compare_and_score(
     """
     comparisons = all_comparisons(cfg.match)
     if model is not None:
+        _drop_name_keys(con)
         compare_pairs(con, "candidates", cfg.match, "comparisons")
     else:
         sessions = training_sessions(cfg.match)
         block_sizes = sample_training_pairs(con, cfg.match, sessions)
+        _drop_name_keys(con)
         tables = training_pair_tables(len(sessions))
         union = " UNION ".join(f"SELECT l_id, r_id FROM {t}" for t in ["candidates", *tables])
         con.execute(f"CREATE OR REPLACE TEMP TABLE _compared_pairs AS {union}")

@@ -54,6 +54,16 @@ def test_phone_matches_phonenumbers_national_format(raw):
 
 def test_postcode_compacts():
     assert _eval(postcode_sql, " ls6 2ab ") == "LS62AB"
+    assert _eval(postcode_sql, "LS62AB") == "LS62AB"
+
+
+def test_postcode_drops_punctuation_and_stray_characters():
+    # These take the regular-expression path: more than letters, digits and spaces.
+    assert _eval(postcode_sql, "ls6-2ab.") == "LS62AB"
+    assert _eval(postcode_sql, "LS6\t2AB") == "LS62AB"
+    assert _eval(postcode_sql, "LS6 2AB\u00a0") == "LS62AB"
+    assert _eval(postcode_sql, " - ") is None
+    assert _eval(postcode_sql, "") is None
 
 
 def test_address_keys_flat_house_and_history():
