@@ -61,8 +61,14 @@ def postcode_sql(expr: str) -> str:
 
 
 def digits_sql(expr: str) -> str:
-    """SQL expression: a phone number's digits and plus signs only ('' for NULL)."""
-    return f"regexp_replace(coalesce({expr}, ''), '[^0-9+]', '', 'g')"
+    """SQL expression: a phone number's digits and plus signs only ('' for NULL). A number
+    of digits, plus signs and spaces only (nearly all) just loses its spaces, as in
+    :func:`postcode_sql`."""
+    x = f"coalesce({expr}, '')"
+    return (
+        f"CASE WHEN regexp_full_match({x}, '[0-9+ ]*') THEN replace({x}, ' ', '') "
+        f"ELSE regexp_replace({x}, '[^0-9+]', '', 'g') END"
+    )
 
 
 def phone_sql(expr: str) -> str:
@@ -173,12 +179,14 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
 
 def build_dobs(con: duckdb.DuckDBPyConnection, side: str) -> None:
     """``{side}_dobs``: every date of birth a person is recorded with (aliases add more)."""
+    # One row per person already: only the aliases' dates are made distinct, not every row.
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_dobs AS
-        SELECT DISTINCT id, dob FROM (
-            SELECT id, dob FROM {side}_person
-            UNION ALL SELECT id, {date_sql("dob")} FROM {side}_src_alias
-        ) WHERE dob IS NOT NULL
+        WITH a AS (SELECT DISTINCT id, {date_sql("dob")} AS dob FROM {side}_src_alias)
+        SELECT id, dob FROM {side}_person WHERE dob IS NOT NULL
+        UNION ALL
+        SELECT a.id, a.dob FROM a WHERE a.dob IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM {side}_person p WHERE p.id = a.id AND p.dob = a.dob)
     """)
 
 

@@ -43,6 +43,8 @@ def test_fold_names(raw, folded):
         "+44 (0)113 496 0000",
         "+44(0)20 7946 0018",
         "(01632) 960868",
+        "07911-123-456",
+        "0113.496.0000",
     ],
 )
 def test_phone_matches_phonenumbers_national_format(raw):
