@@ -150,7 +150,7 @@ def _plain_key(birth: bool) -> str:
     """SQL (id, k): surname and forename as written, with each part of the date of birth in
     ``_BIRTH_PARTS`` if ``birth``, else for rows with no date of birth."""
     if not birth:
-        return f"SELECT id, hash(sn, fn) AS k FROM {_NAMES_ONLY} AND dob IS NULL"
+        return _FULL_NAME_NO_DOB
     return " UNION ALL ".join(
         f"SELECT id, hash(sn, fn{p}) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
         for p in _BIRTH_PARTS
