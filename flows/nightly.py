@@ -186,7 +186,11 @@ def track_lifecycle(
 
 @task(cache_policy=NO_CACHE)
 def measure_progress(
-    accepted_staff: pd.DataFrame, flags: pd.DataFrame, cfg: SweepConfig, ctx: RunContext
+    accepted_staff: pd.DataFrame,
+    counts: pd.DataFrame,
+    flags: pd.DataFrame,
+    cfg: SweepConfig,
+    ctx: RunContext,
 ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     run_date = cfg.effective_run_date()
     ledger = prog.update_ledger(
@@ -204,6 +208,7 @@ def measure_progress(
         ctx.run_id,
         run_date,
         cfg.campaign,
+        workforce=prog.workforce(counts),
     )
     return row, prog.append_history(history, row), ledger
 
@@ -295,7 +300,9 @@ def nightly_screening(
                 flags, validated.accepted["staff"]["staff_id"], ctx
             )
         with timer.stage("progress"):
-            row, history, ledger = measure_progress(validated.accepted["staff"], flags, cfg, ctx)
+            row, history, ledger = measure_progress(
+                validated.accepted["staff"], validated.counts, flags, cfg, ctx
+            )
         (out_dir / "models").mkdir(exist_ok=True)
         model.save(out_dir / "models" / f"{run_id}.json")
         runs = pd.DataFrame(

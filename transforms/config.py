@@ -104,7 +104,9 @@ class FlagConfig:
 class CampaignConfig:
     """The completion target that progress is measured against."""
 
-    target_records: int = 50_000
+    # Records to check by the target date; None: every staff record in the extract (all of
+    # them, not one night's batch), so "all checked" means the whole workforce.
+    target_records: int | None = None
     start_date: str = "2026-11-01"
     target_date: str = "2027-08-31"
     rate_window_runs: int = 7  # the rate is measured over this many most recent runs

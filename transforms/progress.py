@@ -49,6 +49,15 @@ def update_ledger(
     return out.sort_values("staff_id", ignore_index=True)
 
 
+def workforce(counts: pd.DataFrame, table: str = "staff") -> int:
+    """Staff records in the extract: rows read from the staff file, accepted or quarantined
+    (a quarantined record still has to be checked once it is mended)."""
+    rows = counts.loc[counts["table"] == table, "rows_read"]
+    if rows.empty:
+        raise ValueError(f"no row counts for table {table!r}")
+    return int(rows.iloc[0])
+
+
 def progress_row(
     history: pd.DataFrame,
     ledger: pd.DataFrame,
@@ -57,8 +66,13 @@ def progress_row(
     run_id: str,
     run_date: date,
     cfg: CampaignConfig,
+    workforce: int | None = None,
 ) -> dict[str, object]:
-    """This run's row of progress history."""
+    """This run's row of progress history. The target is ``cfg.target_records`` or, when
+    that is not set, ``workforce`` (the staff records in the extract)."""
+    target_records = cfg.target_records if cfg.target_records is not None else workforce
+    if target_records is None:
+        raise ValueError("campaign.target_records is not set and the workforce is not known")
     screened_total = int(ledger["staff_id"].nunique())
     flagged_staff = set(flags["staff_id"]) if len(flags) else set()
     awaiting = len(flagged_staff & set(ledger["staff_id"]))
@@ -76,7 +90,7 @@ def progress_row(
             rate = checked_total / max((run_date - start).days, 1)
     else:
         rate = checked_total / max((run_date - start).days, 1)
-    remaining = max(cfg.target_records - checked_total, 0)
+    remaining = max(target_records - checked_total, 0)
     days_left = (target_date - run_date).days
     required = remaining / days_left if days_left > 0 else float(remaining)
     if remaining == 0:
@@ -95,7 +109,7 @@ def progress_row(
         "flags_misconduct": int(kinds.get("misconduct", 0)),
         "flags_association": int(kinds.get("association", 0)),
         "flags_welfare": int(kinds.get("welfare", 0)),
-        "target_records": cfg.target_records,
+        "target_records": int(target_records),
         "target_date": cfg.target_date,
         "rate_per_day": round(rate, 2),
         "required_rate_per_day": round(required, 2),

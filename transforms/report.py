@@ -51,7 +51,7 @@ def write_report(
     reports.mkdir(parents=True, exist_ok=True)
     svg = burnup_svg(
         history,
-        cfg.target_records,
+        int(row["target_records"]),
         date.fromisoformat(cfg.start_date),
         date.fromisoformat(cfg.target_date),
     )

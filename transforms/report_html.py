@@ -322,7 +322,7 @@ def _kind(code: str) -> str:
 def _progress_section(d: ReportData) -> str:
     p = d.progress
     on_track = bool(p.get("on_track"))
-    target = int(p.get("target_records") or d.campaign.target_records)
+    target = int(p.get("target_records") or d.campaign.target_records or 0)
     checked = int(p.get("checked_total") or 0)
     pct = 100.0 * checked / max(target, 1)
     svg = burnup_svg(

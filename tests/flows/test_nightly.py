@@ -372,6 +372,8 @@ def test_a_night_with_nobody_left_to_screen_still_reports(tmp_path, prefect_harn
     runs = [nightly_screening(out_dir=out, config_path=config) for _ in range(3)]
     assert [r["progress"]["screened_this_run"] for r in runs] == [1500, 496, 0]
     assert runs[2]["progress"]["screened_total"] == 1996
+    # no target configured: every staff record read (4 quarantined), not one night's batch
+    assert [r["progress"]["target_records"] for r in runs] == [2000, 2000, 2000]
     with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
         statuses = dict(con.execute("SELECT status, count(*) FROM flags GROUP BY 1").fetchall())
     assert (

@@ -1,9 +1,10 @@
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from transforms.config import CampaignConfig
-from transforms.progress import append_history, progress_row, update_ledger
+from transforms.progress import append_history, progress_row, update_ledger, workforce
 
 CFG = CampaignConfig(target_records=1000, start_date="2026-11-01", target_date="2027-01-30")
 
@@ -71,3 +72,36 @@ def test_finished_campaign_projects_today():
     )
     row = progress_row(pd.DataFrame(), ledger, _flags(), 1000, "r1", date(2026, 12, 1), CFG)
     assert row["projected_completion"] == "2026-12-01" and row["on_track"] is True
+
+
+def test_without_a_configured_target_the_whole_workforce_is_the_target():
+    ledger = update_ledger(
+        pd.DataFrame(), pd.Series([f"S{i}" for i in range(300)]), "r1", date(2026, 11, 11)
+    )
+    open_target = CampaignConfig(start_date="2026-11-01", target_date="2027-01-30")
+    row = progress_row(
+        pd.DataFrame(), ledger, _flags(), 300, "r1", date(2026, 11, 11), open_target, 1200
+    )
+    # 300 of a 1,200-strong workforce, not 300 of some fixed number
+    assert row["target_records"] == 1200
+    assert row["required_rate_per_day"] == round(900 / 80, 2)
+    configured = progress_row(
+        pd.DataFrame(), ledger, _flags(), 300, "r1", date(2026, 11, 11), CFG, 1200
+    )
+    assert configured["target_records"] == 1000
+    with pytest.raises(ValueError, match="target_records"):
+        progress_row(pd.DataFrame(), ledger, _flags(), 300, "r1", date(2026, 11, 11), open_target)
+
+
+def test_workforce_counts_every_staff_row_read_quarantined_or_not():
+    counts = pd.DataFrame(
+        {
+            "table": ["staff", "nominals"],
+            "rows_read": [2000, 20000],
+            "rows_accepted": [1996, 19990],
+            "rows_quarantined": [4, 10],
+        }
+    )
+    assert workforce(counts) == 2000
+    with pytest.raises(ValueError, match="staff"):
+        workforce(counts[counts["table"] != "staff"])
