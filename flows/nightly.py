@@ -208,7 +208,7 @@ def measure_progress(
         ctx.run_id,
         run_date,
         cfg.campaign,
-        workforce=prog.workforce(counts),
+        workforce=prog.workforce_size(counts),
     )
     return row, prog.append_history(history, row), ledger
 

@@ -18,7 +18,7 @@ from transforms.fellegi_sunter import (
     training_pair_tables,
     training_sessions,
 )
-from transforms.normalise import normalise_all
+from transforms.normalise import SIDES, normalise_all
 
 
 def block(con: duckdb.DuckDBPyConnection, cfg: SweepConfig) -> pd.DataFrame:
@@ -28,7 +28,7 @@ def block(con: duckdb.DuckDBPyConnection, cfg: SweepConfig) -> pd.DataFrame:
 
 def _drop_name_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Blocking and training have read ``{side}_name_keys``; it is as large as the names."""
-    for side in ("l", "r"):
+    for side in SIDES:
         con.execute(f"DROP TABLE IF EXISTS {side}_name_keys")
 
 

@@ -49,7 +49,7 @@ def update_ledger(
     return out.sort_values("staff_id", ignore_index=True)
 
 
-def workforce(counts: pd.DataFrame, table: str = "staff") -> int:
+def workforce_size(counts: pd.DataFrame, table: str = "staff") -> int:
     """Staff records in the extract: rows read from the staff file, accepted or quarantined
     (a quarantined record still has to be checked once it is mended)."""
     rows = counts.loc[counts["table"] == table, "rows_read"]

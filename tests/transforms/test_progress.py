@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from transforms.config import CampaignConfig
-from transforms.progress import append_history, progress_row, update_ledger, workforce
+from transforms.progress import append_history, progress_row, update_ledger, workforce_size
 
 CFG = CampaignConfig(target_records=1000, start_date="2026-11-01", target_date="2027-01-30")
 
@@ -102,6 +102,6 @@ def test_workforce_counts_every_staff_row_read_quarantined_or_not():
             "rows_quarantined": [4, 10],
         }
     )
-    assert workforce(counts) == 2000
+    assert workforce_size(counts) == 2000
     with pytest.raises(ValueError, match="staff"):
-        workforce(counts[counts["table"] != "staff"])
+        workforce_size(counts[counts["table"] != "staff"])
