@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from transforms.comparisons import (
     ADDRESS,
@@ -25,12 +26,27 @@ from transforms.config import MatchConfig
 from transforms.normalise import compact_sql
 
 
-def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if len(a) == 0:
+def _jw(a: list[str], b: list[str]) -> np.ndarray:
+    if not a:
         return np.zeros(0, dtype=np.float32)
     return process.cpdist(
-        list(a), list(b), scorer=JaroWinkler.normalized_similarity, workers=-1, dtype=np.float32
+        a, b, scorer=JaroWinkler.normalized_similarity, workers=-1, dtype=np.float32
     )
+
+
+def _edits(a: list[str], b: list[str]) -> np.ndarray:
+    """Typing slips between aligned names, counted up to 2 (2 means two or more): optimal
+    string alignment, which equals Damerau-Levenshtein at one slip, and with rapidfuzz's
+    cut-off three times as fast as DuckDB's ``damerau_levenshtein`` over whole names."""
+    if not a:
+        return np.zeros(0, dtype=np.int8)
+    return process.cpdist(a, b, scorer=OSA.distance, score_cutoff=1, workers=-1, dtype=np.int8)
+
+
+# The pairs being compared, numbered (pn, l_id, r_id).
+_PAIRS = "_pairs_n"
+# Each forename's nickname groups, one row per name.
+_NICK_LISTS = "(SELECT name, list(canon) AS canons FROM nick GROUP BY name)"
 
 
 def _name_pair_levels(
@@ -48,26 +64,38 @@ def _name_pair_levels(
     """
     a, b = list(cols)[:2]
     keys_sql = ", ".join(f"coalesce({src}, '') AS {dst}" for dst, src in cols.items())
-    keys = con.execute(f"SELECT DISTINCT {keys_sql} FROM _name_rows").df()
-    jw = "jw_fn" if comparison.name == "forename" else "jw_sn"
-    keys[jw] = _jw(keys[a].to_numpy(dtype=object), keys[b].to_numpy(dtype=object))
+    # Sorted as they are read, numbered here: cheaper than a window over the table.
+    keys = con.sql(f"SELECT DISTINCT {keys_sql} FROM _name_rows ORDER BY ALL").to_arrow_table()
+    names_a, names_b = keys.column(a).to_pylist(), keys.column(b).to_pylist()
+    suffix = "fn" if comparison.name == "forename" else "sn"
+    jw, edits = f"jw_{suffix}", f"edits_{suffix}"
+    keys = keys.append_column("id", pa.array(np.arange(1, keys.num_rows + 1, dtype=np.int64)))
+    keys = keys.append_column(jw, pa.array(_jw(names_a, names_b)))
+    # Similarities, nickname groups and metaphone codes are worked out only for a comparison
+    # whose levels read them; the lookups are joins on the names, not a subquery per pair.
+    levels_sql = comparison.case_sql()
+    extra, joins = [], []
+    if edits in levels_sql:
+        keys = keys.append_column(edits, pa.array(_edits(names_a, names_b)))
     con.register("_name_keys", keys)
     nulls = ", ".join(f"nullif(k.{c}, '') AS {c}" for c in cols)
-    order = ", ".join(f"_{c}" for c in cols)
+    if "nick_eq" in levels_sql:
+        extra.append("coalesce(list_has_any(na.canons, nb.canons), FALSE) AS nick_eq")
+        joins.append(
+            f"LEFT JOIN {_NICK_LISTS} na ON na.name = k.{a} "
+            f"LEFT JOIN {_NICK_LISTS} nb ON nb.name = k.{b}"
+        )
+    if "meta_eq" in levels_sql:
+        extra.append("coalesce(pa.sn_meta = pb.sn_meta, FALSE) AS meta_eq")
+        joins.append(
+            f"LEFT JOIN phonetic pa ON pa.sn = k.{a} LEFT JOIN phonetic pb ON pb.sn = k.{b}"
+        )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
-        WITH k AS (SELECT {", ".join(f"k.{c} AS _{c}" for c in cols)}, {nulls}, k.{jw}
-                   FROM _name_keys k),
-        r AS (
-            SELECT k.*,
-                   EXISTS (SELECT 1 FROM nick x JOIN nick y ON x.canon = y.canon
-                           WHERE x.name = k.{a} AND y.name = k.{b}) AS nick_eq,
-                   (SELECT pa.sn_meta FROM phonetic pa WHERE pa.sn = k.{a})
-                     = (SELECT pb.sn_meta FROM phonetic pb WHERE pb.sn = k.{b}) AS meta_eq
-            FROM k
-        )
-        SELECT row_number() OVER (ORDER BY {order}) AS id,
-               {", ".join(f"_{c} AS {c}" for c in cols)}, {jw},
+        WITH k AS (SELECT {", ".join(f"k.{c} AS _{c}" for c in cols)}, {nulls}, k.*
+                   EXCLUDE ({", ".join(cols)}) FROM _name_keys k),
+        r AS (SELECT k.*{"".join(", " + e for e in extra)} FROM k {" ".join(joins)})
+        SELECT id, {", ".join(f"_{c} AS {c}" for c in cols)}, {jw},
                {comparison.case_sql()} AS level
         FROM r
     """)
@@ -76,18 +104,13 @@ def _name_pair_levels(
 
 def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
     """``_cmp_name``: the best name agreement per pair over all variants, both orientations."""
-    # Pairs are numbered so the name rows (millions) carry one integer, not two ids.
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _name_pairs AS
-        SELECT row_number() OVER () AS pn, l_id, r_id FROM (SELECT DISTINCT l_id, r_id FROM {pairs})
-    """)
     # The names of both sides are joined to the pairs once; the swapped rows are read off it.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _name_rows AS
         WITH j AS MATERIALIZED (
             SELECT p.pn, ln.fn AS lfn, ln.sn AS lsn, ln.src AS lsrc,
                    rn.fn AS rfn, rn.sn AS rsn, rn.src AS rsrc
-            FROM _name_pairs p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
+            FROM {pairs} p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
         )
         SELECT *, 'straight' AS orient FROM j
         UNION ALL
@@ -127,12 +150,12 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
                        | (forename::HUGEINT << 80) | (sid::HUGEINT << 40) | fid::HUGEINT) AS x
             FROM r GROUP BY pn
         )
-        SELECT p.l_id, p.r_id,
+        SELECT best.pn,
                struct_pack(forename := f.level, surname := s.level,
                            name_order := CAST((best.x >> 88) % 10 AS INTEGER),
                            rsn := nullif(s.rsn, ''), rfn := nullif(f.rfn, ''),
                            jw_fn := f.jw_fn, jw_sn := s.jw_sn) AS b
-        FROM best JOIN _name_pairs p USING (pn)
+        FROM best
         JOIN _lvl_fn f ON f.id = CAST(best.x & {mask} AS BIGINT)
         JOIN _lvl_sn s ON s.id = CAST((best.x >> 40) & {mask} AS BIGINT)
     """)
@@ -144,20 +167,20 @@ def _dob_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) ->
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cmp_dob AS
         WITH r AS (
-            SELECT p.l_id, p.r_id, ld.dob AS ld, rd.dob AS rd
+            SELECT p.pn, ld.dob AS ld, rd.dob AS rd
             FROM {pairs} p
             LEFT JOIN l_dobs ld ON ld.id = p.l_id
             LEFT JOIN r_dobs rd ON rd.id = p.r_id
         )
-        SELECT l_id, r_id, min({dob(cfg).case_sql()}) AS dob FROM r GROUP BY l_id, r_id
+        SELECT pn, min({dob(cfg).case_sql()}) AS dob FROM r GROUP BY pn
     """)
 
 
 def _sex_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cmp_sex AS
-        SELECT p.l_id, p.r_id, {SEX.case_sql()} AS sex
-        FROM (SELECT p.l_id, p.r_id, lp.sex AS ls, rp.sex AS rs
+        SELECT p.pn, {SEX.case_sql()} AS sex
+        FROM (SELECT p.pn, lp.sex AS ls, rp.sex AS rs
               FROM {pairs} p JOIN l_person lp ON lp.id = p.l_id
               JOIN r_person rp ON rp.id = p.r_id) p
     """)
@@ -171,11 +194,11 @@ def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
         rh AS (SELECT DISTINCT a.id FROM r_addr a SEMI JOIN {pairs} p ON p.r_id = a.id
                WHERE a.pc IS NOT NULL),
         has AS (
-            SELECT p.l_id, p.r_id, lh.id IS NOT NULL AS lh, rh.id IS NOT NULL AS rh
+            SELECT p.pn, lh.id IS NOT NULL AS lh, rh.id IS NOT NULL AS rh
             FROM {pairs} p LEFT JOIN lh ON lh.id = p.l_id LEFT JOIN rh ON rh.id = p.r_id
         ),
         near AS (
-            SELECT p.l_id, p.r_id, la.pc AS lpc, ra.pc AS rpc, la.house AS lhouse,
+            SELECT p.pn, la.pc AS lpc, ra.pc AS rpc, la.house AS lhouse,
                    ra.house AS rhouse, la.flat AS lflat, ra.flat AS rflat,
                    la.pc_sector AS lsector, ra.pc_sector AS rsector,
                    la.pc_district AS ldistrict, ra.pc_district AS rdistrict,
@@ -184,11 +207,11 @@ def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
             JOIN l_addr la ON la.id = p.l_id
             JOIN r_addr ra ON ra.id = p.r_id AND ra.pc_district = la.pc_district
         ),
-        best AS (SELECT l_id, r_id, min({ADDRESS.case_sql()}) AS address FROM near GROUP BY ALL)
-        SELECT h.l_id, h.r_id,
+        best AS (SELECT pn, min({ADDRESS.case_sql()}) AS address FROM near GROUP BY pn)
+        SELECT h.pn,
                CASE WHEN NOT h.lh OR NOT h.rh THEN 0
                     ELSE coalesce(b.address, {len(ADDRESS.levels) - 1}) END AS address
-        FROM has h LEFT JOIN best b USING (l_id, r_id)
+        FROM has h LEFT JOIN best b USING (pn)
     """)
 
 
@@ -199,14 +222,14 @@ def _phone_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
                     SEMI JOIN {pairs} p ON p.l_id = x.id GROUP BY x.id),
         rp AS (SELECT x.id, any_value(x.phone) AS ph FROM r_phone x
                SEMI JOIN {pairs} p ON p.r_id = x.id GROUP BY x.id),
-        sh AS (SELECT DISTINCT p.l_id, p.r_id FROM {pairs} p
+        sh AS (SELECT DISTINCT p.pn FROM {pairs} p
                JOIN l_phone a ON a.id = p.l_id JOIN r_phone b ON b.id = p.r_id AND b.phone = a.phone),
         r AS (
-            SELECT p.l_id, p.r_id, lp.ph AS lph, rp.ph AS rph, sh.l_id IS NOT NULL AS shared
+            SELECT p.pn, lp.ph AS lph, rp.ph AS rph, sh.pn IS NOT NULL AS shared
             FROM {pairs} p LEFT JOIN lp ON lp.id = p.l_id LEFT JOIN rp ON rp.id = p.r_id
-            LEFT JOIN sh ON sh.l_id = p.l_id AND sh.r_id = p.r_id
+            LEFT JOIN sh ON sh.pn = p.pn
         )
-        SELECT l_id, r_id, {PHONE.case_sql()} AS phone FROM r
+        SELECT pn, {PHONE.case_sql()} AS phone FROM r
     """)
 
 
@@ -215,29 +238,36 @@ def compare_pairs(
 ) -> None:
     """Create ``out_table``: one row per pair with each comparison's level index and the
     raw similarity behind the name levels (kept for explanation)."""
-    _name_levels(con, pairs, cfg)
-    _dob_levels(con, pairs, cfg)
-    _sex_levels(con, pairs)
-    _address_levels(con, pairs)
-    _phone_levels(con, pairs)
-    extra = ", p.rules" if "rules" in _columns(con, pairs) else ""
+    # Pairs are numbered once: each comparison's table and the name rows (millions) carry
+    # one integer, and are joined on it, not on two text ids.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {_PAIRS} AS
+        SELECT row_number() OVER () AS pn, l_id, r_id FROM (SELECT DISTINCT l_id, r_id FROM {pairs})
+    """)
+    _name_levels(con, _PAIRS, cfg)
+    _dob_levels(con, _PAIRS, cfg)
+    _sex_levels(con, _PAIRS)
+    _address_levels(con, _PAIRS)
+    _phone_levels(con, _PAIRS)
+    rules = "rules" in _columns(con, pairs)
     con.execute(f"""
         CREATE OR REPLACE TABLE {out_table} AS
-        SELECT p.l_id, p.r_id{extra},
+        SELECT p.l_id, p.r_id{", c.rules" if rules else ""},
                coalesce(n.b.forename, 0) AS forename, coalesce(n.b.surname, 0) AS surname,
                coalesce(n.b.name_order, 0) AS name_order, d.dob, s.sex, a.address, ph.phone,
                n.b.rsn AS matched_surname, n.b.rfn AS matched_forename,
                n.b.jw_fn AS forename_similarity,
                n.b.jw_sn AS surname_similarity
-        FROM {pairs} p
-        LEFT JOIN _cmp_name n USING (l_id, r_id)
-        JOIN _cmp_dob d USING (l_id, r_id)
-        JOIN _cmp_sex s USING (l_id, r_id)
-        JOIN _cmp_addr a USING (l_id, r_id)
-        JOIN _cmp_phone ph USING (l_id, r_id)
+        FROM {_PAIRS} p
+        LEFT JOIN _cmp_name n USING (pn)
+        JOIN _cmp_dob d USING (pn)
+        JOIN _cmp_sex s USING (pn)
+        JOIN _cmp_addr a USING (pn)
+        JOIN _cmp_phone ph USING (pn)
+        {f"JOIN {pairs} c ON c.l_id = p.l_id AND c.r_id = p.r_id" if rules else ""}
     """)
     for t in (
-        "_name_pairs",
+        _PAIRS,
         "_name_rows",
         "_cmp_name",
         "_cmp_dob",

@@ -52,7 +52,7 @@ def forename(cfg: MatchConfig) -> Comparison:
                 "one_edit",
                 "one typing slip apart (Damerau-Levenshtein 1: a letter added, dropped, "
                 "changed or two swapped), names of three letters or more",
-                "least(length(lfn), length(rfn)) >= 3 AND damerau_levenshtein(lfn, rfn) = 1",
+                "least(length(lfn), length(rfn)) >= 3 AND edits_fn = 1",
             ),
             Level(
                 "initial",

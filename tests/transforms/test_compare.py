@@ -194,3 +194,83 @@ def test_a_pair_compares_the_same_whatever_else_is_in_the_pass(db):
             EXCEPT SELECT v.* FROM _every_levels v SEMI JOIN comparisons c USING (l_id, r_id))
     """).fetchall()[0][0]
     assert differing == 0
+
+
+# (left, right): a letter changed, swapped, added and dropped at the start, where
+# Jaro-Winkler is lowest; two slips; a swap and a change; an empty name.
+SLIPS = [
+    ("KYLE", "LYLE"),
+    ("IAN", "AIN"),
+    ("AMY", "MAY"),
+    ("ERIN", "KERIN"),
+    ("NIAMH", "IAMH"),
+    ("AMY", "AMIE"),
+    ("SEAN", "SHAUN"),
+    ("ORLA", "ROAL"),
+    ("TOM", ""),
+    ("JO", "JO"),
+]
+
+
+def test_typing_slips_count_as_damerau_levenshtein_does():
+    """The slip count from rapidfuzz (cut off at two) agrees with DuckDB's
+    damerau_levenshtein wherever the level reads it: one slip or not."""
+    import duckdb
+
+    from transforms.compare import _edits
+
+    left, right = [a for a, _ in SLIPS], [b for _, b in SLIPS]
+    ours = _edits(left, right).tolist()
+    con = duckdb.connect()
+    theirs = [
+        con.execute("SELECT damerau_levenshtein(?, ?)", [a, b]).fetchone()[0] for a, b in SLIPS
+    ]
+    assert [min(d, 2) for d in theirs] == ours
+    assert ours == [1, 1, 1, 1, 1, 2, 2, 2, 2, 0]
+
+
+def test_a_forename_one_slip_apart_at_its_start_is_one_edit():
+    """Jaro-Winkler rewards a shared start, so a slip in the first letter falls below its
+    thresholds; the one-slip level still catches it, and two slips do not."""
+    con = linkage_db(
+        tables(
+            staff=[
+                {
+                    "staff_id": "S1",
+                    "surname": "Oyelaran",
+                    "forenames": "Kyle",
+                    "date_of_birth": "1984-03-07",
+                },
+                {
+                    "staff_id": "S2",
+                    "surname": "Whitfield",
+                    "forenames": "Amy",
+                    "date_of_birth": "1979-11-21",
+                },
+            ],
+            nominals=[
+                {
+                    "nominal_id": "N1",
+                    "surname": "Oyelaran",
+                    "forenames": "Lyle",
+                    "date_of_birth": "1984-03-07",
+                },
+                {
+                    "nominal_id": "N2",
+                    "surname": "Whitfield",
+                    "forenames": "Amie",
+                    "date_of_birth": "1979-11-21",
+                },
+            ],
+        )
+    )
+    normalise_all(con)
+    con.execute(
+        "CREATE TEMP TABLE p AS SELECT * FROM (VALUES ('S1', 'N1'), ('S2', 'N2')) t(l_id, r_id)"
+    )
+    compare_pairs(con, "p", CFG, "out")
+    labels = all_comparisons(CFG)[0].labels()
+    got = dict(
+        (l_id, labels[lv]) for l_id, lv in con.execute("SELECT l_id, forename FROM out").fetchall()
+    )
+    assert got == {"S1": "one_edit", "S2": "different"}
