@@ -50,20 +50,25 @@ _NICK_LISTS = "(SELECT name, list(canon) AS canons FROM nick GROUP BY name)"
 
 
 def _name_pair_levels(
-    con: duckdb.DuckDBPyConnection, comparison: Comparison, cols: dict[str, str], out: str
+    con: duckdb.DuckDBPyConnection,
+    comparison: Comparison,
+    names: tuple[str, str],
+    out: str,
+    flags: tuple[str, ...] = (),
 ) -> None:
     """``out``: ``comparison``'s level and the Jaro-Winkler similarity for every distinct
-    combination of ``cols`` (level column name -> ``_name_rows`` column) in ``_name_rows``,
-    numbered (``id``) in the order of the names.
+    combination of the two ``names`` columns of ``_name_rows`` and its boolean ``flags``
+    columns, numbered (``id``) in the order of the names.
 
-    A name comparison depends only on the two names (and, for surnames, where each came
-    from), so it is computed once per distinct combination, not once per row: the rows
+    A name comparison depends only on the two names (and, for surnames, whether both are
+    current), so it is computed once per distinct combination, not once per row: the rows
     number millions, the distinct combinations (from small name vocabularies) far fewer. A
     missing name is keyed as '' (names are never empty once folded) and is NULL again when
     the level is computed.
     """
-    a, b = list(cols)[:2]
-    keys_sql = ", ".join(f"coalesce({src}, '') AS {dst}" for dst, src in cols.items())
+    a, b = names
+    cols = (*names, *flags)
+    keys_sql = ", ".join([*(f"coalesce({c}, '') AS {c}" for c in names), *flags])
     # Sorted as they are read, numbered here: cheaper than a window over the table.
     keys = con.sql(f"SELECT DISTINCT {keys_sql} FROM _name_rows ORDER BY ALL").to_arrow_table()
     names_a, names_b = keys.column(a).to_pylist(), keys.column(b).to_pylist()
@@ -78,7 +83,7 @@ def _name_pair_levels(
     if edits in levels_sql:
         keys = keys.append_column(edits, pa.array(_edits(names_a, names_b)))
     con.register("_name_keys", keys)
-    nulls = ", ".join(f"nullif(k.{c}, '') AS {c}" for c in cols)
+    nulls = ", ".join([*(f"nullif(k.{c}, '') AS {c}" for c in names), *(f"k.{c}" for c in flags)])
     if "nick_eq" in levels_sql:
         extra.append("coalesce(list_has_any(na.canons, nb.canons), FALSE) AS nick_eq")
         joins.append(
@@ -108,21 +113,21 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _name_rows AS
         WITH j AS MATERIALIZED (
-            SELECT p.pn, ln.fn AS lfn, ln.sn AS lsn, ln.src AS lsrc,
-                   rn.fn AS rfn, rn.sn AS rsn, rn.src AS rsrc
+            SELECT p.pn, ln.fn AS lfn, ln.sn AS lsn, ln.src = 'primary' AS l_current,
+                   rn.fn AS rfn, rn.sn AS rsn, rn.src = 'primary' AS r_current
             FROM {pairs} p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
         )
-        SELECT *, 'straight' AS orient FROM j
+        SELECT pn, lfn, lsn, rfn, rsn, l_current AND r_current AS both_current,
+               'straight' AS orient
+        FROM j
         UNION ALL
         -- swapped: a forename field may hold a hyphenated surname, which surnames drop
-        SELECT pn, {compact_sql("lfn")}, lsn, lsrc, rsn, {compact_sql("rfn")}, rsrc, 'swapped'
-        FROM j WHERE lsrc = 'primary' AND rfn IS NOT NULL
+        SELECT pn, {compact_sql("lfn")}, lsn, rsn, {compact_sql("rfn")}, r_current, 'swapped'
+        FROM j WHERE l_current AND rfn IS NOT NULL
     """)
     fn_cmp, sn_cmp = forename(cfg), surname(cfg)
-    _name_pair_levels(con, fn_cmp, {"lfn": "lfn", "rfn": "rfn"}, "_lvl_fn")
-    _name_pair_levels(
-        con, sn_cmp, {"lsn": "lsn", "rsn": "rsn", "lsrc": "lsrc", "rsrc": "rsrc"}, "_lvl_sn"
-    )
+    _name_pair_levels(con, fn_cmp, ("lfn", "rfn"), "_lvl_fn")
+    _name_pair_levels(con, sn_cmp, ("lsn", "rsn"), "_lvl_sn", flags=("both_current",))
     # Best row per pair: most agreeing names; as written before swapped. Ties are broken on
     # the names themselves (the level tables' ids follow the names), so the choice never
     # depends on how threads split the rows. The ordering key and the row it picks are
@@ -142,7 +147,7 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
             FROM _name_rows n
             JOIN _lvl_fn f ON f.lfn = coalesce(n.lfn, '') AND f.rfn = coalesce(n.rfn, '')
             JOIN _lvl_sn s ON s.lsn = coalesce(n.lsn, '') AND s.rsn = coalesce(n.rsn, '')
-                          AND s.lsrc = coalesce(n.lsrc, '') AND s.rsrc = coalesce(n.rsrc, '')
+                          AND s.both_current = n.both_current
         ),
         best AS (
             SELECT pn,

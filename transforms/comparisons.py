@@ -78,7 +78,7 @@ def surname(cfg: MatchConfig) -> Comparison:
             Level(
                 "exact",
                 "current surnames identical",
-                "lsn = rsn AND lsrc = 'primary' AND rsrc = 'primary'",
+                "lsn = rsn AND both_current",
             ),
             Level(
                 "variant_exact",
