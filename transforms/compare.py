@@ -43,6 +43,8 @@ def _edits(a: list[str], b: list[str]) -> np.ndarray:
     return process.cpdist(a, b, scorer=OSA.distance, score_cutoff=1, workers=-1, dtype=np.int8)
 
 
+# Bits a packed best-name key may use in a BIGINT (the sign bit stays clear).
+_BIGINT_BITS = 63
 # The pairs being compared, numbered (pn, l_id, r_id).
 _PAIRS = "_pairs_n"
 # Each forename's nickname groups, one row per name.
@@ -55,10 +57,10 @@ def _name_pair_levels(
     names: tuple[str, str],
     out: str,
     flags: tuple[str, ...] = (),
-) -> None:
+) -> int:
     """``out``: ``comparison``'s level and the Jaro-Winkler similarity for every distinct
     combination of the two ``names`` columns of ``_name_rows`` and its boolean ``flags``
-    columns, numbered (``id``) in the order of the names.
+    columns, numbered (``id``, from 1) in the order of the names. Returns how many.
 
     A name comparison depends only on the two names (and, for surnames, whether both are
     current), so it is computed once per distinct combination, not once per row: the rows
@@ -105,6 +107,7 @@ def _name_pair_levels(
         FROM r
     """)
     con.unregister("_name_keys")
+    return keys.num_rows
 
 
 def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
@@ -126,19 +129,23 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         FROM j WHERE l_current AND rfn IS NOT NULL
     """)
     fn_cmp, sn_cmp = forename(cfg), surname(cfg)
-    _name_pair_levels(con, fn_cmp, ("lfn", "rfn"), "_lvl_fn")
-    _name_pair_levels(con, sn_cmp, ("lsn", "rsn"), "_lvl_sn", flags=("both_current",))
+    fn_keys = _name_pair_levels(con, fn_cmp, ("lfn", "rfn"), "_lvl_fn")
+    sn_keys = _name_pair_levels(con, sn_cmp, ("lsn", "rsn"), "_lvl_sn", flags=("both_current",))
     # Best row per pair: most agreeing names; as written before swapped. Ties are broken on
     # the names themselves (the level tables' ids follow the names), so the choice never
     # depends on how threads split the rows. The ordering key and the row it picks are
-    # packed into one HUGEINT (score 8 bits, levels 4 + 4, surname id 40, forename id 40)
-    # so the aggregate is a plain min() over a fixed-size value.
+    # packed into one integer (score 8 bits, levels 4 + 4, then the surname and forename
+    # ids in as many bits as they need) so the aggregate is a plain min() over a fixed-size
+    # value: a BIGINT where it fits (twice as fast), else a HUGEINT.
     n_fn, n_sn = len(fn_cmp.levels), len(sn_cmp.levels)
     score = (
         f"((CASE WHEN surname = 0 THEN {n_sn} ELSE surname END)"
         f" + (CASE WHEN forename = 0 THEN {n_fn} ELSE forename END)) * 10 + name_order"
     )
-    mask = "1099511627775"  # 2^40 - 1
+    f_bits, s_bits = max(fn_keys, 1).bit_length(), max(sn_keys, 1).bit_length()
+    at_s, at_levels = f_bits, f_bits + s_bits
+    at_score = at_levels + 8
+    kind = "BIGINT" if at_score + 8 <= _BIGINT_BITS else "HUGEINT"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cmp_name AS
         WITH r AS (
@@ -151,18 +158,19 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         ),
         best AS (
             SELECT pn,
-                   min((({score})::HUGEINT << 88) | (surname::HUGEINT << 84)
-                       | (forename::HUGEINT << 80) | (sid::HUGEINT << 40) | fid::HUGEINT) AS x
+                   min((({score})::{kind} << {at_score})
+                       | (surname::{kind} << {at_levels + 4}) | (forename::{kind} << {at_levels})
+                       | (sid::{kind} << {at_s}) | fid::{kind}) AS x
             FROM r GROUP BY pn
         )
         SELECT best.pn,
                struct_pack(forename := f.level, surname := s.level,
-                           name_order := CAST((best.x >> 88) % 10 AS INTEGER),
+                           name_order := CAST((best.x >> {at_score}) % 10 AS INTEGER),
                            rsn := nullif(s.rsn, ''), rfn := nullif(f.rfn, ''),
                            jw_fn := f.jw_fn, jw_sn := s.jw_sn) AS b
         FROM best
-        JOIN _lvl_fn f ON f.id = CAST(best.x & {mask} AS BIGINT)
-        JOIN _lvl_sn s ON s.id = CAST((best.x >> 40) & {mask} AS BIGINT)
+        JOIN _lvl_fn f ON f.id = CAST(best.x & {(1 << f_bits) - 1} AS BIGINT)
+        JOIN _lvl_sn s ON s.id = CAST((best.x >> {at_s}) & {(1 << s_bits) - 1} AS BIGINT)
     """)
     con.execute("DROP TABLE _lvl_fn")
     con.execute("DROP TABLE _lvl_sn")

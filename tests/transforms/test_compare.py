@@ -274,3 +274,22 @@ def test_a_forename_one_slip_apart_at_its_start_is_one_edit():
         (l_id, labels[lv]) for l_id, lv in con.execute("SELECT l_id, forename FROM out").fetchall()
     )
     assert got == {"S1": "one_edit", "S2": "different"}
+
+
+def test_the_best_name_row_is_the_same_when_its_key_needs_a_hugeint(db, monkeypatch):
+    """Large vocabularies pack the best-name key into a HUGEINT instead of a BIGINT; the
+    pair's levels, matched names and similarities must not change with the width."""
+    import transforms.compare as compare
+
+    db.execute("""
+        CREATE OR REPLACE TEMP TABLE _every_pair AS
+        SELECT l.id AS l_id, r.id AS r_id FROM l_person l CROSS JOIN r_person r
+    """)
+    compare_pairs(db, "_every_pair", CFG, "_narrow")
+    monkeypatch.setattr(compare, "_BIGINT_BITS", 0)
+    compare_pairs(db, "_every_pair", CFG, "_wide")
+    rows, differing = db.execute("""
+        SELECT (SELECT count(*) FROM _wide),
+               (SELECT count(*) FROM (SELECT * FROM _narrow EXCEPT SELECT * FROM _wide))
+    """).fetchall()[0]
+    assert rows == 20 and differing == 0
