@@ -291,9 +291,20 @@ def _previous(side: SideMapping) -> str:
 
 
 def _phones(cols: tuple[str, ...]) -> str:
+    """The ``phones`` column of ``{s}_map_flat``: one phone column is kept as text (a list
+    per row, unnested again, took three times as long at 5M rows), several as a list."""
     if not cols:
-        return "[]::VARCHAR[]"
+        return "NULL::VARCHAR"
+    if len(cols) == 1:
+        return _text(cols[0])
     return f"list_filter([{', '.join(_text(c) for c in cols)}], lambda x: x IS NOT NULL)"
+
+
+def _phone_rows(table: str, listed: bool) -> str:
+    """SQL (id, phone): every phone of every row of ``table``, NULLs included."""
+    if listed:
+        return f"SELECT id, unnest(list_distinct(phones)) AS phone FROM {table}"
+    return f"SELECT id, phones AS phone FROM {table}"
 
 
 def check_columns(
@@ -321,7 +332,7 @@ class SideStats:
     aliases: int
 
 
-def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str) -> None:
+def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: bool) -> None:
     """``{s}_map_person``, ``_alias``, ``_address`` and ``_phone`` from a file where a person
     may have several rows: the first row with a name or date of birth is the person, other
     names and dates are aliases, and addresses and phones are collected from every row."""
@@ -366,21 +377,24 @@ def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str) -> None:
     con.execute(f"""
         CREATE OR REPLACE TABLE {s}_map_phone AS
         SELECT DISTINCT id, phone, NULL::DATE AS date_from, NULL::DATE AS date_to
-        FROM (SELECT id, unnest(phones) AS phone FROM {s}_map_rows) WHERE phone IS NOT NULL
+        FROM ({_phone_rows(f"{s}_map_rows", listed)}) WHERE phone IS NOT NULL
     """)
     con.execute(f"DROP TABLE {s}_map_primary")
 
 
-def _people_from_one_row_each(con: duckdb.DuckDBPyConnection, s: str) -> None:
+def _people_from_one_row_each(con: duckdb.DuckDBPyConnection, s: str, listed: bool) -> None:
     """The same tables as :func:`_people_from_repeated_rows`, for a file with one row per
     person, as views over ``{s}_map_flat``: no grouping, window or self-join over millions
     of rows (at 5M rows the grouped form took about 10 s of the read), and no copy."""
     con.execute(f"""
         CREATE OR REPLACE VIEW {s}_map_person AS
         SELECT id, forenames, surname,
-               nullif(array_to_string(list_sort(list_distinct(list_filter(
-                   list_transform(string_split(previous_surnames, '|'), lambda x: trim(x)),
-                   lambda x: x <> ''))), '|'), '') AS previous_surnames,
+               -- one name (nearly all) is already trimmed and not empty: only lists are split
+               CASE WHEN contains(previous_surnames, '|') THEN
+                   nullif(array_to_string(list_sort(list_distinct(list_filter(
+                       list_transform(string_split(previous_surnames, '|'), lambda x: trim(x)),
+                       lambda x: x <> ''))), '|'), '')
+               ELSE previous_surnames END AS previous_surnames,
                dob, sex
         FROM {s}_map_flat
     """)
@@ -396,8 +410,7 @@ def _people_from_one_row_each(con: duckdb.DuckDBPyConnection, s: str) -> None:
     con.execute(f"""
         CREATE OR REPLACE VIEW {s}_map_phone AS
         SELECT id, phone, NULL::DATE AS date_from, NULL::DATE AS date_to
-        FROM (SELECT id, unnest(list_distinct(phones)) AS phone FROM {s}_map_flat)
-        WHERE phone IS NOT NULL
+        FROM ({_phone_rows(f"{s}_map_flat", listed)}) WHERE phone IS NOT NULL
     """)
 
 
@@ -460,10 +473,11 @@ def build_source_views(
         )
     if one_row_each is None:  # detected from the file; False forces the grouped form
         one_row_each = ids == rows
+    listed = len(side.phone) > 1
     if one_row_each:
-        _people_from_one_row_each(con, s)
+        _people_from_one_row_each(con, s, listed)
     else:
-        _people_from_repeated_rows(con, s)
+        _people_from_repeated_rows(con, s, listed)
     views = {
         "person": f"SELECT id, forenames, surname, previous_surnames, dob, sex FROM {s}_map_person",
         "alias": f"SELECT id, forenames, surname, dob FROM {s}_map_alias",

@@ -226,7 +226,16 @@ def test_repeated_ids_collect_addresses_phones_and_aliases() -> None:
     assert v["vehicle"].empty
 
 
-def test_one_row_per_person_builds_what_the_grouped_form_builds() -> None:
+@pytest.mark.parametrize(
+    ("phone", "phones"),
+    [
+        (["home", "mobile"], ["0111 222333", "0777 000111", "0777 000222"]),
+        ("home", ["0111 222333", "0777 000111"]),  # one column: kept as text, not a list
+    ],
+)
+def test_one_row_per_person_builds_what_the_grouped_form_builds(
+    phone: str | list[str], phones: list[str]
+) -> None:
     side = parse_mapping(
         {
             "left": {
@@ -240,7 +249,7 @@ def test_one_row_per_person_builds_what_the_grouped_form_builds() -> None:
                 "sex": "gender",
                 "address": "street",
                 "postcode": "pc",
-                "phone": ["home", "mobile"],
+                "phone": phone,
             },
             "right": {"id": "x", "surname": "s"},
         }
@@ -271,7 +280,8 @@ def test_one_row_per_person_builds_what_the_grouped_form_builds() -> None:
     person = built[True]["person"].set_index("id")
     assert person.loc["P1", "previous_surnames"] == "Black|Jones"
     assert pd.isna(person.loc["P3", "previous_surnames"])
-    assert built[True]["phone"]["phone"].tolist() == ["0111 222333", "0777 000111", "0777 000222"]
+    assert person.loc["P4", "previous_surnames"] == "White"
+    assert built[True]["phone"]["phone"].tolist() == phones
 
 
 def test_full_name_split() -> None:
