@@ -301,8 +301,12 @@ def generate_candidates(
     """Create ``{out_table}(l_id, r_id, rules)`` and return the per-rule report.
 
     The report has one row per rule: pairs it produced, keys capped and right-side rows in
-    those capped keys.
+    those capped keys. Each rule adds its pairs once, so a pair's rules need no DISTINCT
+    (half the time of grouping at 5M nominals); rule names must be unique.
     """
+    names = [rule.name for rule in rules]
+    if len(set(names)) != len(names):
+        raise ValueError(f"blocking rule names must be unique: {names}")
     report = []
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _rule_pairs (l_id VARCHAR, r_id VARCHAR, rule VARCHAR)"
@@ -346,7 +350,7 @@ def generate_candidates(
         )
     con.execute(f"""
         CREATE OR REPLACE TABLE {out_table} AS
-        SELECT l_id, r_id, list(DISTINCT rule ORDER BY rule) AS rules
+        SELECT l_id, r_id, list(rule ORDER BY rule) AS rules
         FROM _rule_pairs GROUP BY l_id, r_id
     """)
     for t in (*("_rule_pairs", "_lk", "_rk", "_rk_size", "_near_sn", "_near_fn"),):

@@ -144,3 +144,21 @@ def test_an_oversized_block_is_capped_and_reported_not_dropped_silently():
     pairs, report = _candidates(same, max_block_size=3)
     assert {("S1", f"N{i}") for i in range(3)} <= set(pairs)
     assert report["capped_keys"].sum() == 0
+
+
+def test_each_rule_is_listed_once_per_pair_and_rule_names_are_unique():
+    """A pair's rules list each rule once, in name order; two rules may not share a name
+    (their pairs could not be told apart in the report or the list)."""
+    import pytest
+
+    from transforms.blocking import RULES
+
+    nominal = _nominal("N1", "Oyelaran", "Robert", "1984-03-07")  # S1 exactly
+    con = linkage_db(tables(staff=STAFF, nominals=[nominal]))
+    normalise_all(con)
+    report = generate_candidates(con, BlockingConfig())
+    (rules,) = con.execute("SELECT rules FROM candidates WHERE l_id = 'S1'").fetchone()
+    assert len(rules) >= 3 and rules == sorted(set(rules))
+    assert set(rules) == set(report.loc[report["pairs"] > 0, "rule"])
+    with pytest.raises(ValueError, match="unique"):
+        generate_candidates(con, BlockingConfig(), rules=(RULES[0], RULES[0]))
