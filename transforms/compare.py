@@ -60,7 +60,8 @@ def _name_pair_levels(
 ) -> int:
     """``out``: ``comparison``'s level and the Jaro-Winkler similarity for every distinct
     combination of the two ``names`` columns of ``_name_rows`` and its boolean ``flags``
-    columns, numbered (``id``, from 1) in the order of the names. Returns how many.
+    columns, numbered (``id``, from 1) most similar first, then in the order of the names.
+    Returns how many.
 
     A name comparison depends only on the two names (and, for surnames, whether both are
     current), so it is computed once per distinct combination, not once per row: the rows
@@ -71,13 +72,17 @@ def _name_pair_levels(
     a, b = names
     cols = (*names, *flags)
     keys_sql = ", ".join([*(f"coalesce({c}, '') AS {c}" for c in names), *flags])
-    # Sorted as they are read, numbered here: cheaper than a window over the table.
     keys = con.sql(f"SELECT DISTINCT {keys_sql} FROM _name_rows ORDER BY ALL").to_arrow_table()
     names_a, names_b = keys.column(a).to_pylist(), keys.column(b).to_pylist()
     suffix = "fn" if comparison.name == "forename" else "sn"
     jw, edits = f"jw_{suffix}", f"edits_{suffix}"
-    keys = keys.append_column("id", pa.array(np.arange(1, keys.num_rows + 1, dtype=np.int64)))
-    keys = keys.append_column(jw, pa.array(_jw(names_a, names_b)))
+    similarity = _jw(names_a, names_b)
+    # Numbered most similar first, then in the order of the names (as read): among a pair's
+    # name rows on the same levels, the one shown (lowest id) is the closest spelling.
+    ids = np.empty(keys.num_rows, dtype=np.int64)
+    ids[np.argsort(-similarity, kind="stable")] = np.arange(1, keys.num_rows + 1)
+    keys = keys.append_column("id", pa.array(ids))
+    keys = keys.append_column(jw, pa.array(similarity))
     # Similarities, nickname groups and metaphone codes are worked out only for a comparison
     # whose levels read them; the lookups are joins on the names, not a subquery per pair.
     levels_sql = comparison.case_sql()
@@ -132,8 +137,8 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
     fn_keys = _name_pair_levels(con, fn_cmp, ("lfn", "rfn"), "_lvl_fn")
     sn_keys = _name_pair_levels(con, sn_cmp, ("lsn", "rsn"), "_lvl_sn", flags=("both_current",))
     # Best row per pair: most agreeing names; as written before swapped. Ties are broken on
-    # the names themselves (the level tables' ids follow the names), so the choice never
-    # depends on how threads split the rows. The ordering key and the row it picks are
+    # the level tables' ids (closest spelling first, then the names themselves), so the
+    # choice never depends on how threads split the rows or on the other pairs in the pass. The ordering key and the row it picks are
     # packed into one integer (score 8 bits, levels 4 + 4, then the surname and forename
     # ids in as many bits as they need) so the aggregate is a plain min() over a fixed-size
     # value: a BIGINT where it fits (twice as fast), else a HUGEINT.

@@ -293,3 +293,38 @@ def test_the_best_name_row_is_the_same_when_its_key_needs_a_hugeint(db, monkeypa
                (SELECT count(*) FROM (SELECT * FROM _narrow EXCEPT SELECT * FROM _wide))
     """).fetchall()[0]
     assert rows == 20 and differing == 0
+
+
+def test_among_equally_good_names_the_closest_spelling_is_shown():
+    """Two aliases agree on the same levels (nickname forename, surname from an alias); the
+    pair shows the one spelt closest to the staff member's name (ROB, not BOB, for ROBERT),
+    whatever their alphabetical order."""
+    from rapidfuzz.distance import JaroWinkler
+
+    alias = {"nominal_id": "N1", "surname": "Oyelaran", "date_of_birth": "1984-03-07"}
+    con = linkage_db(
+        tables(
+            staff=STAFF[:1],
+            nominals=[
+                {
+                    "nominal_id": "N1",
+                    "surname": "Oyelaran",
+                    "forenames": "Xavier",
+                    "date_of_birth": "1984-03-07",
+                }
+            ],
+            aliases=[
+                {"alias_id": "A1", "alias_type": "alias", **alias, "forenames": "Bob"},
+                {"alias_id": "A2", "alias_type": "alias", **alias, "forenames": "Rob"},
+            ],
+        )
+    )
+    normalise_all(con)
+    con.execute("CREATE TEMP TABLE p AS SELECT 'S1' AS l_id, 'N1' AS r_id")
+    compare_pairs(con, "p", CFG, "out")
+    name, similarity, level = con.execute(
+        "SELECT matched_forename, forename_similarity, forename FROM out"
+    ).fetchone()
+    assert all_comparisons(CFG)[0].labels()[level] == "nickname"
+    assert name == "ROB"
+    assert similarity == pytest.approx(JaroWinkler.normalized_similarity("ROBERT", "ROB"))
