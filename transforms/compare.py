@@ -138,10 +138,11 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
     sn_keys = _name_pair_levels(con, sn_cmp, ("lsn", "rsn"), "_lvl_sn", flags=("both_current",))
     # Best row per pair: most agreeing names; as written before swapped. Ties are broken on
     # the level tables' ids (closest spelling first, then the names themselves), so the
-    # choice never depends on how threads split the rows or on the other pairs in the pass. The ordering key and the row it picks are
-    # packed into one integer (score 8 bits, levels 4 + 4, then the surname and forename
-    # ids in as many bits as they need) so the aggregate is a plain min() over a fixed-size
-    # value: a BIGINT where it fits (twice as fast), else a HUGEINT.
+    # choice never depends on how threads split the rows or on the other pairs in the pass.
+    # The ordering key and the row it picks are packed into one integer (score 8 bits,
+    # levels 4 + 4, then the surname and forename ids in as many bits as they need) so the
+    # aggregate is a plain min() over a fixed-size value: a BIGINT where it fits (twice as
+    # fast), else a HUGEINT.
     n_fn, n_sn = len(fn_cmp.levels), len(sn_cmp.levels)
     score = (
         f"((CASE WHEN surname = 0 THEN {n_sn} ELSE surname END)"
