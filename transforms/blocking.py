@@ -353,7 +353,7 @@ def generate_candidates(
         SELECT l_id, r_id, list(rule ORDER BY rule) AS rules
         FROM _rule_pairs GROUP BY l_id, r_id
     """)
-    for t in (*("_rule_pairs", "_lk", "_rk", "_rk_size", "_near_sn", "_near_fn"),):
+    for t in ("_rule_pairs", "_lk", "_rk", "_rk_size", "_near_sn", "_near_fn"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     return pd.DataFrame(report)
 

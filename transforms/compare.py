@@ -47,8 +47,6 @@ def _edits(a: list[str], b: list[str]) -> np.ndarray:
 _BIGINT_BITS = 63
 # The pairs being compared, numbered (pn, l_id, r_id).
 _PAIRS = "_pairs_n"
-# Each forename's nickname groups, one row per name.
-_NICK_LISTS = "(SELECT name, list(canon) AS canons FROM nick GROUP BY name)"
 
 
 def _name_pair_levels(
@@ -92,10 +90,10 @@ def _name_pair_levels(
     con.register("_name_keys", keys)
     nulls = ", ".join([*(f"nullif(k.{c}, '') AS {c}" for c in names), *(f"k.{c}" for c in flags)])
     if "nick_eq" in levels_sql:
-        extra.append("coalesce(list_has_any(na.canons, nb.canons), FALSE) AS nick_eq")
+        extra.append("coalesce(list_has_any(na.grps, nb.grps), FALSE) AS nick_eq")
         joins.append(
-            f"LEFT JOIN {_NICK_LISTS} na ON na.name = k.{a} "
-            f"LEFT JOIN {_NICK_LISTS} nb ON nb.name = k.{b}"
+            f"LEFT JOIN nick_groups na ON na.name = k.{a} "
+            f"LEFT JOIN nick_groups nb ON nb.name = k.{b}"
         )
     if "meta_eq" in levels_sql:
         extra.append("coalesce(pa.sn_meta = pb.sn_meta, FALSE) AS meta_eq")

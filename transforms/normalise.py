@@ -273,10 +273,16 @@ def build_phonetics(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build_nicknames(con: duckdb.DuckDBPyConnection) -> None:
-    """``nick``: forename -> canonical group, from the ``nicknames`` data package."""
+    """``nick``: forename -> canonical group, from the ``nicknames`` data package; and
+    ``nick_groups``: each forename's groups as a list (a name can be in several), read by
+    the name keys and the forename comparison."""
     con.register("_nick_df", nickname_groups())
     con.execute("CREATE OR REPLACE TABLE nick AS SELECT * FROM _nick_df")
     con.unregister("_nick_df")
+    con.execute(
+        "CREATE OR REPLACE TABLE nick_groups AS "
+        "SELECT name, list(canon ORDER BY canon) AS grps FROM nick GROUP BY name"
+    )
 
 
 def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
@@ -289,7 +295,7 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
         SELECT n.id, n.fn, n.sn, p.sn_meta, coalesce(k.grps, [n.fn]) AS grps, d.dob
         FROM {side}_names n LEFT JOIN {side}_dobs d USING (id)
         LEFT JOIN phonetic p ON p.sn = n.sn
-        LEFT JOIN (SELECT name, list(canon) AS grps FROM nick GROUP BY name) k ON k.name = n.fn
+        LEFT JOIN nick_groups k ON k.name = n.fn
     """)
 
 
