@@ -287,15 +287,33 @@ def build_nicknames(con: duckdb.DuckDBPyConnection) -> None:
 
 def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
     """``{side}_name_keys``: every name a person is known by with each date of birth (NULL
-    if none), the surname's phonetic code and the forename's nickname groups (a list: a name
-    can be in several; the forename itself if it is in none). Blocking keys and training
-    blocks are read from it, so names meet dates of birth once."""
+    if none). Blocking keys and training blocks are read from it, so names meet dates of
+    birth once.
+
+    Blocking keys join on the name fields' 64-bit hashes, taken here once for each distinct
+    name rather than by every rule for every row: ``h_sn``, ``h_fn``, the initials ``h_si``
+    and ``h_fi``, the forename without spaces or hyphens ``h_fc``, the surname's phonetic
+    code ``h_meta`` and the forename's nickname groups ``h_grps`` (a list: a name can be in
+    several; the forename itself if it is in none). Each is NULL where its name is. Equal
+    names have equal hashes, so a key built from them pairs everything the names would.
+    """
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_name_keys AS
-        SELECT n.id, n.fn, n.sn, p.sn_meta, coalesce(k.grps, [n.fn]) AS grps, d.dob
+        WITH fv AS (
+            SELECT f.fn, hash(f.fn) AS h_fn, hash(left(f.fn, 1)) AS h_fi,
+                   hash({compact_sql("f.fn")}) AS h_fc, coalesce(k.h_grps, [hash(f.fn)]) AS h_grps
+            FROM (SELECT DISTINCT fn FROM {side}_names WHERE fn IS NOT NULL) f
+            LEFT JOIN (SELECT name, list_transform(grps, lambda g: hash(g)) AS h_grps
+                       FROM nick_groups) k ON k.name = f.fn
+        ),
+        sv AS (  -- phonetic holds every surname of both sides
+            SELECT sn, hash(sn) AS h_sn, hash(left(sn, 1)) AS h_si, hash(sn_meta) AS h_meta
+            FROM phonetic
+        )
+        SELECT n.id, n.fn, n.sn, d.dob, sv.h_sn, fv.h_fn, sv.h_si, fv.h_fi, fv.h_fc, sv.h_meta,
+               fv.h_grps
         FROM {side}_names n LEFT JOIN {side}_dobs d USING (id)
-        LEFT JOIN phonetic p ON p.sn = n.sn
-        LEFT JOIN nick_groups k ON k.name = n.fn
+        LEFT JOIN sv ON sv.sn = n.sn LEFT JOIN fv ON fv.fn = n.fn
     """)
 
 
