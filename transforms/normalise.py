@@ -195,16 +195,28 @@ _FLAT_WORD = " OR ".join(
 )
 
 
-def build_addresses(con: duckdb.DuckDBPyConnection, side: str) -> None:
+def build_addresses(
+    con: duckdb.DuckDBPyConnection, side: str, houses_where_postcode_in: str | None = None
+) -> None:
     """``{side}_addr``: addresses keyed for comparison: postcode unit, sector and district,
-    house number and flat, and a key (postcode + house + flat) identifying the dwelling."""
+    house number and flat, and a key (postcode + house + flat) identifying the dwelling.
+
+    ``houses_where_postcode_in``: a table with a ``pc`` column. If given, house, flat and
+    dwelling are worked out only for addresses with one of its postcodes (NULL for the
+    rest). Houses are only ever compared between addresses with the same postcode, so the
+    large side needs them only where the small side has the postcode, and its address lines
+    need not all be parsed (two thirds of the time at 5M nominals).
+    """
+    line = "upper(coalesce(address_line, ''))"
+    if houses_where_postcode_in:
+        line = f"CASE WHEN pc IN (SELECT pc FROM {houses_where_postcode_in}) THEN {line} END"
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_addr AS
         WITH a AS (
-            SELECT id, {postcode_sql("postcode")} AS pc,
-                   upper(coalesce(address_line, '')) AS line,
-                   {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
-            FROM {side}_src_address
+            SELECT *, {line} AS line FROM (
+                SELECT id, {postcode_sql("postcode")} AS pc, address_line,
+                       {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
+                FROM {side}_src_address)
         ), m AS (  -- the regular expressions below run only on lines that can match them
             SELECT *, {_FLAT_WORD} AS has_word, contains(line, '/') AS has_slash FROM a
         ), b AS (
@@ -226,7 +238,8 @@ def build_addresses(con: duckdb.DuckDBPyConnection, side: str) -> None:
                CASE WHEN pc IS NULL THEN NULL ELSE left(pc, length(pc) - 2) END AS pc_sector,
                CASE WHEN pc IS NULL THEN NULL ELSE left(pc, length(pc) - 3) END AS pc_district,
                flat, house,
-               pc || '|' || coalesce(house, '-') || '|' || coalesce(flat, '-') AS dwelling,
+               CASE WHEN line IS NOT NULL THEN
+                   pc || '|' || coalesce(house, '-') || '|' || coalesce(flat, '-') END AS dwelling,
                date_from, date_to
         FROM c
     """)
@@ -334,7 +347,8 @@ def normalise_all(con: duckdb.DuckDBPyConnection) -> None:
         build_person(con, side)
         build_names(con, side)
         build_dobs(con, side)
-        build_addresses(con, side)
+        # the right side's houses only where the left side has the postcode
+        build_addresses(con, side, "l_addr" if side == "r" else None)
         build_phones(con, side)
         build_vehicles(con, side)
     build_phonetics(con)

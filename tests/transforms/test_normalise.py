@@ -117,3 +117,28 @@ def test_address_keys_flat_house_and_history():
     assert ("SMITH", "part") in names and ("JONES", "part") in names
     person = con.execute("SELECT fn, fn_rest, sn FROM l_person").fetchall()[0]
     assert person == ("ANNA", "MARY", "SMITHJONES")
+
+
+def test_right_side_houses_only_where_the_left_side_has_the_postcode():
+    line = "Flat 3, 12 High Street, Leeds"
+    frames = tables(
+        staff=[{"staff_id": "S1", "surname": "Smith", "forenames": "Anna"}],
+        staff_addresses=[{"staff_id": "S1", "address_line": line, "postcode": "LS6 2AB"}],
+        nominals=[
+            {"nominal_id": "N1", "surname": "Smith", "forenames": "Anna"},
+            {"nominal_id": "N2", "surname": "Jones", "forenames": "Bob"},
+        ],
+        addresses=[
+            {"nominal_id": "N1", "address_line": line, "postcode": "ls6 2ab"},
+            {"nominal_id": "N2", "address_line": line, "postcode": "LS6 2AC"},
+        ],
+    )
+    con = linkage_db(frames)
+    normalise_all(con)
+    rows = con.execute(
+        "SELECT id, pc, pc_sector, pc_district, house, flat, dwelling FROM r_addr ORDER BY id"
+    ).fetchall()
+    # the staff member's postcode: parsed exactly as on the left side
+    assert rows[0] == ("N1", "LS62AB", "LS62", "LS6", "12", "3", "LS62AB|12|3")
+    # a postcode no staff member has: still keyed by postcode, but the line is not parsed
+    assert rows[1] == ("N2", "LS62AC", "LS62", "LS6", None, None, None)
