@@ -133,18 +133,21 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
     Sources: primary; previous (previous surnames); part (one part of a double-barrelled or
     hyphenated surname); alias (intelligence aliases and nicknames). A name known from more
     than one source is listed once, under the first. ``{side}_person`` has one row per id.
+    Each row carries the person's own date of birth (``dob``), so that names and dates of
+    birth meet without a join over every person (:func:`build_name_keys`).
     """
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_names AS
         WITH prev AS (
-            SELECT p.id, p.fn, {compact_sql(fold_sql("x.s"))} AS sn
+            SELECT p.id, p.fn, {compact_sql(fold_sql("x.s"))} AS sn, p.fn AS p_fn, p.sn AS p_sn,
+                   p.dob
             FROM (SELECT id, previous_surnames FROM {side}_src_person
                   WHERE previous_surnames IS NOT NULL) s
             JOIN {side}_person p USING (id),
                  unnest(string_split(s.previous_surnames, '|')) AS x(s)
         ),
         parts AS (  -- a one-word surname's only part is the surname itself
-            SELECT p.id, p.fn, x.s AS sn
+            SELECT p.id, p.fn, x.s AS sn, p.fn AS p_fn, p.sn AS p_sn, p.dob
             FROM {side}_person p,
                  unnest(string_split(p.sn_folded, ' ')) AS y(w),
                  unnest(string_split(y.w, '-')) AS x(s)
@@ -153,39 +156,40 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
         alias AS (
             SELECT a.id,
                    coalesce(nullif(split_part({fold_sql("a.forenames")}, ' ', 1), ''), p.fn) AS fn,
-                   coalesce({compact_sql(fold_sql("a.surname"))}, p.sn) AS sn
+                   coalesce({compact_sql(fold_sql("a.surname"))}, p.sn) AS sn,
+                   p.fn AS p_fn, p.sn AS p_sn, p.dob
             FROM {side}_src_alias a JOIN {side}_person p USING (id)
         ),
         other AS (
-            SELECT id, fn, sn, 'previous' AS src, 1 AS pri FROM prev WHERE sn IS NOT NULL
-            UNION ALL SELECT id, fn, sn, 'part', 2 FROM parts
-            UNION ALL SELECT id, fn, sn, 'alias', 3 FROM alias
+            SELECT *, 'previous' AS src, 1 AS pri FROM prev WHERE sn IS NOT NULL
+            UNION ALL SELECT *, 'part', 2 FROM parts
+            UNION ALL SELECT *, 'alias', 3 FROM alias
         ),
-        -- The primary name (one per person) wins over the same name from another source;
-        -- only the few other names are grouped, not every person.
+        -- The primary name (one per person) wins over the same name from another source
+        -- (each other name carries the person's, so no join is needed to tell); only the
+        -- few other names are grouped, not every person.
         extra AS (
-            SELECT id, fn, sn, arg_min(src, pri) AS src
-            FROM other o WHERE (sn IS NOT NULL OR fn IS NOT NULL)
-              AND NOT EXISTS (SELECT 1 FROM {side}_person p WHERE p.id = o.id
-                              AND p.fn IS NOT DISTINCT FROM o.fn
-                              AND p.sn IS NOT DISTINCT FROM o.sn)
-            GROUP BY id, fn, sn
+            SELECT id, fn, sn, arg_min(src, pri) AS src, dob
+            FROM other WHERE (sn IS NOT NULL OR fn IS NOT NULL)
+              AND NOT (fn IS NOT DISTINCT FROM p_fn AND sn IS NOT DISTINCT FROM p_sn)
+            GROUP BY id, fn, sn, dob
         )
-        SELECT id, fn, sn, 'primary' AS src FROM {side}_person
+        SELECT id, fn, sn, 'primary' AS src, dob FROM {side}_person
         WHERE sn IS NOT NULL OR fn IS NOT NULL
         UNION ALL SELECT * FROM extra
     """)
 
 
 def build_dobs(con: duckdb.DuckDBPyConnection, side: str) -> None:
-    """``{side}_dobs``: every date of birth a person is recorded with (aliases add more)."""
+    """``{side}_dobs``: every date of birth a person is recorded with; ``alias`` marks the
+    dates only an alias records."""
     # One row per person already: only the aliases' dates are made distinct, not every row.
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_dobs AS
         WITH a AS (SELECT DISTINCT id, {date_sql("dob")} AS dob FROM {side}_src_alias)
-        SELECT id, dob FROM {side}_person WHERE dob IS NOT NULL
+        SELECT id, dob, FALSE AS alias FROM {side}_person WHERE dob IS NOT NULL
         UNION ALL
-        SELECT a.id, a.dob FROM a WHERE a.dob IS NOT NULL
+        SELECT a.id, a.dob, TRUE FROM a WHERE a.dob IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM {side}_person p WHERE p.id = a.id AND p.dob = a.dob)
     """)
 
@@ -322,11 +326,21 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
         sv AS (  -- phonetic holds every surname of both sides
             SELECT sn, hash(sn) AS h_sn, hash(left(sn, 1)) AS h_si, hash(sn_meta) AS h_meta
             FROM phonetic
+        ),
+        ad AS (SELECT id, dob FROM {side}_dobs WHERE alias),
+        -- Each name with each date of birth, or NULL if the person has none: the person's own
+        -- date is on the name's row, and only the few dates from aliases are joined.
+        nd AS (
+            SELECT id, fn, sn, dob FROM {side}_names WHERE dob IS NOT NULL
+            UNION ALL
+            SELECT id, fn, sn, dob FROM {side}_names n
+            WHERE dob IS NULL AND NOT EXISTS (SELECT 1 FROM ad WHERE ad.id = n.id)
+            UNION ALL
+            SELECT n.id, n.fn, n.sn, ad.dob FROM {side}_names n JOIN ad USING (id)
         )
-        SELECT n.id, n.fn, n.sn, d.dob, sv.h_sn, fv.h_fn, sv.h_si, fv.h_fi, fv.h_fc, sv.h_meta,
+        SELECT n.id, n.fn, n.sn, n.dob, sv.h_sn, fv.h_fn, sv.h_si, fv.h_fi, fv.h_fc, sv.h_meta,
                fv.h_grps
-        FROM {side}_names n LEFT JOIN {side}_dobs d USING (id)
-        LEFT JOIN sv ON sv.sn = n.sn LEFT JOIN fv ON fv.fn = n.fn
+        FROM nd n LEFT JOIN sv ON sv.sn = n.sn LEFT JOIN fv ON fv.fn = n.fn
     """)
 
 
