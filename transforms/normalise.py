@@ -160,7 +160,8 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
                    p.fn AS p_fn, p.sn AS p_sn, p.dob
             FROM {side}_src_alias a JOIN {side}_person p USING (id)
         ),
-        other AS (
+        -- materialised: else DuckDB folds each alias name again wherever the name is read
+        other AS MATERIALIZED (
             SELECT *, 'previous' AS src, 1 AS pri FROM prev WHERE sn IS NOT NULL
             UNION ALL SELECT *, 'part', 2 FROM parts
             UNION ALL SELECT *, 'alias', 3 FROM alias
