@@ -142,3 +142,58 @@ def test_right_side_houses_only_where_the_left_side_has_the_postcode():
     assert rows[0] == ("N1", "LS62AB", "LS62", "LS6", "12", "3", "LS62AB|12|3")
     # a postcode no staff member has: still keyed by postcode, but the line is not parsed
     assert rows[1] == ("N2", "LS62AC", "LS62", "LS6", None, None, None)
+
+
+def test_name_keys_pair_every_name_with_every_date_of_birth():
+    frames = tables(
+        staff=[{"staff_id": "S1", "surname": "Smith", "forenames": "Anna"}],
+        nominals=[
+            # own date, an alias with another date and another surname
+            {
+                "nominal_id": "N1",
+                "surname": "Brown",
+                "forenames": "Carl",
+                "date_of_birth": "1980-02-03",
+            },
+            # no own date: only the alias's
+            {"nominal_id": "N2", "surname": "Green", "forenames": "Dora"},
+            # no date anywhere: one row per name, with no date
+            {"nominal_id": "N3", "surname": "Hill-Ward", "forenames": "Eve"},
+        ],
+        aliases=[
+            {
+                "alias_id": "A1",
+                "nominal_id": "N1",
+                "surname": "Black",
+                "forenames": "Carl",
+                "date_of_birth": "1981-03-02",
+            },
+            {
+                "alias_id": "A2",
+                "nominal_id": "N2",
+                "surname": "",
+                "forenames": "",
+                "date_of_birth": "1975-07-07",
+            },
+        ],
+    )
+    con = linkage_db(frames)
+    normalise_all(con)
+    keys = con.execute(
+        "SELECT id, sn, CAST(dob AS VARCHAR) FROM r_name_keys ORDER BY ALL"
+    ).fetchall()
+    assert keys == [
+        ("N1", "BLACK", "1980-02-03"),
+        ("N1", "BLACK", "1981-03-02"),
+        ("N1", "BROWN", "1980-02-03"),
+        ("N1", "BROWN", "1981-03-02"),
+        ("N2", "GREEN", "1975-07-07"),
+        ("N3", "HILL", None),
+        ("N3", "HILLWARD", None),
+        ("N3", "WARD", None),
+    ]
+    # the hashes that blocking joins on: equal names, equal hashes; NULL where no name
+    same = con.execute(
+        "SELECT count(DISTINCT h_fn), count(DISTINCT h_sn) FROM r_name_keys WHERE id = 'N1'"
+    ).fetchall()[0]
+    assert same == (1, 2)
