@@ -162,9 +162,10 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
         ),
         -- materialised: else DuckDB folds each alias name again wherever the name is read
         other AS MATERIALIZED (
-            SELECT *, 'previous' AS src, 1 AS pri FROM prev WHERE sn IS NOT NULL
-            UNION ALL SELECT *, 'part', 2 FROM parts
-            UNION ALL SELECT *, 'alias', 3 FROM alias
+            SELECT id, fn, sn, p_fn, p_sn, dob, 'previous' AS src, 1 AS pri
+            FROM prev WHERE sn IS NOT NULL
+            UNION ALL SELECT id, fn, sn, p_fn, p_sn, dob, 'part', 2 FROM parts
+            UNION ALL SELECT id, fn, sn, p_fn, p_sn, dob, 'alias', 3 FROM alias
         ),
         -- The primary name (one per person) wins over the same name from another source
         -- (each other name carries the person's, so no join is needed to tell); only the

@@ -1,7 +1,9 @@
 """Candidate generation: which rule finds which noise, and capped blocks are reported."""
 
+import pytest
+
 from tests.factories import linkage_db, tables
-from transforms.blocking import generate_candidates
+from transforms.blocking import RULES, generate_candidates
 from transforms.config import BlockingConfig
 from transforms.normalise import normalise_all
 
@@ -149,10 +151,6 @@ def test_an_oversized_block_is_capped_and_reported_not_dropped_silently():
 def test_each_rule_is_listed_once_per_pair_and_rule_names_are_unique():
     """A pair's rules list each rule once, in name order; two rules may not share a name
     (their pairs could not be told apart in the report or the list)."""
-    import pytest
-
-    from transforms.blocking import RULES
-
     nominal = _nominal("N1", "Oyelaran", "Robert", "1984-03-07")  # S1 exactly
     con = linkage_db(tables(staff=STAFF, nominals=[nominal]))
     normalise_all(con)
