@@ -300,9 +300,12 @@ def generate_candidates(
     if len(set(names)) != len(names):
         raise ValueError(f"blocking rule names must be unique: {names}")
     report = []
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _rule_pairs (l_id VARCHAR, r_id VARCHAR, rule VARCHAR)"
-    )
+    # ids keep the sides' own type (text in the nightly flow, numbers in ``sweep link``)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _rule_pairs AS
+        SELECT l.id AS l_id, r.id AS r_id, NULL::VARCHAR AS rule
+        FROM (SELECT id FROM l_person LIMIT 0) l, (SELECT id FROM r_person LIMIT 0) r
+    """)
     build_near_names(con)
     for rule in rules:
         con.execute(

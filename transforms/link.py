@@ -255,7 +255,8 @@ def working_database(
 
 
 def write_pairs(con: duckdb.DuckDBPyConnection, out: Path, table: str = "scored_pairs") -> None:
-    """``table`` as Parquet at ``out``, written to a temp file beside it and renamed over."""
+    """``table`` as Parquet at ``out``, written to a temp file beside it and renamed over;
+    the people's numbers are written as the files' ids (``{l|r}_ids``)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
@@ -263,9 +264,11 @@ def write_pairs(con: duckdb.DuckDBPyConnection, out: Path, table: str = "scored_
     try:
         con.execute(f"""
             COPY (
-                SELECT l_id AS left_id, r_id AS right_id, match_weight, match_probability, band,
-                       * EXCLUDE (l_id, r_id, match_weight, match_probability, band)
-                FROM {table} ORDER BY match_weight DESC, left_id, right_id
+                SELECT li.key AS left_id, ri.key AS right_id, s.match_weight,
+                       s.match_probability, s.band,
+                       s.* EXCLUDE (l_id, r_id, match_weight, match_probability, band)
+                FROM {table} s JOIN l_ids li ON li.id = s.l_id JOIN r_ids ri ON ri.id = s.r_id
+                ORDER BY s.match_weight DESC, left_id, right_id
             ) TO {lit} (FORMAT parquet, COMPRESSION zstd)
         """)
         with open(tmp, "rb") as fh:
@@ -273,6 +276,19 @@ def write_pairs(con: duckdb.DuckDBPyConnection, out: Path, table: str = "scored_
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _numbered_truth(con: duckdb.DuckDBPyConnection, truth: pd.DataFrame) -> pd.DataFrame:
+    """The true pairs (distinct file ids) as the people's numbers. An id in neither file
+    gets a number of its own below zero: the pair is still counted, and never matched."""
+    con.register("_truth_keys", truth)
+    out = con.execute("""
+        WITH t AS (SELECT l_id, r_id, row_number() OVER () AS n FROM _truth_keys)
+        SELECT coalesce(li.id, -2 * t.n) AS l_id, coalesce(ri.id, -2 * t.n - 1) AS r_id
+        FROM t LEFT JOIN l_ids li ON li.key = t.l_id LEFT JOIN r_ids ri ON ri.key = t.r_id
+    """).df()
+    con.unregister("_truth_keys")
+    return out
 
 
 def evaluate_truth(
@@ -284,6 +300,7 @@ def evaluate_truth(
 ) -> TruthReport:
     """Blocking recall per rule, and P/R/F1 at the review and auto thresholds and at best."""
     truth, cols = read_truth(con, truth_path, mapping)
+    truth = _numbered_truth(con, truth)
     recall = blocking_recall(con, truth)
     per_rule = dict(zip(recall["rule"], recall["true_pairs"], strict=True))
     report = blocking[["rule", "pairs", "capped_keys"]].copy()

@@ -335,7 +335,17 @@ class SideStats:
 def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: bool) -> None:
     """``{s}_map_person``, ``_alias``, ``_address`` and ``_phone`` from a file where a person
     may have several rows: the first row with a name or date of birth is the person, other
-    names and dates are aliases, and addresses and phones are collected from every row."""
+    names and dates are aliases, and addresses and phones are collected from every row.
+    A person's number (``id``) is the data row number of their first row; ``{s}_ids`` maps
+    it to the file's id."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {s}_map_numbered AS
+        SELECT min(_row) OVER (PARTITION BY key) AS id, * EXCLUDE (key) FROM {s}_map_rows
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {s}_ids AS
+        SELECT min(_row) AS id, key FROM {s}_map_rows GROUP BY key
+    """)
     # Primary record per id: the first row with a name or date of birth (else the first row).
     con.execute(f"""
         CREATE OR REPLACE TABLE {s}_map_primary AS
@@ -343,19 +353,19 @@ def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: b
             SELECT id, _row, forenames, surname, dob,
                    row_number() OVER (PARTITION BY id ORDER BY
                        (forenames IS NULL AND surname IS NULL AND dob IS NULL), _row) AS rn
-            FROM {s}_map_rows
+            FROM {s}_map_numbered
         ) WHERE rn = 1
     """)
     con.execute(f"""
         CREATE OR REPLACE TABLE {s}_map_person AS
         WITH prev AS (
             SELECT id, string_agg(DISTINCT trim(x.s), '|' ORDER BY trim(x.s)) AS previous_surnames
-            FROM {s}_map_rows, unnest(string_split(previous_surnames, '|')) AS x(s)
+            FROM {s}_map_numbered, unnest(string_split(previous_surnames, '|')) AS x(s)
             WHERE previous_surnames IS NOT NULL AND trim(x.s) <> ''
             GROUP BY id
         ),
         sx AS (
-            SELECT id, arg_min(sex, _row) AS sex FROM {s}_map_rows WHERE sex IS NOT NULL GROUP BY id
+            SELECT id, arg_min(sex, _row) AS sex FROM {s}_map_numbered WHERE sex IS NOT NULL GROUP BY id
         )
         SELECT p.id, p.forenames, p.surname, prev.previous_surnames, p.dob, sx.sex
         FROM {s}_map_primary p LEFT JOIN prev USING (id) LEFT JOIN sx USING (id)
@@ -363,7 +373,7 @@ def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: b
     con.execute(f"""
         CREATE OR REPLACE TABLE {s}_map_alias AS
         SELECT DISTINCT f.id, f.forenames, f.surname, f.dob
-        FROM {s}_map_rows f JOIN {s}_map_primary p USING (id)
+        FROM {s}_map_numbered f JOIN {s}_map_primary p USING (id)
         WHERE f._row <> p._row
           AND ((f.forenames IS NOT NULL AND f.forenames IS DISTINCT FROM p.forenames)
             OR (f.surname IS NOT NULL AND f.surname IS DISTINCT FROM p.surname)
@@ -372,23 +382,25 @@ def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: b
     con.execute(f"""
         CREATE OR REPLACE TABLE {s}_map_address AS
         SELECT DISTINCT id, address_line, postcode, NULL::DATE AS date_from, NULL::DATE AS date_to
-        FROM {s}_map_rows WHERE address_line IS NOT NULL OR postcode IS NOT NULL
+        FROM {s}_map_numbered WHERE address_line IS NOT NULL OR postcode IS NOT NULL
     """)
     con.execute(f"""
         CREATE OR REPLACE TABLE {s}_map_phone AS
         SELECT DISTINCT id, phone, NULL::DATE AS date_from, NULL::DATE AS date_to
-        FROM ({_phone_rows(f"{s}_map_rows", listed)}) WHERE phone IS NOT NULL
+        FROM ({_phone_rows(f"{s}_map_numbered", listed)}) WHERE phone IS NOT NULL
     """)
     con.execute(f"DROP TABLE {s}_map_primary")
+    con.execute(f"DROP TABLE {s}_map_numbered")
 
 
 def _people_from_one_row_each(con: duckdb.DuckDBPyConnection, s: str, listed: bool) -> None:
     """The same tables as :func:`_people_from_repeated_rows`, for a file with one row per
     person, as views over ``{s}_map_flat``: no grouping, window or self-join over millions
-    of rows (at 5M rows the grouped form took about 10 s of the read), and no copy."""
+    of rows (at 5M rows the grouped form took about 10 s of the read), and no copy. A
+    person's number (``id``) is their data row number."""
     con.execute(f"""
         CREATE OR REPLACE VIEW {s}_map_person AS
-        SELECT id, forenames, surname,
+        SELECT rowid + 1 AS id, forenames, surname,
                -- one name (nearly all) is already trimmed and not empty: only lists are split
                CASE WHEN contains(previous_surnames, '|') THEN
                    nullif(array_to_string(list_sort(list_distinct(list_filter(
@@ -400,18 +412,21 @@ def _people_from_one_row_each(con: duckdb.DuckDBPyConnection, s: str, listed: bo
     """)
     con.execute(f"""
         CREATE OR REPLACE VIEW {s}_map_alias AS
-        SELECT id, forenames, surname, dob FROM {s}_map_flat WHERE FALSE
+        SELECT rowid + 1 AS id, forenames, surname, dob FROM {s}_map_flat WHERE FALSE
     """)
     con.execute(f"""
         CREATE OR REPLACE VIEW {s}_map_address AS
-        SELECT id, address_line, postcode, NULL::DATE AS date_from, NULL::DATE AS date_to
+        SELECT rowid + 1 AS id, address_line, postcode, NULL::DATE AS date_from,
+               NULL::DATE AS date_to
         FROM {s}_map_flat WHERE address_line IS NOT NULL OR postcode IS NOT NULL
     """)
     con.execute(f"""
         CREATE OR REPLACE VIEW {s}_map_phone AS
         SELECT id, phone, NULL::DATE AS date_from, NULL::DATE AS date_to
-        FROM ({_phone_rows(f"{s}_map_flat", listed)}) WHERE phone IS NOT NULL
+        FROM ({_phone_rows(f"(SELECT rowid + 1 AS id, phones FROM {s}_map_flat)", listed)})
+        WHERE phone IS NOT NULL
     """)
+    con.execute(f"CREATE OR REPLACE VIEW {s}_ids AS SELECT rowid + 1 AS id, key FROM {s}_map_flat")
 
 
 def build_source_views(
@@ -427,6 +442,10 @@ def build_source_views(
     mapped columns are read, once, into a table whose row ids number the file's rows.
     ``one_row_each``: whether every id is on one row (None: count them); the same tables are
     then built without grouping.
+
+    The views' ``id`` is a number, the data row number of the person's first row, and
+    ``{l|r}_ids`` (id, key) maps it to the file's id: every join in linkage is on a person's
+    id, and at 5M rows joining on integers took 2.9 s less than on the text ids.
 
     Raises MappingError if any row has an empty id (naming the file, count and first row).
     """
@@ -449,7 +468,7 @@ def build_source_views(
     dob_text, dob_date = _dob(side, types)
     con.execute(f"""
         CREATE OR REPLACE TABLE {s}_map_flat AS
-        SELECT {id_sql} AS id, {fore} AS forenames, {sur} AS surname,
+        SELECT {id_sql} AS key, {fore} AS forenames, {sur} AS surname,
                {_previous(side)} AS previous_surnames, {dob_text} AS dob_text, {dob_date} AS dob,
                {_sex(side.sex)} AS sex,
                {_joined(side.address) if side.address else "NULL::VARCHAR"} AS address_line,
@@ -462,8 +481,8 @@ def build_source_views(
         f"CREATE OR REPLACE VIEW {s}_map_rows AS SELECT rowid + 1 AS _row, * FROM {s}_map_flat"
     )
     rows, no_id, first_no_id, unparsed, ids = con.execute(f"""
-        SELECT count(*), count(*) FILTER (WHERE id IS NULL), min(_row) FILTER (WHERE id IS NULL),
-               count(*) FILTER (WHERE dob_text IS NOT NULL AND dob IS NULL), count(DISTINCT id)
+        SELECT count(*), count(*) FILTER (WHERE key IS NULL), min(_row) FILTER (WHERE key IS NULL),
+               count(*) FILTER (WHERE dob_text IS NOT NULL AND dob IS NULL), count(DISTINCT key)
         FROM {s}_map_rows
     """).fetchall()[0]
     if no_id:
@@ -483,7 +502,7 @@ def build_source_views(
         "alias": f"SELECT id, forenames, surname, dob FROM {s}_map_alias",
         "address": f"SELECT id, address_line, postcode, date_from, date_to FROM {s}_map_address",
         "phone": f"SELECT id, phone, date_from, date_to FROM {s}_map_phone",
-        "vehicle": "SELECT NULL::VARCHAR AS id, NULL::VARCHAR AS vrm, NULL::VARCHAR AS role, "
+        "vehicle": "SELECT NULL::BIGINT AS id, NULL::VARCHAR AS vrm, NULL::VARCHAR AS role, "
         "NULL::DATE AS date_from, NULL::DATE AS date_to WHERE FALSE",
     }
     for name, sql in views.items():

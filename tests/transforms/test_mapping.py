@@ -27,8 +27,12 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def _views(con: duckdb.DuckDBPyConnection, side: str) -> dict[str, pd.DataFrame]:
+    """Each source view with its people's numbers replaced by the file's ids."""
     return {
-        name: con.execute(f"SELECT * FROM {side}_src_{name} ORDER BY ALL").df()
+        name: con.execute(
+            f"SELECT i.key AS id, v.* EXCLUDE (id) FROM {side}_src_{name} v "
+            f"LEFT JOIN {side}_ids i ON i.id = v.id ORDER BY ALL"
+        ).df()
         for name in ("person", "alias", "address", "phone", "vehicle")
     }
 
@@ -198,6 +202,11 @@ def test_repeated_ids_collect_addresses_phones_and_aliases() -> None:
     with duckdb.connect() as con:
         stats = build_source_views(con, "left", side, _load(con, frame), "people.csv")
         v = _views(con, "l")
+        numbers = con.execute("SELECT id, key FROM l_ids ORDER BY id").fetchall()
+        alias_numbers = con.execute("SELECT id FROM l_src_alias").fetchall()
+    # a person is numbered by their first data row, and the number maps back to the file's id
+    assert numbers == [(1, "P1"), (4, "P2"), (5, "P3")]
+    assert alias_numbers == [(1,)]
     assert stats.rows == 5 and stats.people == 3
     # 31/02/1970 does not parse; 1975-05-05 matches neither format: both NULL and counted
     assert stats.dob_unparsed == 2
@@ -268,13 +277,15 @@ def test_one_row_per_person_builds_what_the_grouped_form_builds(
             "mobile": ["0111 222333", None, "0777 000222", ""],
         }
     )
-    built = {}
+    built, numbers = {}, {}
     for one_row_each in (True, False):
         with duckdb.connect() as con:
             build_source_views(
                 con, "left", side, _load(con, frame), "people.csv", one_row_each=one_row_each
             )
             built[one_row_each] = _views(con, "l")
+            numbers[one_row_each] = con.execute("SELECT id, key FROM l_ids ORDER BY id").fetchall()
+    assert numbers[True] == numbers[False] == [(1, "P1"), (2, "P2"), (3, "P3"), (4, "P4")]
     for name, grouped in built[False].items():
         pd.testing.assert_frame_equal(built[True][name], grouped, check_dtype=False, obj=name)
     person = built[True]["person"].set_index("id")
@@ -323,7 +334,8 @@ def test_typed_parquet_columns(tmp_path: Path) -> None:
         build_source_views(con, "left", side.left, "a", "a.parquet")
         build_source_views(con, "right", side.right, "b", "b.parquet")
         got = con.execute(
-            "SELECT l.id, l.dob, r.id, r.dob FROM l_src_person l, r_src_person r"
+            "SELECT li.key, l.dob, ri.key, r.dob FROM l_src_person l, r_src_person r, l_ids li, "
+            "r_ids ri WHERE li.id = l.id AND ri.id = r.id"
         ).fetchall()
     assert got == [("7", dt.date(1990, 3, 4), "8", dt.date(1990, 3, 4))]
 
