@@ -370,7 +370,8 @@ def link(
             memory_limit = set_memory_limit(con, cfg.engine, right_stats.rows)
         t = lap("read_and_map", t)
         with stage("block"):
-            blocking = block(con, cfg)
+            # nothing but the comparison reads the right side's phones
+            blocking = block(con, cfg, right_phones=False)
         t = lap("normalise_and_block", t)
         warnings = _dob_warnings(con, model)
         with stage("score"):

@@ -18,12 +18,26 @@ from transforms.fellegi_sunter import (
     training_pair_tables,
     training_sessions,
 )
-from transforms.normalise import SIDES, normalise_all
+from transforms.normalise import SIDES, build_phones, normalise_all
 
 
-def block(con: duckdb.DuckDBPyConnection, cfg: SweepConfig) -> pd.DataFrame:
-    normalise_all(con)
+def block(
+    con: duckdb.DuckDBPyConnection, cfg: SweepConfig, right_phones: bool = True
+) -> pd.DataFrame:
+    """Normalise both sides and generate the candidates. ``right_phones=False``: the right
+    side's phones are left for :func:`compare_and_score` to normalise for the compared
+    people only (when nothing but the comparison reads them)."""
+    normalise_all(con, right_phones=right_phones)
     return generate_candidates(con, cfg.blocking)
+
+
+def _right_phones_for(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
+    """``r_phone`` for the right-side people in ``pairs``, if :func:`block` left it out (at
+    5M nominals, the candidates and training pairs hold a tenth of them)."""
+    if not con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'r_phone'"
+    ).fetchall()[0][0]:
+        build_phones(con, "r", people_in=f"SELECT DISTINCT r_id AS id FROM {pairs}")
 
 
 def _drop_name_keys(con: duckdb.DuckDBPyConnection) -> None:
@@ -43,6 +57,7 @@ def compare_and_score(
     comparisons = all_comparisons(cfg.match)
     if model is not None:
         _drop_name_keys(con)
+        _right_phones_for(con, "candidates")
         compare_pairs(con, "candidates", cfg.match, "comparisons")
     else:
         sessions = training_sessions(cfg.match)
@@ -51,6 +66,7 @@ def compare_and_score(
         tables = training_pair_tables(len(sessions))
         union = " UNION ".join(f"SELECT l_id, r_id FROM {t}" for t in ["candidates", *tables])
         con.execute(f"CREATE OR REPLACE TEMP TABLE _compared_pairs AS {union}")
+        _right_phones_for(con, "_compared_pairs")
         compare_pairs(con, "_compared_pairs", cfg.match, "_compared_levels")
         con.execute("""
             CREATE OR REPLACE TABLE comparisons AS

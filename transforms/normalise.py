@@ -251,11 +251,15 @@ def build_addresses(
     """)
 
 
-def build_phones(con: duckdb.DuckDBPyConnection, side: str) -> None:
+def build_phones(con: duckdb.DuckDBPyConnection, side: str, people_in: str | None = None) -> None:
+    """``{side}_phone``: every phone number in national form. ``people_in``: SQL selecting
+    an ``id`` column; if given, only those people's numbers are normalised."""
+    where = f"WHERE id IN (SELECT id FROM ({people_in}))" if people_in else ""
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_phone AS
         WITH d AS MATERIALIZED (  -- else DuckDB inlines digits, running its regex five times
             SELECT id, {digits_sql("phone")} AS digits, date_from, date_to FROM {side}_src_phone
+            {where}
         )
         SELECT * FROM (
             SELECT id, {national_phone_sql("digits")} AS phone,
@@ -357,15 +361,20 @@ def build_term_frequencies(con: duckdb.DuckDBPyConnection) -> None:
         """)
 
 
-def normalise_all(con: duckdb.DuckDBPyConnection) -> None:
-    """Build every normalised table for both sides from the ``*_src_*`` views."""
+def normalise_all(con: duckdb.DuckDBPyConnection, right_phones: bool = True) -> None:
+    """Build every normalised table for both sides from the ``*_src_*`` views.
+
+    ``right_phones=False`` leaves ``r_phone`` out: where only the comparison reads it
+    (``sweep link``), it is built for the compared people alone (``linkage``).
+    """
     for side in SIDES:
         build_person(con, side)
         build_names(con, side)
         build_dobs(con, side)
         # the right side's houses only where the left side has the postcode
         build_addresses(con, side, "l_addr" if side == "r" else None)
-        build_phones(con, side)
+        if side == "l" or right_phones:
+            build_phones(con, side)
         build_vehicles(con, side)
     build_phonetics(con)
     build_nicknames(con)

@@ -64,3 +64,36 @@ def test_model_records_how_it_was_trained(trained):
     weights = model.weights_table().set_index(["comparison", "label"])["weight"]
     assert weights[("dob", "exact")] > 10 > 0 > weights[("dob", "different")]
     assert weights[("dob", "generation_apart")] < -15
+
+
+@pytest.mark.parametrize("reuse_model", [False, True])
+def test_right_phones_left_to_the_comparison_give_the_same_scores(trained, reuse_model):
+    """With ``right_phones=False`` only the compared people's phones are normalised, and the
+    phone levels, weights and bands are those of the full build."""
+    path, scores = trained
+    model = Model.load(path) if reuse_model else None
+    full = _engine()
+    block(full, CFG)
+    compare_and_score(full, CFG, model)
+    lazy = _engine()
+    block(lazy, CFG, right_phones=False)
+    assert not lazy.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'r_phone'"
+    ).fetchall()[0][0]
+    compare_and_score(lazy, CFG, model)
+    cols = "l_id, r_id, phone_level, match_weight, band"
+    a = full.execute(f"SELECT {cols} FROM scored_pairs ORDER BY l_id, r_id").df()
+    b = lazy.execute(f"SELECT {cols} FROM scored_pairs ORDER BY l_id, r_id").df()
+    assert a[["l_id", "r_id", "phone_level", "band"]].equals(
+        b[["l_id", "r_id", "phone_level", "band"]]
+    )
+    assert (a["match_weight"] - b["match_weight"]).abs().max() < 1e-9
+    assert (a["phone_level"] == "shared").sum() > 0  # the sample has shared phones to find
+    # only the compared right-side people's phones were normalised, and every candidate's
+    lazy_ids = set(lazy.execute("SELECT DISTINCT id FROM r_phone").df()["id"])
+    full_ids = set(full.execute("SELECT DISTINCT id FROM r_phone").df()["id"])
+    candidates = set(b["r_id"])
+    assert 0 < len(lazy_ids) < len(full_ids)
+    assert full_ids & candidates <= lazy_ids <= full_ids
+    if reuse_model:  # no training pairs: the candidates' people alone
+        assert lazy_ids <= candidates
