@@ -392,6 +392,20 @@ def test_small_link_and_default_truth_columns(tmp_path: Path) -> None:
     assert {("1", "A"), ("2", "B")} <= set(zip(pairs["left_id"], pairs["right_id"], strict=True))
 
 
+def test_truth_ids_in_neither_file_still_count(tmp_path: Path) -> None:
+    """People are numbered inside the linker; a true pair naming an id that is in neither
+    file is still one of the truth's pairs (missed), and two such pairs stay two."""
+    left, right, mapping = _mini(tmp_path)
+    right.write_text("ref,fn,sn,dob\nA,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
+    truth = tmp_path / "t.csv"
+    truth.write_text("staff,nominal\n1,A\n2,B\n1,Q\n9,Z\n8,Y\n", "utf-8")
+    res = link(left, right, mapping, tmp_path / "p.parquet", truth=truth)
+    assert res.truth is not None and res.truth.truth_pairs == 5
+    assert res.truth.blocking_recall == pytest.approx(2 / 5)
+    found = res.truth.best
+    assert found["true_positive"] == 2 and found["recall"] == pytest.approx(2 / 5)
+
+
 def test_no_dates_of_birth_warns_but_still_ranks(extracts: Extracts, tmp_path: Path) -> None:
     """Without dates of birth the date-of-birth training blocks are empty: the run says so,
     takes the match rate from rare full names, and the true pairs still rank above the others
