@@ -339,12 +339,12 @@ def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: b
     A person's number (``id``) is the data row number of their first row; ``{s}_ids`` maps
     it to the file's id."""
     con.execute(f"""
-        CREATE OR REPLACE TABLE {s}_map_numbered AS
-        SELECT min(_row) OVER (PARTITION BY key) AS id, * EXCLUDE (key) FROM {s}_map_rows
-    """)
-    con.execute(f"""
         CREATE OR REPLACE TABLE {s}_ids AS
         SELECT min(_row) AS id, key FROM {s}_map_rows GROUP BY key
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {s}_map_numbered AS
+        SELECT i.id, r.* EXCLUDE (key) FROM {s}_map_rows r JOIN {s}_ids i USING (key)
     """)
     # Primary record per id: the first row with a name or date of birth (else the first row).
     con.execute(f"""
