@@ -2,7 +2,9 @@
 
 Each file (CSV or Parquet) is read into a working DuckDB database, mapped onto the engine's
 ``{l|r}_src_*`` views (``transforms/mapping.py``), then ``linkage.block`` and
-``linkage.compare_and_score`` run exactly as in the nightly flow. The scored pairs are copied
+``linkage.compare_and_score`` run as in the nightly flow, with two differences for speed:
+people are numbered (and their file ids put back when the pairs are written), and the right
+side's phones are normalised only for the people compared. The scored pairs are copied
 straight from DuckDB into a Parquet file (temp file + rename), so the large side never passes
 through pandas. With a truth file, the blocking report and precision/recall/F1 are computed
 against it (``transforms/pair_metrics.py``).

@@ -445,7 +445,7 @@ def build_source_views(
 
     The views' ``id`` is a number, the data row number of the person's first row, and
     ``{l|r}_ids`` (id, key) maps it to the file's id: every join in linkage is on a person's
-    id, and at 5M rows joining on integers took 2.9 s less than on the text ids.
+    id, and at 5M nominals ``sweep link`` took 17.7 s on integers against 20.5 s on text ids.
 
     Raises MappingError if any row has an empty id (naming the file, count and first row).
     """
