@@ -235,6 +235,24 @@ def build_declared_matches(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+# What the identity rests on, field by field, for the person who triages a self match (a
+# review-band match is confirmed by a person first): each comparison's level, e.g.
+# "forename exact, ..., address different, phone missing". Levels name no personal data.
+_IDENTITY_FIELDS = (
+    ("forename", "forename"),
+    ("surname", "surname"),
+    ("date of birth", "dob"),
+    ("sex", "sex"),
+    ("address", "address"),
+    ("phone", "phone"),
+)
+_IDENTITY_LEVELS_SQL = (
+    "concat_ws(', ', "
+    + ", ".join(f"'{label} ' || p.{col}_level" for label, col in _IDENTITY_FIELDS)
+    + ")"
+)
+
+
 def build_flags(
     con: duckdb.DuckDBPyConnection, cfg: FlagConfig, run_id: str, run_date: date
 ) -> None:
@@ -266,10 +284,11 @@ def build_flags(
                    CASE WHEN outcome = 'welfare' THEN 'welfare'
                         ELSE {_severity_sql("list_concat(new_categories, new_areas, coalesce(cn.markers, []))", cfg)}
                    END AS severity,
-                   match_probability AS score, band AS identity_band, match_weight,
+                   s.match_probability AS score, s.band AS identity_band, s.match_weight,
                    roles AS evidence, business_areas, first_record AS evidence_from,
                    last_record AS evidence_to, criminal_new + welfare_records AS record_count,
-                   'identity ' || band || ' (weight ' || round(match_weight, 1) || '); roles: '
+                   'identity ' || s.band || ' (weight ' || round(s.match_weight, 1) || ': '
+                     || {_IDENTITY_LEVELS_SQL} || '); roles: '
                      || array_to_string(roles, ', ') || '; areas: '
                      || array_to_string(business_areas, ', ')
                      || CASE WHEN len(new_categories) > 0
@@ -279,6 +298,7 @@ def build_flags(
                              THEN '; markers: ' || array_to_string(cn.markers, ', ') ELSE '' END
                      AS evidence_summary
             FROM self_match_outcomes s LEFT JOIN criminal_nominals cn USING (nominal_id)
+            JOIN scored_pairs p ON p.l_id = s.staff_id AND p.r_id = s.nominal_id
             WHERE outcome IN ('misconduct', 'welfare')
         ),
         assoc AS (

@@ -177,8 +177,11 @@ def result():
     )["phones"]
     con = linkage_db(frames)
     normalise_all(con)
-    con.execute("""CREATE TABLE scored_pairs AS SELECT * FROM (VALUES
-        ('S1', 'N1', 'auto', 20.0, 0.999), ('S2', 'N2', 'auto', 18.0, 0.999),
+    con.execute("""CREATE TABLE scored_pairs AS SELECT *, 'exact' AS forename_level,
+        'exact' AS surname_level, 'exact' AS dob_level, 'match' AS sex_level,
+        CASE WHEN l_id = 'S2' THEN 'different' ELSE 'same_dwelling' END AS address_level,
+        'missing' AS phone_level FROM (VALUES
+        ('S1', 'N1', 'auto', 20.0, 0.999), ('S2', 'N2', 'review', 8.0, 0.99),
         ('S3', 'N3', 'review', 8.0, 0.99), ('S4', 'N4', 'auto', 21.0, 0.999),
         ('S12', 'N30', 'auto', 20.0, 0.999), ('S13', 'N31', 'auto', 20.0, 0.999),
         ('S14', 'N32', 'auto', 20.0, 0.999), ('S15', 'N33', 'auto', 20.0, 0.999),
@@ -216,6 +219,21 @@ def test_self_match_routes(result):
     assert outcomes[("S3", "N3")] == "duty_only"
     assert outcomes[("S4", "N4")] == "excluded_known"
     assert ("S1", "N9") not in outcomes  # discarded pairs are not matches
+
+
+def test_self_match_summary_says_what_the_identity_rests_on(result):
+    """A person confirming a review-band identity sees which fields agree and which differ."""
+    summary = dict(
+        ((r[0], r[1]), r[2])
+        for r in result.execute(
+            "SELECT staff_id, nominal_id, evidence_summary FROM flags"
+        ).fetchall()
+    )
+    assert summary[("S2", "N2")].startswith(
+        "identity review (weight 8.0: forename exact, surname exact, date of birth exact, "
+        "sex match, address different, phone missing); roles: "
+    )
+    assert "address same_dwelling" in summary[("S1", "N1")]
 
 
 def test_known_matter_exclusion_recorded(result):
