@@ -124,3 +124,18 @@ FROM quarantine AS q
 JOIN data_quality AS d ON d."table" = q."table"
 GROUP BY d.run_id, q."table", q.rule, q.field
 ORDER BY lines DESC, q."table", q.rule, q.field;
+
+-- name: quarantine_night_by_night
+-- answers: how many rows of each input table each run read, accepted and quarantined, and
+--   whether every run's counts reconciled (latest run first)
+-- columns: run_id, run_date, table, rows_read, rows_accepted, rows_quarantined, reconciled
+SELECT
+    run_id,
+    run_date,
+    "table",
+    rows_read,
+    rows_accepted,
+    rows_quarantined,
+    reconciled
+FROM row_counts_history
+ORDER BY run_id DESC, "table";

@@ -45,9 +45,8 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
 
 # Tables copied from the working database; the run's own frames (flags, flag_history, runs,
-# disclosures,
-# input_files, row_counts, quarantine, blocking_report, model_weights, progress_history,
-# screening_ledger, stage_timings) are published beside them.
+# disclosures, input_files, row_counts, row_counts_history, quarantine, blocking_report,
+# model_weights, progress_history, screening_ledger, stage_timings) are published beside them.
 PUBLISHED_TABLES = [
     "candidate_matches",
     "self_match_outcomes",
@@ -245,6 +244,13 @@ def publish(
             "staff_id",
         ),
         "runs": append_rows(read_previous(ctx.out_dir, "runs"), frames["runs"], "run_id"),
+        "row_counts_history": append_rows(
+            read_previous(ctx.out_dir, "row_counts_history"),
+            frames["row_counts"].assign(run_id=ctx.run_id, run_date=ctx.run_date)[
+                ["run_id", "run_date", *frames["row_counts"].columns]
+            ],
+            "run_id",
+        ),
         "disclosures": append_rows(
             read_previous(ctx.out_dir, "disclosures"),
             disclosure_row(manifest, str(handoff_dir), DISCLOSURE_PURPOSE, who),

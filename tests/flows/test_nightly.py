@@ -163,8 +163,17 @@ def test_history_accumulates_and_flag_ids_are_stable(run):
     with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
         hist = con.execute("SELECT run_id FROM progress_history ORDER BY run_id").fetchall()
         runs = con.execute("SELECT count(*) FROM runs").fetchall()[0][0]
+        counts = con.execute(
+            "SELECT run_id, count(*), sum(rows_quarantined), bool_and(reconciled) "
+            "FROM row_counts_history GROUP BY run_id ORDER BY run_id"
+        ).fetchall()
+        latest = con.execute("SELECT count(*), sum(rows_quarantined) FROM row_counts").fetchall()
     assert [h[0] for h in hist] == sorted([first["run_id"], second["run_id"]])
     assert runs == 2  # the audit of runs accumulates
+    # each run's reconciliation is kept: 16 input tables per run, the same counts both nights
+    assert [c[0] for c in counts] == sorted([first["run_id"], second["run_id"]])
+    assert all(c[1:] == (latest[0][0], latest[0][1], True) for c in counts)
+    assert latest[0][1] > 0  # the sample's planted bad rows
     a = pd.read_csv(Path(first["handoff"]) / "flags.csv")
     b = pd.read_csv(Path(second["handoff"]) / "flags.csv")
     assert sorted(a["flag_id"]) == sorted(b["flag_id"])
