@@ -84,22 +84,37 @@ class LinkResult:
 # --- reading files ------------------------------------------------------------------------------
 
 
-def _reader(path: Path) -> str:
-    """SQL table function reading ``path`` (CSV: every column as text, header required)."""
+def _reader(path: Path, encoding: str = "utf-8") -> str:
+    """SQL table function reading ``path`` (CSV: every column as text, header required, in
+    ``encoding``)."""
     lit = "'" + str(path).replace("'", "''") + "'"
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return f"read_parquet({lit})"
-    return f"read_csv({lit}, header = true, all_varchar = true)"
+    return f"read_csv({lit}, header = true, all_varchar = true, encoding = '{encoding}')"
 
 
-def _safe_reason(exc: duckdb.Error) -> str:
-    """A DuckDB reading error without any data from the file (only a line number if given)."""
-    line = re.search(r"[Ll]ine:? (\d+)", str(exc))
+def _safe_reason(exc: duckdb.Error, side_name: str | None = None) -> str:
+    """A DuckDB reading error without any data from the file (only a line number if given),
+    and for text in another encoding, how to say which."""
+    text = str(exc)
+    line = re.search(r"[Ll]ine:? (\d+)", text)
     where = f" near line {line.group(1)}" if line else ""
-    return f"{type(exc).__name__}{where}"
+    hint = ""
+    if "Invalid unicode" in text or "not utf-8 encoded" in text:
+        key = f"[{side_name}].encoding" if side_name else "encoding"
+        hint = (
+            f": its text is not in the expected encoding; set {key} in the mapping "
+            "(utf-8, utf-16 or latin-1)"
+        )
+    return f"{type(exc).__name__}{where}{hint}"
 
 
-def describe_file(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
+def describe_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    encoding: str = "utf-8",
+    side_name: str | None = None,
+) -> dict[str, str]:
     """Column name -> DuckDB type of a data file; a problem with the file raises
     LinkInputError naming it (never quoting its contents)."""
     path = Path(path)
@@ -108,10 +123,12 @@ def describe_file(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
     if path.stat().st_size == 0:
         raise LinkInputError(f"{path}: file is empty (0 bytes)")
     try:
-        rows = con.execute(f"DESCRIBE SELECT * FROM {_reader(path)}").fetchall()
+        rows = con.execute(f"DESCRIBE SELECT * FROM {_reader(path, encoding)}").fetchall()
     except duckdb.Error as exc:
         kind = "Parquet" if path.suffix.lower() in PARQUET_SUFFIXES else "CSV"
-        raise LinkInputError(f"{path}: cannot read as {kind} ({_safe_reason(exc)})") from None
+        raise LinkInputError(
+            f"{path}: cannot read as {kind} ({_safe_reason(exc, side_name)})"
+        ) from None
     return {r[0]: r[1] for r in rows}
 
 
@@ -120,12 +137,12 @@ def read_side(
 ) -> SideStats:
     """Read the mapped columns of one side's file into DuckDB and build its source views."""
     side = mapping.side(side_name)
-    types = describe_file(con, path)
+    types = describe_file(con, path, side.encoding, side_name)
     check_columns(side, list(types), side_name, str(path), mapping.source)
     try:
-        stats = build_source_views(con, side_name, side, _reader(path), str(path))
+        stats = build_source_views(con, side_name, side, _reader(path, side.encoding), str(path))
     except duckdb.Error as exc:
-        raise LinkInputError(f"{path}: cannot read ({_safe_reason(exc)})") from None
+        raise LinkInputError(f"{path}: cannot read ({_safe_reason(exc, side_name)})") from None
     if stats.rows == 0:
         raise LinkInputError(f"{path}: no data rows")
     return stats

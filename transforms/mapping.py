@@ -19,6 +19,7 @@ staff every night. Format::
     address = ["street_number", "address_1", "suburb"]
     postcode = "postcode"
     phone = ["home_phone", "mobile"]      # each column is a separate number
+    encoding = "latin-1"                  # a CSV's text encoding: utf-8 (default), utf-16, latin-1
     [right]
     ...
     [truth]                               # optional: id columns in a --truth file
@@ -57,6 +58,18 @@ JOINED_KEYS = (
 MULTI_KEYS = ("previous_surnames", "phone")
 COLUMN_KEYS = JOINED_KEYS + MULTI_KEYS
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+# A CSV's text encodings DuckDB reads without an extension (the names it takes), with the
+# other spellings a mapping may use.
+ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "utf-16": "utf-16",
+    "utf16": "utf-16",
+    "latin-1": "latin-1",
+    "latin1": "latin-1",
+    "iso-8859-1": "latin-1",
+    "iso8859-1": "latin-1",
+}
 # Values of a sex column meaning "not recorded"; male and female words fold to M and F.
 _SEX_UNKNOWN = ("U", "UNKNOWN", "NOT KNOWN", "NOT STATED", "N/A", "NA", "?", "-")
 _SEX_MALE = ("M", "MALE", "MAN")
@@ -85,6 +98,7 @@ class SideMapping:
     address: tuple[str, ...] = ()
     postcode: tuple[str, ...] = ()
     phone: tuple[str, ...] = ()
+    encoding: str = "utf-8"  # of a CSV file (one of ENCODINGS' values); Parquet has its own
 
     def mapped(self) -> dict[str, tuple[str, ...]]:
         """Every mapped key and its columns."""
@@ -179,6 +193,13 @@ def _parse_side(raw: dict[str, Any], where: str) -> SideMapping:
         kwargs["previous_surnames_sep"] = sep
     if "date_format" in raw:
         kwargs["date_format"] = _date_formats(raw["date_format"], f"{where}.date_format")
+    if "encoding" in raw:
+        enc = raw["encoding"]
+        if not isinstance(enc, str) or enc.strip().lower() not in ENCODINGS:
+            raise MappingError(
+                f"{where}.encoding must be one of utf-8, utf-16, latin-1 (a CSV's text encoding)"
+            )
+        kwargs["encoding"] = ENCODINGS[enc.strip().lower()]
     if kwargs.get("full_name") and (kwargs.get("forenames") or kwargs.get("surname")):
         raise MappingError(
             f"{where}.full_name is an alternative to forenames and surname: map one or the other"

@@ -406,6 +406,40 @@ def test_truth_ids_in_neither_file_still_count(tmp_path: Path) -> None:
     assert found["true_positive"] == 2 and found["recall"] == pytest.approx(2 / 5)
 
 
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
+def test_csv_in_another_encoding(tmp_path: Path, encoding: str) -> None:
+    """A CSV that is not UTF-8 stops with the file, line and the mapping key to set (never
+    its text); with [left].encoding set, accented names fold and match."""
+    left, right, mapping = _mini(tmp_path)
+    left.write_text(
+        "pid,fn,sn,dob\n1,Zoë,Müller,1980-01-02\n2,Bob,Kay,1975-03-04\n", encoding=encoding
+    )
+    right.write_text("ref,fn,sn,dob\nA,ZOE,MULLER,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
+    with pytest.raises(LinkInputError) as err:
+        link(left, right, mapping, tmp_path / "p.parquet")
+    msg = str(err.value)
+    assert msg.startswith(f"{left}: cannot read as CSV") and "[left].encoding" in msg
+    assert "ller" not in msg and "Zo" not in msg
+    raw = {
+        "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+        "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+    }
+    raw["left"]["encoding"] = encoding.upper()  # spelt as the user likes
+    res = link(left, right, parse_mapping(raw, "enc.toml"), tmp_path / "p.parquet")
+    pairs = pd.read_parquet(res.out).set_index(["left_id", "right_id"])
+    top = pairs.loc[("1", "A")]
+    assert (top["forename_level"], top["surname_level"]) == ("exact", "exact")
+
+
+def test_unknown_encoding_names_the_key() -> None:
+    raw = {
+        "left": {"id": "pid", "surname": "sn", "encoding": "cp1252"},
+        "right": {"id": "ref", "surname": "sn"},
+    }
+    with pytest.raises(MappingError, match=r"enc.toml: \[left\].encoding must be one of"):
+        parse_mapping(raw, "enc.toml")
+
+
 def test_no_dates_of_birth_warns_but_still_ranks(extracts: Extracts, tmp_path: Path) -> None:
     """Without dates of birth the date-of-birth training blocks are empty: the run says so,
     takes the match rate from rare full names, and the true pairs still rank above the others
