@@ -82,7 +82,9 @@ class Run:
 # --- child processes ------------------------------------------------------------------------------
 
 
-def measure(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float, str]:
+def measure(
+    cmd: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
+) -> tuple[float, float, str]:
     """Run ``cmd``; return (wall seconds, peak RSS MiB, stdout). stderr goes to ``log``,
     stdout to ``log`` with the suffix ``.out``.
 
@@ -96,7 +98,9 @@ def measure(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, floa
     try:
         with open(log, "w") as err:
             t0 = time.perf_counter()
-            proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=err, env=env, text=True)
+            proc = subprocess.Popen(
+                full, stdout=subprocess.PIPE, stderr=err, env=env, text=True, cwd=cwd
+            )
             peak = _poll_peak(proc) if not gnu_time else 0.0
             out, _ = proc.communicate()
             wall = time.perf_counter() - t0
