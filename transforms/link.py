@@ -388,13 +388,14 @@ def link(
             right_stats = read_side(con, Path(right), mapping, "right")
             memory_limit = set_memory_limit(con, cfg.engine, right_stats.rows)
         t = lap("read_and_map", t)
+        # nothing but the comparison reads the right side's phones: normalised for the
+        # compared people only
         with stage("block"):
-            # nothing but the comparison reads the right side's phones
             blocking = block(con, cfg, right_phones=False)
         t = lap("normalise_and_block", t)
         warnings = _dob_warnings(con, model)
         with stage("score"):
-            model = compare_and_score(con, cfg, model)
+            model = compare_and_score(con, cfg, model, right_phones=False)
         t = lap("compare_train_score", t)
         n_pairs = con.execute("SELECT count(*) FROM scored_pairs").fetchall()[0][0]
         bands = {b: 0 for b in ("auto", "review", "discard")}

@@ -32,12 +32,9 @@ def block(
 
 
 def _right_phones_for(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
-    """``r_phone`` for the right-side people in ``pairs``, if :func:`block` left it out (at
-    5M nominals, the candidates and training pairs hold a tenth of them)."""
-    if not con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'r_phone'"
-    ).fetchall()[0][0]:
-        build_phones(con, "r", people_in=f"SELECT DISTINCT r_id AS id FROM {pairs}")
+    """``r_phone`` for the right-side people in ``pairs`` only (at 5M nominals, the
+    candidates and training pairs hold a tenth of them)."""
+    build_phones(con, "r", people_in=f"SELECT DISTINCT r_id AS id FROM {pairs}")
 
 
 def _drop_name_keys(con: duckdb.DuckDBPyConnection) -> None:
@@ -47,17 +44,23 @@ def _drop_name_keys(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def compare_and_score(
-    con: duckdb.DuckDBPyConnection, cfg: SweepConfig, model: Model | None = None
+    con: duckdb.DuckDBPyConnection,
+    cfg: SweepConfig,
+    model: Model | None = None,
+    right_phones: bool = True,
 ) -> Model:
     """Compare candidates, train a model unless one is given, and score: ``scored_pairs``.
 
     When training, the candidates and every pair training reads are compared in one pass:
     the sets overlap, and each pass has a cost that grows with the right side, not the pairs.
+    ``right_phones``: as given to :func:`block`; if False, the right side's phones are
+    normalised here, for the compared people only.
     """
     comparisons = all_comparisons(cfg.match)
     if model is not None:
         _drop_name_keys(con)
-        _right_phones_for(con, "candidates")
+        if not right_phones:
+            _right_phones_for(con, "candidates")
         compare_pairs(con, "candidates", cfg.match, "comparisons")
     else:
         sessions = training_sessions(cfg.match)
@@ -66,7 +69,8 @@ def compare_and_score(
         tables = training_pair_tables(len(sessions))
         union = " UNION ".join(f"SELECT l_id, r_id FROM {t}" for t in ["candidates", *tables])
         con.execute(f"CREATE OR REPLACE TEMP TABLE _compared_pairs AS {union}")
-        _right_phones_for(con, "_compared_pairs")
+        if not right_phones:
+            _right_phones_for(con, "_compared_pairs")
         compare_pairs(con, "_compared_pairs", cfg.match, "_compared_levels")
         con.execute("""
             CREATE OR REPLACE TABLE comparisons AS

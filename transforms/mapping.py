@@ -416,12 +416,17 @@ def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: b
 
 def _people_from_one_row_each(con: duckdb.DuckDBPyConnection, s: str, listed: bool) -> None:
     """The same tables as :func:`_people_from_repeated_rows`, for a file with one row per
-    person, as views over ``{s}_map_flat``: no grouping, window or self-join over millions
+    person, as views over ``{s}_map_rows``: no grouping, window or self-join over millions
     of rows (at 5M rows the grouped form took about 10 s of the read), and no copy. A
     person's number (``id``) is their data row number."""
     con.execute(f"""
+        CREATE OR REPLACE VIEW {s}_map_numbered AS
+        SELECT _row AS id, * EXCLUDE (_row, key) FROM {s}_map_rows
+    """)
+    con.execute(f"CREATE OR REPLACE VIEW {s}_ids AS SELECT _row AS id, key FROM {s}_map_rows")
+    con.execute(f"""
         CREATE OR REPLACE VIEW {s}_map_person AS
-        SELECT rowid + 1 AS id, forenames, surname,
+        SELECT id, forenames, surname,
                -- one name (nearly all) is already trimmed and not empty: only lists are split
                CASE WHEN contains(previous_surnames, '|') THEN
                    nullif(array_to_string(list_sort(list_distinct(list_filter(
@@ -429,25 +434,22 @@ def _people_from_one_row_each(con: duckdb.DuckDBPyConnection, s: str, listed: bo
                        lambda x: x <> ''))), '|'), '')
                ELSE previous_surnames END AS previous_surnames,
                dob, sex
-        FROM {s}_map_flat
+        FROM {s}_map_numbered
     """)
     con.execute(f"""
         CREATE OR REPLACE VIEW {s}_map_alias AS
-        SELECT rowid + 1 AS id, forenames, surname, dob FROM {s}_map_flat WHERE FALSE
+        SELECT id, forenames, surname, dob FROM {s}_map_numbered WHERE FALSE
     """)
     con.execute(f"""
         CREATE OR REPLACE VIEW {s}_map_address AS
-        SELECT rowid + 1 AS id, address_line, postcode, NULL::DATE AS date_from,
-               NULL::DATE AS date_to
-        FROM {s}_map_flat WHERE address_line IS NOT NULL OR postcode IS NOT NULL
+        SELECT id, address_line, postcode, NULL::DATE AS date_from, NULL::DATE AS date_to
+        FROM {s}_map_numbered WHERE address_line IS NOT NULL OR postcode IS NOT NULL
     """)
     con.execute(f"""
         CREATE OR REPLACE VIEW {s}_map_phone AS
         SELECT id, phone, NULL::DATE AS date_from, NULL::DATE AS date_to
-        FROM ({_phone_rows(f"(SELECT rowid + 1 AS id, phones FROM {s}_map_flat)", listed)})
-        WHERE phone IS NOT NULL
+        FROM ({_phone_rows(f"{s}_map_numbered", listed)}) WHERE phone IS NOT NULL
     """)
-    con.execute(f"CREATE OR REPLACE VIEW {s}_ids AS SELECT rowid + 1 AS id, key FROM {s}_map_flat")
 
 
 def build_source_views(
@@ -531,7 +533,7 @@ def build_source_views(
     people, aliases = con.execute(
         f"SELECT (SELECT count(*) FROM {s}_map_person), (SELECT count(*) FROM {s}_map_alias)"
     ).fetchall()[0]
-    con.execute(f"DROP VIEW {s}_map_rows")
-    if not one_row_each:  # else the views read it
+    if not one_row_each:  # else the views read them
+        con.execute(f"DROP VIEW {s}_map_rows")
         con.execute(f"DROP TABLE {s}_map_flat")
     return SideStats(int(rows), int(people), int(unparsed), int(aliases))
