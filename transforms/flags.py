@@ -157,20 +157,37 @@ def build_association_evidence(
         staff_names AS (
             SELECT id AS staff_id, sn FROM l_names WHERE sn IS NOT NULL
         ),
-        dwelling_freq AS (SELECT dwelling, count(DISTINCT id) AS n FROM r_addr GROUP BY 1),
-        phone_freq AS (SELECT phone, count(DISTINCT id) AS n FROM r_phone GROUP BY 1),
-        vrm_freq AS (SELECT vrm, count(DISTINCT id) AS n FROM r_vehicle GROUP BY 1),
-        addr AS (
+        -- How many nominals share each identifier, counted only for the identifiers that
+        -- staff hold: no other identifier can join a staff member.
+        dwelling_freq AS (SELECT dwelling, count(DISTINCT id) AS n FROM r_addr
+                          WHERE dwelling IN (SELECT dwelling FROM l_addr) GROUP BY 1),
+        phone_freq AS (SELECT phone, count(DISTINCT id) AS n FROM r_phone
+                       WHERE phone IN (SELECT phone FROM l_phone) GROUP BY 1),
+        vrm_freq AS (SELECT vrm, count(DISTINCT id) AS n FROM r_vehicle
+                     WHERE vrm IN (SELECT vrm FROM l_vehicle) GROUP BY 1),
+        shared_addr AS (
             SELECT la.id AS staff_id, ra.id AS nominal_id,
-                   CASE WHEN EXISTS (SELECT 1 FROM staff_names s JOIN r_names rn
-                                      ON rn.sn = s.sn WHERE s.staff_id = la.id AND rn.id = ra.id)
-                        THEN 'relative_at_address' ELSE 'address' END AS kind,
                    greatest(la.date_from, ra.date_from) AS evidence_date, f.n AS shared_by
             FROM l_addr la
             JOIN r_addr ra ON ra.dwelling = la.dwelling
             JOIN dwelling_freq f ON f.dwelling = ra.dwelling
             WHERE (la.date_to IS NULL OR la.date_to >= {rd})
               AND ra.date_from <= {rd} AND coalesce(ra.date_to, {rd}) >= la.date_from
+        ),
+        -- A surname in common, looked up for the address-sharing pairs only (joining every
+        -- staff member to every nominal of the same surname grows with both extracts).
+        kin AS (
+            SELECT DISTINCT p.staff_id, p.nominal_id
+            FROM (SELECT DISTINCT staff_id, nominal_id FROM shared_addr) p
+            JOIN staff_names s ON s.staff_id = p.staff_id
+            JOIN r_names rn ON rn.id = p.nominal_id AND rn.sn = s.sn
+        ),
+        addr AS (
+            SELECT a.staff_id, a.nominal_id,
+                   CASE WHEN k.staff_id IS NOT NULL THEN 'relative_at_address'
+                        ELSE 'address' END AS kind,
+                   a.evidence_date, a.shared_by
+            FROM shared_addr a LEFT JOIN kin k USING (staff_id, nominal_id)
         ),
         phone AS (
             SELECT lp.id, rp.id, 'phone', coalesce(rp.date_from, {rd}), f.n
@@ -186,12 +203,16 @@ def build_association_evidence(
             JOIN raw_staff st ON st.staff_id = lv.id
             WHERE coalesce(rv.date_to, {rd}) >= TRY_CAST(st.start_date AS DATE)
         ),
+        -- Two equality joins, not one join on IN: a join on IN compares every matched
+        -- nominal with every association.
         named AS (
-            SELECT o.staff_id, CASE WHEN a.nominal_id_a = o.nominal_id THEN a.nominal_id_b
-                                    ELSE a.nominal_id_a END,
-                   'named_associate', TRY_CAST(a.date_from AS DATE), 1
-            FROM own o JOIN raw_associations a
-              ON o.nominal_id IN (a.nominal_id_a, a.nominal_id_b)
+            SELECT o.staff_id, a.nominal_id_b, 'named_associate',
+                   TRY_CAST(a.date_from AS DATE), 1
+            FROM own o JOIN raw_associations a ON a.nominal_id_a = o.nominal_id
+            UNION ALL
+            SELECT o.staff_id, a.nominal_id_a, 'named_associate',
+                   TRY_CAST(a.date_from AS DATE), 1
+            FROM own o JOIN raw_associations a ON a.nominal_id_b = o.nominal_id
         ),
         ev AS (
             SELECT * FROM addr UNION ALL SELECT * FROM phone

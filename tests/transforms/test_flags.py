@@ -38,7 +38,7 @@ def _addr(pid_col: str, pid: str, line: str, pc: str, start: str, end: str = "")
 
 @pytest.fixture(scope="module")
 def result():
-    staff = [_staff(i) for i in range(1, 16)]
+    staff = [_staff(i) for i in range(1, 18)]
     nominals = [_nominal(i) for i in range(1, 20)]
     records = [
         # S1 = N1: suspect on a crime record -> misconduct
@@ -87,6 +87,9 @@ def result():
         {"nominal_id": "N14", "role": "offender", "offence_category": "drugs"},
         # N15: a victim only, sharing S9's address -> not criminal, no association
         {"nominal_id": "N15", "role": "victim", "offence_category": "violence"},
+        # at S17's address: N35 (same surname as S17) and N36, both suspects
+        {"nominal_id": "N35", "role": "suspect", "offence_category": "drugs"},
+        {"nominal_id": "N36", "role": "suspect", "offence_category": "drugs"},
     ]
     # a hostel: eleven nominals at one address, one of them criminal (N16)
     hostel = [
@@ -101,7 +104,11 @@ def result():
     records.append({"nominal_id": "N16", "role": "offender", "offence_category": "drugs"})
     frames = tables(
         staff=staff,
-        nominals=nominals + extra_hostel_nominals + [_nominal(i) for i in (30, 31, 32, 33)],
+        nominals=nominals
+        + extra_hostel_nominals
+        + [_nominal(i) for i in (30, 31, 32, 33, 34, 36)]
+        # N35 shares S17's surname and address: a relative
+        + [_nominal(35, surname="Surname17")],
         records=records,
         markers=[{"nominal_id": "N13", "marker": "ocg", "date_added": "2024-01-01"}],
         open_matters=[
@@ -134,6 +141,7 @@ def result():
             _addr("staff_id", "S9", "5 Ash Grove, Leeds", "LS8 2BB", "2020-01-01"),
             _addr("staff_id", "S10", "Hostel, 1 Station Road, Leeds", "LS1 4HH", "2023-06-01"),
             _addr("staff_id", "S11", "7 Birch Way, Leeds", "LS9 3CC", "2021-01-01"),
+            _addr("staff_id", "S17", "3 Oak Road, Leeds", "LS7 1DD", "2021-01-01"),
         ],
         addresses=[
             # N10 at S5's flat, dates overlap -> association
@@ -142,6 +150,8 @@ def result():
             _addr("nominal_id", "N15", "5 Ash Grove, Leeds", "LS8 2BB", "2021-01-01"),
             # N14 at S11's house but moved out before S11 moved in -> no overlap
             _addr("nominal_id", "N14", "7 Birch Way, Leeds", "LS9 3CC", "2015-01-01", "2019-12-31"),
+            _addr("nominal_id", "N35", "3 Oak Road, Leeds", "LS7 1DD", "2022-01-01"),
+            _addr("nominal_id", "N36", "3 Oak Road, Leeds", "LS7 1DD", "2022-01-01"),
             *hostel,
         ],
         staff_phones=[{"staff_id": "S6", "phone": "07911 123456", "phone_type": "mobile"}],
@@ -149,6 +159,14 @@ def result():
         staff_vehicles=[{"staff_id": "S7", "vrm": "AB12 CDE"}],
         vehicles=[
             {"nominal_id": "N12", "vrm": "ab12cde", "role": "driver", "date_from": "2025-05-01"}
+        ],
+        # S16 is N34 (no records of their own); N34 is named with criminals N11 (on either
+        # side of the association), N14, with itself, and with N15 (a victim only)
+        associations=[
+            {"nominal_id_a": "N11", "nominal_id_b": "N34", "association_type": "associate"},
+            {"nominal_id_a": "N34", "nominal_id_b": "N14", "association_type": "co_accused"},
+            {"nominal_id_a": "N34", "nominal_id_b": "N34", "association_type": "associate"},
+            {"nominal_id_a": "N34", "nominal_id_b": "N15", "association_type": "family"},
         ],
         # S8 declared N13 before the evidence -> not new; S8 also shares a phone with N13
         declared_associations=[
@@ -185,6 +203,7 @@ def result():
         ('S3', 'N3', 'review', 8.0, 0.99), ('S4', 'N4', 'auto', 21.0, 0.999),
         ('S12', 'N30', 'auto', 20.0, 0.999), ('S13', 'N31', 'auto', 20.0, 0.999),
         ('S14', 'N32', 'auto', 20.0, 0.999), ('S15', 'N33', 'auto', 20.0, 0.999),
+        ('S16', 'N34', 'auto', 20.0, 0.999),
         ('S1', 'N9', 'discard', -5.0, 0.01))
         AS t(l_id, r_id, band, match_weight, match_probability)""")
     classify(con, FlagConfig(), "run-1", RUN_DATE)
@@ -288,3 +307,21 @@ def test_open_case_exclusion_recorded(result):
     assert rows == [
         ("known_matter", "criminal records match known matters (declared history or open case): M1")
     ]
+
+
+def _evidence(con, staff_id: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "SELECT nominal_id, kind FROM association_evidence WHERE staff_id = ? ORDER BY ALL",
+        [staff_id],
+    ).fetchall()
+
+
+def test_named_associates_on_either_side_of_the_association(result):
+    """The staff member's own nominal may be either party; a nominal named with itself and
+    a named person with no criminality give no evidence."""
+    assert _evidence(result, "S16") == [("N11", "named_associate"), ("N14", "named_associate")]
+    assert _flags(result)[("S16", "N11")][0] == "association"
+
+
+def test_a_nominal_sharing_surname_and_address_is_a_relative_at_the_address(result):
+    assert _evidence(result, "S17") == [("N35", "relative_at_address"), ("N36", "address")]
