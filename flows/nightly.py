@@ -74,7 +74,9 @@ def _connect(ctx: RunContext, cfg: SweepConfig) -> duckdb.DuckDBPyConnection:
 
 @task(cache_policy=NO_CACHE)
 def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: RunContext):
-    """Read both extracts (structural problems stop the run) and quarantine bad rows."""
+    """Read both extracts (structural problems stop the run), quarantine bad rows, and load
+    the accepted rows into the working database. Only the staff side's frames are returned:
+    the intelligence extract's (millions of rows) are released here, not held by the flow."""
     logger = get_run_logger()
     tables = STAFF_TABLES + INTEL_TABLES
     frames = {**load_extract(staff_dir, STAFF_TABLES), **load_extract(intel_dir, INTEL_TABLES)}
@@ -90,14 +92,21 @@ def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: R
         cfg.effective_run_date(),
         {k: str(v) for k, v in files.items()},
     )
+    del frames
     ledger = read_previous(ctx.out_dir, "screening_ledger")
     batch = select_batch(
         result.accepted["staff"], ledger, cfg.campaign.batch_size, cfg.campaign.batch_priority
     )
-    accepted = restrict_to_batch(
-        result.accepted, batch["staff_id"], tuple(t.name for t in STAFF_TABLES)
+    staff_tables = tuple(t.name for t in STAFF_TABLES)
+    accepted = restrict_to_batch(result.accepted, batch["staff_id"], staff_tables)
+    with _connect(ctx, cfg) as con:
+        load_frames(con, accepted)
+    result = dataclasses.replace(
+        result,
+        tables={},
+        accepted={name: frame for name, frame in accepted.items() if name in staff_tables},
     )
-    result = dataclasses.replace(result, accepted=accepted)
+    del accepted
     logger.info("screening %d staff tonight", len(batch))
     for row in result.counts.itertuples():
         logger.info(
@@ -111,10 +120,9 @@ def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: R
 
 
 @task(cache_policy=NO_CACHE)
-def normalise_and_block(accepted: dict[str, pd.DataFrame], cfg: SweepConfig, ctx: RunContext):
-    """Load accepted rows into the working database, normalise both sides, block."""
+def normalise_and_block(cfg: SweepConfig, ctx: RunContext):
+    """Normalise both sides of the working database and block."""
     with _connect(ctx, cfg) as con:
-        load_frames(con, accepted)
         create_source_views(con)
         report = block(con, cfg)
     get_run_logger().info(
@@ -294,7 +302,7 @@ def nightly_screening(
         with timer.stage("load_validate"):
             validated, hashes = load_and_validate(Path(staff_dir), Path(intel_dir), cfg, ctx)
         with timer.stage("normalise_block"):
-            blocking_report = normalise_and_block(validated.accepted, cfg, ctx)
+            blocking_report = normalise_and_block(cfg, ctx)
         with timer.stage("compare_score"):
             model = compare_and_score_pairs(cfg, ctx, model_path)
         with timer.stage("classify"):
