@@ -290,8 +290,12 @@ def sample_training_pairs(
     for i, sess in enumerate(sessions):
         con.execute(f"CREATE OR REPLACE TEMP TABLE _train_all AS {sess.block_sql}")
         total = con.execute("SELECT count(*) FROM _train_all").fetchall()[0][0]
+        # The pairs with the smallest seeded hashes: a uniform sample that depends only on
+        # which pairs the block holds. A seeded reservoir sample depends on the order the
+        # rows arrive in, which a parallel join does not fix: the model changed run to run.
         sample = (
-            f"USING SAMPLE reservoir({cfg.training_max_pairs} ROWS) REPEATABLE ({cfg.random_seed})"
+            f"ORDER BY hash(l_id, r_id, {cfg.random_seed}), l_id, r_id "
+            f"LIMIT {cfg.training_max_pairs}"
             if total > cfg.training_max_pairs
             else ""
         )

@@ -142,3 +142,41 @@ def test_score_adjusts_exact_forename_and_surname_by_their_frequency():
     score(con, _name_model(), MatchConfig(review_threshold=5.0, auto_threshold=16.0))
     bands = dict(con.execute("SELECT l_id, band FROM scored_pairs").fetchall())
     assert (bands["S1"], bands["S2"]) == ("review", "auto")  # base 16.1 >= 16
+
+
+def _training_db(reverse: bool) -> duckdb.DuckDBPyConnection:
+    """30 staff and 40 nominals, all named Sam and born on one day: the same-birthday,
+    same-forename training block holds 1,200 pairs. ``reverse`` stores the rows backwards."""
+    from tests.factories import linkage_db, tables
+    from transforms.normalise import normalise_all
+
+    staff = [
+        {"staff_id": f"S{i:02d}", "forenames": "Sam", "surname": f"Staff{i}"} for i in range(30)
+    ]
+    nominals = [
+        {"nominal_id": f"N{i:02d}", "forenames": "Sam", "surname": f"Nominal{i}"} for i in range(40)
+    ]
+    for row in staff + nominals:
+        row["date_of_birth"] = "1980-01-01"
+    if reverse:
+        staff, nominals = staff[::-1], nominals[::-1]
+    con = linkage_db(tables(staff=staff, nominals=nominals))
+    normalise_all(con)
+    return con
+
+
+def test_training_sample_depends_on_the_pairs_not_their_order():
+    """A block larger than ``training_max_pairs`` is sampled down; stored in another order
+    (as a parallel join may produce it) it gives the same sample, so the model is the same."""
+    from transforms.fellegi_sunter import sample_training_pairs, training_sessions
+
+    cfg = MatchConfig(training_max_pairs=100)
+    samples = []
+    for reverse in (False, True):
+        con = _training_db(reverse)
+        sizes = sample_training_pairs(con, cfg, training_sessions(cfg))
+        assert sizes["same_dob_forename"] == 1200
+        samples.append(set(con.execute("SELECT l_id, r_id FROM _train_pairs_0").fetchall()))
+    assert len(samples[0]) == 100
+    assert samples[0] == samples[1]
+    assert len({s for s, _ in samples[0]}) > 20  # spread over the block, not its head
