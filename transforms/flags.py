@@ -35,18 +35,35 @@ def _severity_sql(cats: str, cfg: FlagConfig) -> str:
 
 
 def build_criminal_nominals(con: duckdb.DuckDBPyConnection, cfg: FlagConfig) -> None:
-    """``criminal_nominals``: nominals with a suspect/offender record or a warning marker."""
+    """``criminal_nominals``: nominals with a suspect/offender record or a warning marker,
+    among those a flag can name: the staff's own matches, nominals holding an address, phone
+    or vehicle that a staff member holds, and the named associates of the own matches. The
+    rest of the intelligence extract's records are never aggregated."""
     con.execute(f"""
         CREATE OR REPLACE TABLE criminal_nominals AS
-        WITH rec AS (
+        WITH own AS (SELECT DISTINCT r_id AS id FROM scored_pairs
+                     WHERE band IN ('auto', 'review')),
+        reach AS (
+            SELECT id FROM own
+            UNION SELECT id FROM r_addr WHERE dwelling IN (SELECT dwelling FROM l_addr)
+            UNION SELECT id FROM r_phone WHERE phone IN (SELECT phone FROM l_phone)
+            UNION SELECT id FROM r_vehicle WHERE vrm IN (SELECT vrm FROM l_vehicle)
+            UNION SELECT a.nominal_id_b FROM raw_associations a
+                  WHERE a.nominal_id_a IN (SELECT id FROM own)
+            UNION SELECT a.nominal_id_a FROM raw_associations a
+                  WHERE a.nominal_id_b IN (SELECT id FROM own)
+        ),
+        rec AS (
             SELECT nominal_id, count(*) AS criminal_records,
                    list(DISTINCT offence_category ORDER BY offence_category) AS categories,
                    max(TRY_CAST(record_date AS DATE)) AS latest_record
-            FROM raw_records WHERE role IN {_in(CRIMINAL_ROLES)} GROUP BY nominal_id
+            FROM raw_records
+            WHERE role IN {_in(CRIMINAL_ROLES)} AND nominal_id IN (SELECT id FROM reach)
+            GROUP BY nominal_id
         ),
         mk AS (
             SELECT nominal_id, list(DISTINCT marker ORDER BY marker) AS markers
-            FROM raw_markers GROUP BY nominal_id
+            FROM raw_markers WHERE nominal_id IN (SELECT id FROM reach) GROUP BY nominal_id
         )
         SELECT nominal_id, coalesce(rec.criminal_records, 0) AS criminal_records,
                coalesce(rec.categories, []) AS categories, coalesce(mk.markers, []) AS markers,

@@ -90,6 +90,9 @@ def result():
         # at S17's address: N35 (same surname as S17) and N36, both suspects
         {"nominal_id": "N35", "role": "suspect", "offence_category": "drugs"},
         {"nominal_id": "N36", "role": "suspect", "offence_category": "drugs"},
+        # N37 and N38: suspects known only as N34's associates (no shared identifier)
+        {"nominal_id": "N37", "role": "suspect", "offence_category": "violence"},
+        {"nominal_id": "N38", "role": "offender", "offence_category": "dishonesty"},
     ]
     # a hostel: eleven nominals at one address, one of them criminal (N16)
     hostel = [
@@ -106,11 +109,15 @@ def result():
         staff=staff,
         nominals=nominals
         + extra_hostel_nominals
-        + [_nominal(i) for i in (30, 31, 32, 33, 34, 36)]
+        + [_nominal(i) for i in (30, 31, 32, 33, 34, 36, 37, 38)]
         # N35 shares S17's surname and address: a relative
         + [_nominal(35, surname="Surname17")],
         records=records,
-        markers=[{"nominal_id": "N13", "marker": "ocg", "date_added": "2024-01-01"}],
+        markers=[
+            {"nominal_id": "N13", "marker": "ocg", "date_added": "2024-01-01"},
+            # on S1's own record: named in the self-match flag's summary
+            {"nominal_id": "N1", "marker": "weapons", "date_added": "2024-01-01"},
+        ],
         open_matters=[
             {
                 "matter_id": "M1",
@@ -160,11 +167,14 @@ def result():
         vehicles=[
             {"nominal_id": "N12", "vrm": "ab12cde", "role": "driver", "date_from": "2025-05-01"}
         ],
-        # S16 is N34 (no records of their own); N34 is named with criminals N11 (on either
-        # side of the association), N14, with itself, and with N15 (a victim only)
+        # S16 is N34 (no records of their own); N34 is named with criminals N11, N14, N37
+        # and N38 (on either side of the association), with itself, and with N15 (a victim
+        # only). N37 and N38 reach S16 through nothing else.
         associations=[
             {"nominal_id_a": "N11", "nominal_id_b": "N34", "association_type": "associate"},
             {"nominal_id_a": "N34", "nominal_id_b": "N14", "association_type": "co_accused"},
+            {"nominal_id_a": "N37", "nominal_id_b": "N34", "association_type": "associate"},
+            {"nominal_id_a": "N34", "nominal_id_b": "N38", "association_type": "gang_member"},
             {"nominal_id_a": "N34", "nominal_id_b": "N34", "association_type": "associate"},
             {"nominal_id_a": "N34", "nominal_id_b": "N15", "association_type": "family"},
         ],
@@ -253,6 +263,7 @@ def test_self_match_summary_says_what_the_identity_rests_on(result):
         "sex match, address different, phone missing); roles: "
     )
     assert "address same_dwelling" in summary[("S1", "N1")]
+    assert summary[("S1", "N1")].endswith("; markers: weapons")
 
 
 def test_known_matter_exclusion_recorded(result):
@@ -319,8 +330,14 @@ def _evidence(con, staff_id: str) -> list[tuple[str, str]]:
 def test_named_associates_on_either_side_of_the_association(result):
     """The staff member's own nominal may be either party; a nominal named with itself and
     a named person with no criminality give no evidence."""
-    assert _evidence(result, "S16") == [("N11", "named_associate"), ("N14", "named_associate")]
-    assert _flags(result)[("S16", "N11")][0] == "association"
+    assert _evidence(result, "S16") == [
+        ("N11", "named_associate"),
+        ("N14", "named_associate"),
+        ("N37", "named_associate"),
+        ("N38", "named_associate"),
+    ]
+    flags = _flags(result)
+    assert flags[("S16", "N37")][0] == flags[("S16", "N38")][0] == "association"
 
 
 def test_a_nominal_sharing_surname_and_address_is_a_relative_at_the_address(result):
