@@ -27,6 +27,25 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
+# The staff's own matches: pairs whose identity is in the auto or review band.
+_MATCHED = """SELECT l_id AS staff_id, r_id AS nominal_id, band, match_weight, match_probability
+              FROM scored_pairs WHERE band IN ('auto', 'review')"""
+
+# Each shared identifier: its column and the right- and left-side tables that hold it.
+_IDENTIFIERS = {
+    "dwelling": ("r_addr", "l_addr"),
+    "phone": ("r_phone", "l_phone"),
+    "vrm": ("r_vehicle", "l_vehicle"),
+}
+
+
+def _held_by_staff(column: str) -> str:
+    """SQL: the right side's rows of an identifier some staff member also holds (no other
+    row can join a staff member)."""
+    right, left = _IDENTIFIERS[column]
+    return f"SELECT * FROM {right} WHERE {column} IN (SELECT {column} FROM {left})"
+
+
 def _severity_sql(cats: str, cfg: FlagConfig) -> str:
     """SQL: 'high' / 'medium' / 'low' from a list of offence categories and markers."""
     return f"""(CASE WHEN list_has_any({cats}, {list(cfg.severity_high)!r}) THEN 'high'
@@ -39,15 +58,13 @@ def build_criminal_nominals(con: duckdb.DuckDBPyConnection, cfg: FlagConfig) -> 
     among those a flag can name: the staff's own matches, nominals holding an address, phone
     or vehicle that a staff member holds, and the named associates of the own matches. The
     rest of the intelligence extract's records are never aggregated."""
+    held = " ".join(f"UNION SELECT id FROM ({_held_by_staff(c)})" for c in _IDENTIFIERS)
     con.execute(f"""
         CREATE OR REPLACE TABLE criminal_nominals AS
-        WITH own AS (SELECT DISTINCT r_id AS id FROM scored_pairs
-                     WHERE band IN ('auto', 'review')),
+        WITH own AS (SELECT DISTINCT nominal_id AS id FROM ({_MATCHED})),
         reach AS (
             SELECT id FROM own
-            UNION SELECT id FROM r_addr WHERE dwelling IN (SELECT dwelling FROM l_addr)
-            UNION SELECT id FROM r_phone WHERE phone IN (SELECT phone FROM l_phone)
-            UNION SELECT id FROM r_vehicle WHERE vrm IN (SELECT vrm FROM l_vehicle)
+            {held}
             UNION SELECT a.nominal_id_b FROM raw_associations a
                   WHERE a.nominal_id_a IN (SELECT id FROM own)
             UNION SELECT a.nominal_id_a FROM raw_associations a
@@ -81,10 +98,7 @@ def build_self_match_outcomes(
     role, known matters excluded, and the route that follows."""
     con.execute(f"""
         CREATE OR REPLACE TABLE record_classification AS
-        WITH m AS (
-            SELECT l_id AS staff_id, r_id AS nominal_id, band, match_weight, match_probability
-            FROM scored_pairs WHERE band IN ('auto', 'review')
-        ),
+        WITH m AS ({_MATCHED}),
         r AS (
             SELECT m.staff_id, m.nominal_id, rec.record_id, rec.role, rec.business_area,
                    rec.offence_category, rec.outcome, TRY_CAST(rec.record_date AS DATE) AS record_date,
@@ -111,12 +125,9 @@ def build_self_match_outcomes(
                ) AS known_history_id
         FROM r
     """)
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TABLE self_match_outcomes AS
-        WITH m AS (
-            SELECT l_id AS staff_id, r_id AS nominal_id, band, match_weight, match_probability
-            FROM scored_pairs WHERE band IN ('auto', 'review')
-        ),
+        WITH m AS ({_MATCHED}),
         c AS (
             SELECT staff_id, nominal_id,
                 count(*) FILTER (WHERE role_class = 'criminal' AND known_history_id IS NULL)
@@ -167,21 +178,18 @@ def build_association_evidence(
     member's start date."""
     rd = f"DATE '{run_date.isoformat()}'"
     cap = cfg.common_address_max_nominals
+    freqs = ", ".join(
+        f"{c}_freq AS (SELECT {c}, count(DISTINCT id) AS n FROM ({_held_by_staff(c)}) GROUP BY 1)"
+        for c in _IDENTIFIERS
+    )
     con.execute(f"""
         CREATE OR REPLACE TABLE association_evidence AS
-        WITH own AS (SELECT l_id AS staff_id, r_id AS nominal_id FROM scored_pairs
-                     WHERE band IN ('auto', 'review')),
+        WITH own AS (SELECT staff_id, nominal_id FROM ({_MATCHED})),
         staff_names AS (
             SELECT id AS staff_id, sn FROM l_names WHERE sn IS NOT NULL
         ),
-        -- How many nominals share each identifier, counted only for the identifiers that
-        -- staff hold: no other identifier can join a staff member.
-        dwelling_freq AS (SELECT dwelling, count(DISTINCT id) AS n FROM r_addr
-                          WHERE dwelling IN (SELECT dwelling FROM l_addr) GROUP BY 1),
-        phone_freq AS (SELECT phone, count(DISTINCT id) AS n FROM r_phone
-                       WHERE phone IN (SELECT phone FROM l_phone) GROUP BY 1),
-        vrm_freq AS (SELECT vrm, count(DISTINCT id) AS n FROM r_vehicle
-                     WHERE vrm IN (SELECT vrm FROM l_vehicle) GROUP BY 1),
+        -- How many nominals share each identifier, counted only for those staff hold.
+        {freqs},
         shared_addr AS (
             SELECT la.id AS staff_id, ra.id AS nominal_id,
                    greatest(la.date_from, ra.date_from) AS evidence_date, f.n AS shared_by
