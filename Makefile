@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint sample benchmark bench-link clean
+.PHONY: setup run test lint sample benchmark bench-link bench-febrl clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ benchmark: $(STAMP)
 # Sweep vs Splink on the same flat files; Splink goes into benchmarks/data/splink-venv only.
 bench-link: $(STAMP)
 	$(BIN)/python benchmarks/bench_link.py
+
+# The same on data Sweep was never built on: FEBRL 4 (downloaded once into benchmarks/data/febrl).
+bench-febrl: $(STAMP)
+	$(BIN)/python benchmarks/febrl.py
 
 clean:
 	rm -rf $(VENV) out

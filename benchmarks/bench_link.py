@@ -43,7 +43,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.flatten import flatten_extract  # noqa: E402
+import duckdb  # noqa: E402
+
+from benchmarks.flatten import FlatCounts, flatten_extract  # noqa: E402
 from benchmarks.link_metrics import LinkScores, score_pairs  # noqa: E402
 
 HERE = REPO / "benchmarks"
@@ -230,6 +232,20 @@ def ensure_data(data: Path, sweep: str) -> Path:
     return data
 
 
+def flat_counts(flat: Path) -> FlatCounts:
+    """Row counts of ready flat files (one row per person, no alias rows)."""
+    con = duckdb.connect()
+    try:
+
+        def rows(name: str) -> int:
+            path = str(flat / f"{name}.parquet").replace("'", "''")
+            return int(con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0])
+
+        return FlatCounts(rows("staff"), rows("nominals"), 0, rows("truth"), 0, 0, 0)
+    finally:
+        con.close()
+
+
 def ensure_splink_python(path: Path | None) -> Path:
     """The Splink environment's python: ``path`` if given, else the default venv (created
     from ``benchmarks/requirements-splink.txt`` with this machine's python3 if missing)."""
@@ -305,6 +321,34 @@ def _noise_table(runs: list[Run]) -> list[str]:
     return lines
 
 
+def _kind_table(runs: list[Run]) -> list[str]:
+    """Recall per kind of planted self match, for each engine's median-F1 run."""
+    lines = [
+        "",
+        "Recall by kind of planted self match (median-F1 run): found / planted at the headline "
+        "threshold, at the best-F1 threshold, and among candidates",
+        "| engine | kind | planted | headline | best-F1 threshold | candidates |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for engine in ENGINES:
+        median_run = _median_f1_run(runs, engine)
+        if median_run is None:
+            continue
+        kinds = median_run.scores.by_kind
+        flaggable = [kinds[k] for k in FLAGGABLE if k in kinds]
+        rows = list(kinds.items())
+        if flaggable:
+            rows.append(
+                (
+                    "flaggable (" + ", ".join(FLAGGABLE) + ")",
+                    tuple(map(sum, zip(*flaggable, strict=True))),
+                )
+            )
+        for kind, (n, cand, pred, best) in rows:
+            lines.append(f"| {engine} | {kind} | {n:,} | {pred:,} | {best:,} | {cand:,} |")
+    return lines
+
+
 def summarise(runs: list[Run], threshold: float) -> str:
     """The table: medians over repeats for each engine, then every run's wall time and load."""
     lines = [
@@ -336,29 +380,8 @@ def summarise(runs: list[Run], threshold: float) -> str:
                 f"{s.recall:.3f} | {s.f1:.3f} | {s.best_f1:.3f} "
                 f"({s.best_precision:.3f} / {s.best_recall:.3f} at {thr}) |"
             )
-    lines.append("")
-    lines.append(
-        "Recall by kind of planted self match (median-F1 run): found / planted at the headline "
-        "threshold, at the best-F1 threshold, and among candidates"
-    )
-    lines.append("| engine | kind | planted | headline | best-F1 threshold | candidates |")
-    lines.append("| --- | --- | ---: | ---: | ---: | ---: |")
-    for engine in ENGINES:
-        median_run = _median_f1_run(runs, engine)
-        if median_run is None:
-            continue
-        kinds = median_run.scores.by_kind
-        flaggable = [kinds[k] for k in FLAGGABLE if k in kinds]
-        rows = list(kinds.items())
-        if flaggable:
-            rows.append(
-                (
-                    "flaggable (" + ", ".join(FLAGGABLE) + ")",
-                    tuple(map(sum, zip(*flaggable, strict=True))),
-                )
-            )
-        for kind, (n, cand, pred, best) in rows:
-            lines.append(f"| {engine} | {kind} | {n:,} | {pred:,} | {best:,} | {cand:,} |")
+    if any(r.scores.by_kind for r in runs):
+        lines.extend(_kind_table(runs))
     lines.extend(_noise_table(runs))
     lines.append("")
     lines.append("Every run (wall s, peak RSS MiB, F1, 1-min load average before -> after):")
@@ -373,6 +396,12 @@ def summarise(runs: list[Run], threshold: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Sweep vs Splink on the same flat files")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="extract (generated if absent)")
+    ap.add_argument(
+        "--flat",
+        type=Path,
+        default=None,
+        help="ready flat files (staff, nominals, truth .parquet) instead of --data",
+    )
     ap.add_argument("--work", type=Path, default=DEFAULT_WORK, help="flat files and outputs")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--staff-limit", type=int, default=None, help="first N staff only")
@@ -404,16 +433,21 @@ def main(argv: list[str] | None = None) -> int:
 
     started = datetime.now(UTC)
     print(f"machine: {machine()}; load average at start {os.getloadavg()[0]:.2f}")
-    data = ensure_data(args.data, args.sweep)
+    if args.flat:
+        flat, counts = args.flat, flat_counts(args.flat)
+        source = f"ready flat files {flat}"
+    else:
+        data = ensure_data(args.data, args.sweep)
+        flat = args.work / "flat"
+        t0 = time.perf_counter()
+        counts = flatten_extract(
+            data, flat, args.staff_limit, args.nominals_limit, alias_rows=not args.no_alias_rows
+        )
+        source = f"flattened {data} in {time.perf_counter() - t0:.1f} s"
     if "splink" in engines:
         args.splink_python = ensure_splink_python(args.splink_python)
-    flat = args.work / "flat"
-    t0 = time.perf_counter()
-    counts = flatten_extract(
-        data, flat, args.staff_limit, args.nominals_limit, alias_rows=not args.no_alias_rows
-    )
     print(
-        f"flattened {data} in {time.perf_counter() - t0:.1f} s: {counts.staff:,} staff, "
+        f"{source}: {counts.staff:,} staff, "
         f"{counts.nominals:,} nominals (+{counts.nominal_alias_rows:,} alias rows), "
         f"{counts.truth_pairs:,} true self-match pairs "
         f"({counts.truth_pairs_dropped} dropped; rows without a usable id: "
