@@ -172,8 +172,24 @@ _DOB_SECTOR = """
     SELECT a.id, hash(d.dob, a.pc_sector) AS k
     FROM {side}_addr a JOIN {side}_dobs d USING (id) WHERE a.pc_sector IS NOT NULL
 """
-# The right side's addresses are cut to dwellings and sectors the left side has before they
-# are joined to names or dates of birth: the join would otherwise run over every right row.
+# A postcode in either address history with a name key: for a date of birth recorded wrong
+# together with a name slip or a house number. A full postcode is a few dozen households in
+# the UK, so these blocks stay small; where postcodes are coarser they are capped like any.
+# ``{pcs}`` is the side's (id, pc) rows; the right side's are cut to the left side's postcodes
+# before the join to names, which would otherwise run over every right person.
+_PCS = "(SELECT DISTINCT id, pc FROM {side}_addr WHERE pc IS NOT NULL)"
+_PCS_R = "(SELECT DISTINCT id, pc FROM r_addr WHERE pc IN (SELECT pc FROM l_addr))"
+_POSTCODE_SOUND = (
+    "SELECT a.id, hash(a.pc, n.h_meta) AS k FROM {pcs} a "
+    f"JOIN {_NK} n USING (id) WHERE n.h_meta IS NOT NULL"
+)
+_POSTCODE_GROUP = (
+    "SELECT id, hash(pc, h_grp) AS k FROM (SELECT a.id, a.pc, unnest(n.h_grps) AS h_grp "
+    f"FROM {{pcs}} a JOIN {_NK} n USING (id) WHERE n.fn IS NOT NULL)"
+)
+# The right side's addresses are cut to dwellings, postcodes and sectors the left side has
+# before they are joined to names or dates of birth: the join would otherwise run over every
+# right row.
 _DWELLING_INITIAL_R = f"{_DWELLING_INITIAL} AND a.dwelling IN (SELECT dwelling FROM l_addr)"
 _DOB_SECTOR_R = f"{_DOB_SECTOR} AND a.pc_sector IN (SELECT pc_sector FROM l_addr)"
 
@@ -280,6 +296,20 @@ RULES: tuple[BlockingRule, ...] = (
         "same date of birth and an address in the same postcode sector",
         _DOB_SECTOR,
         r_key=_DOB_SECTOR_R,
+    ),
+    BlockingRule(
+        "postcode_surname_sound",
+        "the same full postcode in any address history and a surname that sounds alike (a "
+        "date of birth recorded wrong)",
+        _POSTCODE_SOUND.replace("{pcs}", _PCS),
+        r_key=_POSTCODE_SOUND.replace("{pcs}", _PCS_R),
+    ),
+    BlockingRule(
+        "postcode_forename_group",
+        "the same full postcode in any address history and the same forename or nickname "
+        "group (a date of birth recorded wrong, a new surname)",
+        _POSTCODE_GROUP.replace("{pcs}", _PCS),
+        r_key=_POSTCODE_GROUP.replace("{pcs}", _PCS_R),
     ),
 )
 

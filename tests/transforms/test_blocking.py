@@ -32,8 +32,16 @@ def _nominal(nominal_id: str, surname: str, forenames: str, dob: str = "") -> di
     }
 
 
-def _candidates(nominals, aliases=(), max_block_size=2000):
-    con = linkage_db(tables(staff=STAFF, nominals=list(nominals), aliases=list(aliases)))
+def _candidates(nominals, aliases=(), max_block_size=2000, staff_addresses=(), addresses=()):
+    con = linkage_db(
+        tables(
+            staff=STAFF,
+            nominals=list(nominals),
+            aliases=list(aliases),
+            staff_addresses=list(staff_addresses),
+            addresses=list(addresses),
+        )
+    )
     normalise_all(con)
     report = generate_candidates(con, BlockingConfig(max_block_size=max_block_size))
     rows = con.execute("SELECT l_id, r_id, rules FROM candidates").fetchall()
@@ -133,6 +141,36 @@ def test_an_alias_date_of_birth_is_blocked_on():
 def test_day_and_month_swapped():
     pairs, _ = _candidates([_nominal("N1", "Oyelaran", "R", "1984-07-03")])
     assert "dob_day_month_swapped" in pairs[("S1", "N1")]
+
+
+def test_a_shared_postcode_with_a_name_key_when_the_date_of_birth_is_wrong():
+    """Same full postcode (any address, either history) and a surname that sounds alike,
+    or the same forename group; the date of birth and the house number differ."""
+    home = {"address_line": "12 Marlow Street, Leeds", "postcode": "LS6 2AB"}
+    up_the_road = {"address_line": "40 Marlow Street, Leeds", "postcode": "ls62ab"}
+    elsewhere = {"address_line": "40 Marlow Street, Leeds", "postcode": "LS6 2AD"}
+    nominals = {
+        "N1": (_nominal("N1", "OYELARRAN", "Tunde", "1950-01-01"), up_the_road),
+        "N2": (_nominal("N2", "Adeyemi", "Bob", "1990-05-05"), up_the_road),  # new surname
+        "N3": (_nominal("N3", "Adeyemi", "Tunde", "1990-05-05"), up_the_road),  # no name key
+        "N4": (_nominal("N4", "Oyelaran", "Tunde", "1950-01-01"), elsewhere),
+    }
+    pairs, report = _candidates(
+        [n for n, _ in nominals.values()],
+        staff_addresses=[
+            {"staff_id": "S1", **elsewhere, "date_from": "2001-01-01", "date_to": "2010-01-01"},
+            {"staff_id": "S1", **home, "date_from": "2010-01-01"},
+        ],
+        addresses=[
+            {"nominal_id": i, **a, "date_from": "2015-01-01"} for i, (_, a) in nominals.items()
+        ],
+    )
+    assert pairs[("S1", "N1")] == {"postcode_surname_sound"}
+    assert pairs[("S1", "N2")] == {"postcode_forename_group"}
+    assert ("S1", "N3") not in pairs
+    # the staff member's previous postcode counts like the current one
+    assert pairs[("S1", "N4")] == {"postcode_surname_sound"}
+    assert report.loc["postcode_surname_sound", "pairs"] == 2
 
 
 def test_an_oversized_block_is_capped_and_reported_not_dropped_silently():
