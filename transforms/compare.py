@@ -9,21 +9,21 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pyarrow as pa
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from transforms.comparisons import (
-    ADDRESS,
     PHONE,
     SEX,
     Comparison,
+    address,
     dob,
     forename,
     name_order,
     surname,
 )
 from transforms.config import MatchConfig
-from transforms.normalise import compact_sql
+from transforms.normalise import address_lines_sql, compact_sql, postcode_sql, street_sql
 
 
 def _jw(a: list[str], b: list[str]) -> np.ndarray:
@@ -203,7 +203,61 @@ def _sex_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
     """)
 
 
-def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
+def _street_similarity(a: list[str], b: list[str]) -> np.ndarray:
+    """rapidfuzz's token-set ratio of aligned streets, from 0 to 1."""
+    if not a:
+        return np.zeros(0, dtype=np.float32)
+    return process.cpdist(a, b, scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32) / 100
+
+
+def _same_house_street(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
+    """``_house_street`` (pn, lpc, rpc, lhouse, rhouse, lflat, rflat): address pairs with the
+    same house number and flat on streets written alike, but not the same postcode (one keyed
+    wrong, or missing).
+
+    Within one postcode ``r_addr`` has the houses; across postcodes the compared right-side
+    people's lines are parsed here, and streets are compared only where the house agrees,
+    once per distinct pair of streets."""
+    # A right-side line can only hold the left house number if it contains it as text:
+    # that cheap test comes first, and only the lines that pass are parsed. Two statements:
+    # in one, DuckDB joins every right-side line to every left house number before the pairs.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _house_lines AS
+        SELECT l.*, {postcode_sql("s.postcode")} AS pc, upper(s.address_line) AS line
+        FROM (SELECT p.pn, p.r_id, la.pc AS lpc, la.house AS lhouse, la.flat AS lflat,
+                     la.street AS lstreet
+              FROM {pairs} p JOIN l_addr la ON la.id = p.l_id
+              WHERE la.house IS NOT NULL AND la.street IS NOT NULL) l
+        JOIN r_src_address s ON s.id = l.r_id AND contains(upper(s.address_line), l.lhouse)
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _same_house AS
+        SELECT pn, lpc, pc AS rpc, lhouse, house AS rhouse, lflat, flat AS rflat, lstreet,
+               {street_sql("rest")} AS rstreet
+        FROM ({address_lines_sql("SELECT * FROM _house_lines")})
+        WHERE house = lhouse AND flat IS NOT DISTINCT FROM lflat AND lpc IS DISTINCT FROM pc
+    """)
+    con.execute("DROP TABLE _house_lines")
+    keys = con.sql(
+        "SELECT DISTINCT lstreet, rstreet FROM _same_house WHERE rstreet IS NOT NULL"
+    ).to_arrow_table()
+    similarity = _street_similarity(
+        keys.column("lstreet").to_pylist(), keys.column("rstreet").to_pylist()
+    )
+    con.register("_street_sim", keys.append_column("similarity", pa.array(similarity)))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _house_street AS
+        SELECT h.* EXCLUDE (lstreet, rstreet)
+        FROM _same_house h JOIN _street_sim s USING (lstreet, rstreet)
+        WHERE s.similarity >= {cfg.street_similarity!r}
+    """)
+    con.unregister("_street_sim")
+    con.execute("DROP TABLE _same_house")
+
+
+def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
+    _same_house_street(con, pairs, cfg)
+    comparison = address(cfg)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cmp_addr AS
         WITH lh AS (SELECT DISTINCT a.id FROM l_addr a SEMI JOIN {pairs} p ON p.l_id = a.id
@@ -219,17 +273,25 @@ def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
                    ra.house AS rhouse, la.flat AS lflat, ra.flat AS rflat,
                    la.pc_sector AS lsector, ra.pc_sector AS rsector,
                    la.pc_district AS ldistrict, ra.pc_district AS rdistrict,
-                   la.pc AS la, ra.pc AS ra
+                   la.pc AS la, ra.pc AS ra, FALSE AS street_alike
             FROM {pairs} p
             JOIN l_addr la ON la.id = p.l_id
             JOIN r_addr ra ON ra.id = p.r_id AND ra.pc_district = la.pc_district
+            UNION ALL
+            SELECT pn, lpc, rpc, lhouse, rhouse, lflat, rflat, NULL, NULL, NULL, NULL,
+                   lhouse AS la, rhouse AS ra, TRUE AS street_alike
+            FROM _house_street
         ),
-        best AS (SELECT pn, min({ADDRESS.case_sql()}) AS address FROM near GROUP BY pn)
+        best AS (SELECT pn, min({comparison.case_sql()}) AS address FROM near GROUP BY pn)
+        -- a pair with no address row in common is "different" if both sides have an
+        -- address with a postcode, else "missing"
         SELECT h.pn,
-               CASE WHEN NOT h.lh OR NOT h.rh THEN 0
-                    ELSE coalesce(b.address, {len(ADDRESS.levels) - 1}) END AS address
+               CASE WHEN b.address IS NOT NULL THEN b.address
+                    WHEN h.lh AND h.rh THEN {len(comparison.levels) - 1}
+                    ELSE 0 END AS address
         FROM has h LEFT JOIN best b USING (pn)
     """)
+    con.execute("DROP TABLE _house_street")
 
 
 def _phone_levels(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
@@ -264,7 +326,7 @@ def compare_pairs(
     _name_levels(con, _PAIRS, cfg)
     _dob_levels(con, _PAIRS, cfg)
     _sex_levels(con, _PAIRS)
-    _address_levels(con, _PAIRS)
+    _address_levels(con, _PAIRS, cfg)
     _phone_levels(con, _PAIRS)
     rules = "rules" in _columns(con, pairs)
     con.execute(f"""

@@ -162,22 +162,36 @@ SEX = Comparison(
     ),
 )
 
-ADDRESS = Comparison(
-    "address",
-    "best agreement between any address in either history (a house move is not a mismatch)",
-    (
-        Level("missing", "no address on one side", "la IS NULL OR ra IS NULL"),
-        Level(
-            "same_dwelling",
-            "same postcode, house number and flat",
-            "lpc = rpc AND lhouse IS NOT DISTINCT FROM rhouse AND lflat IS NOT DISTINCT FROM rflat",
+
+def address(cfg: MatchConfig) -> Comparison:
+    return Comparison(
+        "address",
+        "best agreement between any address in either history (a house move is not a mismatch)",
+        (
+            Level("missing", "no address on one side", "la IS NULL OR ra IS NULL"),
+            Level(
+                "same_dwelling",
+                "same postcode, house number and flat",
+                "lpc = rpc AND lhouse IS NOT DISTINCT FROM rhouse "
+                "AND lflat IS NOT DISTINCT FROM rflat",
+            ),
+            Level(
+                "same_house_street",
+                "same house number and flat on a street written alike (word-set similarity "
+                f"at least {cfg.street_similarity}), the postcode different or missing",
+                "street_alike AND lhouse = rhouse AND lflat IS NOT DISTINCT FROM rflat",
+            ),
+            Level("same_postcode", "same full postcode", "lpc = rpc"),
+            Level("same_sector", "same postcode sector", "lsector = rsector"),
+            Level("same_district", "same postcode district", "ldistrict = rdistrict"),
+            Level(
+                "different",
+                "addresses in different districts, no house on a street written alike",
+                "TRUE",
+            ),
         ),
-        Level("same_postcode", "same full postcode", "lpc = rpc"),
-        Level("same_sector", "same postcode sector", "lsector = rsector"),
-        Level("same_district", "same postcode district", "ldistrict = rdistrict"),
-        Level("different", "addresses in different districts", "TRUE"),
-    ),
-)
+    )
+
 
 PHONE = Comparison(
     "phone",
@@ -192,4 +206,4 @@ PHONE = Comparison(
 
 def all_comparisons(cfg: MatchConfig) -> tuple[Comparison, ...]:
     """The comparisons a pair is scored on, in the order they are reported."""
-    return (forename(cfg), surname(cfg), name_order(cfg), dob(cfg), SEX, ADDRESS, PHONE)
+    return (forename(cfg), surname(cfg), name_order(cfg), dob(cfg), SEX, address(cfg), PHONE)

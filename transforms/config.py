@@ -46,6 +46,10 @@ class MatchConfig:
 
     name_jw_high: float = 0.94
     name_jw_mid: float = 0.88
+    # Two streets with the same house number are one when their words agree this well
+    # (rapidfuzz token-set ratio / 100: word order, a word only one side has, and typing
+    # slips aside; "CHURCH ROAD LEEDS" and "CHURCH ROAD YORK" score 0.81).
+    street_similarity: float = 0.9
     # Term-frequency adjustment of an exact surname or first forename, in bits, is capped both
     # ways: a name seen once in a small extract is not, on its own, proof of identity.
     tf_adjustment_max_bits: float = 4.0

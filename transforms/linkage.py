@@ -8,7 +8,7 @@ import pandas as pd
 
 from transforms.blocking import generate_candidates
 from transforms.compare import compare_pairs
-from transforms.comparisons import all_comparisons
+from transforms.comparisons import Comparison, all_comparisons
 from transforms.config import SweepConfig
 from transforms.fellegi_sunter import (
     Model,
@@ -43,6 +43,23 @@ def _drop_name_keys(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {side}_name_keys")
 
 
+def check_model_levels(model: Model, comparisons: tuple[Comparison, ...]) -> None:
+    """Raise ValueError unless ``model`` has a weight for every level of ``comparisons``, in
+    their order: a level is known by its position, so a model trained on other levels would
+    put weights on the wrong ones."""
+    expected = {c.name: c.labels() for c in comparisons}
+    differing = sorted(
+        name
+        for name in expected.keys() | model.labels.keys()
+        if expected.get(name) != model.labels.get(name)
+    )
+    if differing:
+        raise ValueError(
+            "the model was trained with other comparison levels "
+            f"({', '.join(differing)}): train a new one"
+        )
+
+
 def compare_and_score(
     con: duckdb.DuckDBPyConnection,
     cfg: SweepConfig,
@@ -58,6 +75,7 @@ def compare_and_score(
     """
     comparisons = all_comparisons(cfg.match)
     if model is not None:
+        check_model_levels(model, comparisons)
         _drop_name_keys(con)
         if not right_phones:
             _right_phones_for(con, "candidates")

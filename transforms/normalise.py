@@ -201,30 +201,13 @@ _FLAT_WORD = " OR ".join(
 )
 
 
-def build_addresses(
-    con: duckdb.DuckDBPyConnection, side: str, houses_where_postcode_in: str | None = None
-) -> None:
-    """``{side}_addr``: addresses keyed for comparison: postcode unit, sector and district,
-    house number and flat, and a key (postcode + house + flat) identifying the dwelling.
-
-    ``houses_where_postcode_in``: a table with a ``pc`` column. If given, house, flat and
-    dwelling are worked out only for addresses with one of its postcodes (NULL for the
-    rest). Houses are only ever compared between addresses with the same postcode, so the
-    large side needs them only where the small side has the postcode, and its address lines
-    need not all be parsed (two thirds of the time at 5M nominals).
-    """
-    line = "upper(coalesce(address_line, ''))"
-    if houses_where_postcode_in:
-        line = f"CASE WHEN pc IN (SELECT pc FROM {houses_where_postcode_in}) THEN {line} END"
-    con.execute(f"""
-        CREATE OR REPLACE TABLE {side}_addr AS
-        WITH a AS (
-            SELECT *, {line} AS line FROM (
-                SELECT id, {postcode_sql("postcode")} AS pc, address_line,
-                       {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
-                FROM {side}_src_address)
-        ), m AS (  -- the regular expressions below run only on lines that can match them
-            SELECT *, {_FLAT_WORD} AS has_word, contains(line, '/') AS has_slash FROM a
+def address_lines_sql(rows: str) -> str:
+    """SQL: every column of ``rows`` (which has ``line``, an upper-case address line or NULL)
+    plus ``flat`` and ``house`` parsed from the line, and ``rest``: the line without its flat
+    (the street is read off it only where it is compared: :func:`street_sql`)."""
+    return f"""
+        WITH m AS (  -- the regular expressions below run only on lines that can match them
+            SELECT *, {_FLAT_WORD} AS has_word, contains(line, '/') AS has_slash FROM ({rows})
         ), b AS (
             SELECT *,
                 CASE WHEN has_word THEN nullif(regexp_extract(line,
@@ -235,19 +218,59 @@ def build_addresses(
                     '(?:FLAT|APARTMENT|APT|UNIT|ROOM)\\s*[0-9]+[A-Z]?|^\\s*[0-9]+[A-Z]?\\s*/', '', 'g')
                     ELSE line END AS rest
             FROM m
-        ), c AS (
-            SELECT *, coalesce(flat_a, flat_b) AS flat,
-                   nullif(regexp_extract(rest, '([0-9]+[A-Z]?)', 1), '') AS house
-            FROM b
         )
+        SELECT * EXCLUDE (has_word, has_slash, flat_a, flat_b),
+               coalesce(flat_a, flat_b) AS flat,
+               nullif(regexp_extract(rest, '([0-9]+[A-Z]?)', 1), '') AS house
+        FROM b
+    """
+
+
+def street_sql(rest: str) -> str:
+    """SQL expression: the street of a parsed line (``rest`` of :func:`address_lines_sql`):
+    its words without numbers, letters only ("12A MARLOW ST., LEEDS" -> "MARLOW ST LEEDS")."""
+    return (
+        f"nullif(trim(regexp_replace(regexp_replace({rest}, '[0-9]+[A-Z]?\\b', ' ', 'g'), "
+        "'[^A-Z]+', ' ', 'g')), '')"
+    )
+
+
+def build_addresses(
+    con: duckdb.DuckDBPyConnection,
+    side: str,
+    houses_where_postcode_in: str | None = None,
+    street: bool = True,
+) -> None:
+    """``{side}_addr``: addresses keyed for comparison: postcode unit, sector and district,
+    house number, flat and street (NULL unless ``street``), and a key (postcode + house + flat)
+    identifying the dwelling.
+
+    ``houses_where_postcode_in``: a table with a ``pc`` column. If given, house, flat and
+    dwelling are worked out only for addresses with one of its postcodes (NULL for the
+    rest). Houses are compared within a postcode, so the large side needs them only where
+    the small side has the postcode, and its address lines need not all be parsed (two
+    thirds of the time at 5M nominals); across postcodes the comparison parses the compared
+    people's lines itself (``compare.py``).
+    """
+    line = "upper(coalesce(address_line, ''))"
+    if houses_where_postcode_in:
+        line = f"CASE WHEN pc IN (SELECT pc FROM {houses_where_postcode_in}) THEN {line} END"
+    rows = f"""
+        SELECT *, {line} AS line FROM (
+            SELECT id, {postcode_sql("postcode")} AS pc, address_line,
+                   {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
+            FROM {side}_src_address)
+    """
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {side}_addr AS
         SELECT id, pc,
                CASE WHEN pc IS NULL THEN NULL ELSE left(pc, length(pc) - 2) END AS pc_sector,
                CASE WHEN pc IS NULL THEN NULL ELSE left(pc, length(pc) - 3) END AS pc_district,
-               flat, house,
+               flat, house, {street_sql("rest") if street else "NULL::VARCHAR"} AS street,
                CASE WHEN line IS NOT NULL THEN
                    pc || '|' || coalesce(house, '-') || '|' || coalesce(flat, '-') END AS dwelling,
                date_from, date_to
-        FROM c
+        FROM ({address_lines_sql(rows)})
     """)
 
 
@@ -372,7 +395,7 @@ def normalise_all(con: duckdb.DuckDBPyConnection, right_phones: bool = True) -> 
         build_names(con, side)
         build_dobs(con, side)
         # the right side's houses only where the left side has the postcode
-        build_addresses(con, side, "l_addr" if side == "r" else None)
+        build_addresses(con, side, "l_addr" if side == "r" else None, street=side == "l")
         if side == "l" or right_phones:
             build_phones(con, side)
         build_vehicles(con, side)

@@ -328,3 +328,85 @@ def test_among_equally_good_names_the_closest_spelling_is_shown():
     assert all_comparisons(CFG)[0].labels()[level] == "nickname"
     assert name == "ROB"
     assert similarity == pytest.approx(JaroWinkler.normalized_similarity("ROBERT", "ROB"))
+
+
+def _address_levels(staff_addresses, nominal_addresses):
+    """Address level of S1 with each nominal (all named and born as S1, so all candidates)."""
+    person = {"surname": "Oyelaran", "forenames": "Robert", "date_of_birth": "1984-03-07"}
+    ids = sorted({a["nominal_id"] for a in nominal_addresses} | {"N0"})
+    con = linkage_db(
+        tables(
+            staff=[{"staff_id": "S1", **person}],
+            nominals=[{"nominal_id": i, **person} for i in ids],
+            staff_addresses=[{"staff_id": "S1", **a} for a in staff_addresses],
+            addresses=list(nominal_addresses),
+        )
+    )
+    normalise_all(con)
+    generate_candidates(con, BlockingConfig())
+    compare_pairs(con, "candidates", CFG, "comparisons")
+    labels = {c.name: c for c in all_comparisons(CFG)}["address"].labels()
+    rows = con.execute("SELECT r_id, address FROM comparisons").fetchall()
+    return {r_id: labels[level] for r_id, level in rows}
+
+
+def test_the_same_house_on_a_street_written_alike_when_the_postcode_is_not():
+    levels = _address_levels(
+        [
+            {"address_line": "12 Marlow Street, Kettering", "postcode": "NN15 6AB"},
+            {"address_line": "Flat 3, 40 Church Road, Leeds", "postcode": "LS6 2AB"},
+        ],
+        [
+            # postcode keyed wrong, a typing slip in the street
+            {
+                "nominal_id": "N1",
+                "address_line": "12 MARLOW STRET KETTERING",
+                "postcode": "NN15 6BA",
+            },
+            # no postcode at all (no address with a postcode: no evidence before)
+            {"nominal_id": "N2", "address_line": "12 Marlow St, Kettering", "postcode": ""},
+            # the same flat and house number on a street of the same name in another town
+            {
+                "nominal_id": "N3",
+                "address_line": "Flat 3, 40 Church Road, York",
+                "postcode": "YO1 7AA",
+            },
+            # same postcode, house and flat: the dwelling, whatever the street says
+            {"nominal_id": "N4", "address_line": "Flat 3, 40 Church Rd", "postcode": "LS6 2AB"},
+            # another flat in the same house, another house number on the same street
+            {
+                "nominal_id": "N5",
+                "address_line": "Flat 4, 40 Church Road, Leeds",
+                "postcode": "LS6 3ZZ",
+            },
+            {
+                "nominal_id": "N6",
+                "address_line": "12A Marlow Street, Kettering",
+                "postcode": "NN15 9ZZ",
+            },
+        ],
+    )
+    assert levels == {
+        "N0": "missing",  # no address
+        "N1": "same_house_street",
+        "N2": "same_house_street",
+        "N3": "different",
+        "N4": "same_dwelling",
+        "N5": "same_district",
+        "N6": "same_district",
+    }
+
+
+def test_street_similarity_ignores_word_order_and_missing_words_not_other_towns():
+    from transforms.compare import _street_similarity
+
+    pairs = [
+        ("MARLOW STREET KETTERING", "MARLOW STRET KETTERING"),  # a slip
+        ("MARLOW STREET", "MARLOW STREET KETTERING"),  # the town on one side only
+        ("KETTERING MARLOW STREET", "MARLOW STREET KETTERING"),  # order
+        ("CHURCH ROAD LEEDS", "CHURCH ROAD YORK"),  # another town
+        ("MILL LANE", "OLD ROAD"),
+    ]
+    sim = _street_similarity([a for a, _ in pairs], [b for _, b in pairs])
+    alike = (sim >= CFG.street_similarity).tolist()
+    assert alike == [True, True, True, False, False]

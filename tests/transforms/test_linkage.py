@@ -1,5 +1,6 @@
 """The engine end to end on the committed sample, and a saved model reused without training."""
 
+import dataclasses
 from datetime import date
 
 import duckdb
@@ -97,3 +98,17 @@ def test_right_phones_left_to_the_comparison_give_the_same_scores(trained, reuse
     assert full_ids & candidates <= lazy_ids <= full_ids
     if reuse_model:  # no training pairs: the candidates' people alone
         assert lazy_ids <= candidates
+
+
+def test_a_model_trained_on_other_levels_is_refused(trained):
+    """Weights are looked up by level position: a model saved before a level was added
+    would put them on the wrong levels, so it must be refused, naming the comparison."""
+    path, _ = trained
+    model = Model.load(path)
+    labels = dict(model.labels)
+    labels["address"] = [lv for lv in labels["address"] if lv != "same_house_street"]
+    old = dataclasses.replace(model, labels=labels)
+    con = _engine()
+    block(con, CFG)
+    with pytest.raises(ValueError, match=r"other comparison levels \(address\)"):
+        compare_and_score(con, CFG, old)
