@@ -219,16 +219,25 @@ def _same_house_street(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchCon
     people's lines are parsed here, and streets are compared only where the house agrees,
     once per distinct pair of streets."""
     # A right-side line can only hold the left house number if it contains it as text:
-    # that cheap test comes first, and only the lines that pass are parsed. Two statements:
-    # in one, DuckDB joins every right-side line to every left house number before the pairs.
+    # that cheap test comes first, and only the lines that pass are parsed. The join carries
+    # the left address's row (l_addr is never updated, so its rowid is stable), not its
+    # text: a fifth less time at 300k x 10M. Two statements: in one, DuckDB joins every
+    # right-side line to every left house number before the pairs.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _house_lines AS
-        SELECT l.*, {postcode_sql("s.postcode")} AS pc, upper(s.address_line) AS line
-        FROM (SELECT p.pn, p.r_id, la.pc AS lpc, la.house AS lhouse, la.flat AS lflat,
-                     la.street AS lstreet
-              FROM {pairs} p JOIN l_addr la ON la.id = p.l_id
-              WHERE la.house IS NOT NULL AND la.street IS NOT NULL) l
-        JOIN r_src_address s ON s.id = l.r_id AND contains(upper(s.address_line), l.lhouse)
+        WITH l AS (
+            SELECT p.pn, p.r_id, la.rowid AS lrow, la.house AS lhouse
+            FROM {pairs} p JOIN l_addr la ON la.id = p.l_id
+            WHERE la.house IS NOT NULL AND la.street IS NOT NULL
+        ),
+        h AS MATERIALIZED (
+            SELECT l.pn, l.lrow, s.postcode, upper(s.address_line) AS line
+            FROM l JOIN r_src_address s
+            ON s.id = l.r_id AND contains(upper(s.address_line), l.lhouse)
+        )
+        SELECT h.pn, la.pc AS lpc, la.house AS lhouse, la.flat AS lflat, la.street AS lstreet,
+               {postcode_sql("h.postcode")} AS pc, h.line
+        FROM h JOIN l_addr la ON la.rowid = h.lrow
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _same_house AS
