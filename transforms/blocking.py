@@ -194,6 +194,13 @@ _DWELLING_INITIAL_R = f"{_DWELLING_INITIAL} AND a.dwelling IN (SELECT dwelling F
 _DOB_SECTOR_R = f"{_DOB_SECTOR} AND a.pc_sector IN (SELECT pc_sector FROM l_addr)"
 
 
+def _postcode_rule(name: str, description: str, key: str) -> BlockingRule:
+    """A rule keyed on ``{pcs}`` rows: each side's own, the right side's cut to the left's."""
+    return BlockingRule(
+        name, description, key.replace("{pcs}", _PCS), r_key=key.replace("{pcs}", _PCS_R)
+    )
+
+
 RULES: tuple[BlockingRule, ...] = (
     BlockingRule(
         "dob_surname_sound",
@@ -297,19 +304,17 @@ RULES: tuple[BlockingRule, ...] = (
         _DOB_SECTOR,
         r_key=_DOB_SECTOR_R,
     ),
-    BlockingRule(
+    _postcode_rule(
         "postcode_surname_sound",
         "the same full postcode in any address history and a surname that sounds alike (a "
         "date of birth recorded wrong)",
-        _POSTCODE_SOUND.replace("{pcs}", _PCS),
-        r_key=_POSTCODE_SOUND.replace("{pcs}", _PCS_R),
+        _POSTCODE_SOUND,
     ),
-    BlockingRule(
+    _postcode_rule(
         "postcode_forename_group",
         "the same full postcode in any address history and the same forename or nickname "
         "group (a date of birth recorded wrong, a new surname)",
-        _POSTCODE_GROUP.replace("{pcs}", _PCS),
-        r_key=_POSTCODE_GROUP.replace("{pcs}", _PCS_R),
+        _POSTCODE_GROUP,
     ),
 )
 

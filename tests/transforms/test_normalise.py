@@ -3,7 +3,14 @@ import phonenumbers
 import pytest
 
 from tests.factories import linkage_db, tables
-from transforms.normalise import fold_sql, normalise_all, phone_sql, postcode_sql
+from transforms.normalise import (
+    address_lines_sql,
+    fold_sql,
+    normalise_all,
+    phone_sql,
+    postcode_sql,
+    street_sql,
+)
 
 
 def _eval(make_sql, value: str | None):
@@ -107,10 +114,10 @@ def test_address_keys_flat_house_and_history():
     con = linkage_db(frames)
     normalise_all(con)
     addr = con.execute(
-        "SELECT pc, pc_sector, pc_district, house, flat, dwelling FROM l_addr ORDER BY pc"
+        "SELECT pc, pc_sector, pc_district, house, flat, dwelling, street FROM l_addr ORDER BY pc"
     ).fetchall()
-    assert addr[0] == ("LS11AA", "LS11", "LS1", "27", "4", "LS11AA|27|4")
-    assert addr[1] == ("LS62AB", "LS62", "LS6", "12", "3", "LS62AB|12|3")
+    assert addr[0] == ("LS11AA", "LS11", "LS1", "27", "4", "LS11AA|27|4", "PARK ROAD LEEDS")
+    assert addr[1] == ("LS62AB", "LS62", "LS6", "12", "3", "LS62AB|12|3", "HIGH STREET LEEDS")
     names = con.execute("SELECT sn, src FROM l_names ORDER BY sn").fetchall()
     assert ("SMITHJONES", "primary") in names
     assert ("BROWN", "previous") in names and ("GREEN", "previous") in names
@@ -142,6 +149,24 @@ def test_right_side_houses_only_where_the_left_side_has_the_postcode():
     assert rows[0] == ("N1", "LS62AB", "LS62", "LS6", "12", "3", "LS62AB|12|3")
     # a postcode no staff member has: still keyed by postcode, but the line is not parsed
     assert rows[1] == ("N2", "LS62AC", "LS62", "LS6", None, None, None)
+    # streets are read off the right side's lines only where they are compared
+    assert con.execute("SELECT count(street) FROM r_addr").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "house", "flat", "street"),
+    [
+        ("12A Marlow St., Leeds", "12A", None, "MARLOW ST LEEDS"),
+        ("Flat 3, 40 Church Road, Leeds", "40", "3", "CHURCH ROAD LEEDS"),
+        ("3/12 High St", "12", "3", "HIGH ST"),
+        ("12", "12", None, None),
+        ("The Old Mill", None, None, "THE OLD MILL"),
+    ],
+)
+def test_address_lines_parse_house_flat_and_street(line, house, flat, street):
+    con = duckdb.connect()
+    parsed = f"SELECT house, flat, {street_sql('rest')} FROM ({address_lines_sql('SELECT upper(?) AS line')})"
+    assert con.execute(parsed, [line]).fetchone() == (house, flat, street)
 
 
 def test_name_keys_pair_every_name_with_every_date_of_birth():
