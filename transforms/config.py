@@ -62,10 +62,11 @@ class MatchConfig:
     m_floor: float = 1e-5  # an m never seen among matches is rare, not impossible
     em_pseudo_count: float = 1.0  # spread over a comparison's levels in each M-step (smoothing)
     dob_generation_years: int = 12  # birth dates this far apart are a parent and child
-    # Fixed m of that level: only a gross recording error puts one person there. As rare as
-    # any level never seen among matches (m_floor), not rarer: at 1e-6 a date of birth keyed
-    # wrong outright outweighed a shared name and dwelling (FEBRL 4: 126 true pairs lost).
-    dob_generation_m: float = 1e-5
+    # Fixed m of that level: only a gross recording error puts one person there. At 1e-5 (the
+    # m floor) FEBRL 4, whose copies have dates of birth replaced outright, scores better,
+    # but a parent and child with one rare name at one address then reach review on the
+    # sample (a false welfare flag): 1e-6 keeps them out. Data like FEBRL may set 1e-5.
+    dob_generation_m: float = 1e-6
     auto_threshold: float = 15.0  # match weight at and above: auto (name + dob alone stays below)
     # At and above: review; below: discard. Chosen with `sweep evaluate --choose-thresholds`
     # on 50,000 x 1,000,000 (seed 11): the highest weight keeping recall of flaggable self

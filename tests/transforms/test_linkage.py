@@ -112,3 +112,20 @@ def test_a_model_trained_on_other_levels_is_refused(trained):
     block(con, CFG)
     with pytest.raises(ValueError, match=r"other comparison levels \(address\)"):
         compare_and_score(con, CFG, old)
+
+
+def test_a_parent_and_child_with_one_name_at_one_address_stay_out_of_review(trained):
+    """Born 12 or more years apart is a parent or child, not a slip: on the sample, rare
+    names and a shared dwelling must not lift such a pair into review (at a fixed m of
+    1e-5 one did, and raised a false welfare flag)."""
+    path, _ = trained
+    con = _engine()
+    block(con, CFG)
+    compare_and_score(con, CFG, Model.load(path))
+    apart = con.execute("""
+        SELECT count(*), count(*) FILTER (WHERE band <> 'discard'),
+               count(*) FILTER (WHERE address_level = 'same_dwelling')
+        FROM scored_pairs WHERE dob_level = 'generation_apart'
+    """).fetchone()
+    assert apart[0] > 0 and apart[2] > 0  # the sample has such pairs, some at one dwelling
+    assert apart[1] == 0
