@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from pathlib import Path
 
 import duckdb
 
 from transforms.comparisons import all_comparisons
 from transforms.config import SweepConfig
+
+_TEXT_WIDTH = 58  # the words' column; the weights follow it
 
 
 def explain_pair(db_path: Path, staff_id: str, nominal_id: str) -> str:
@@ -39,21 +42,24 @@ def explain_pair(db_path: Path, staff_id: str, nominal_id: str) -> str:
         f"Staff {staff_id} against nominal {nominal_id}",
         f"found by blocking rules: {', '.join(row['rules'])}",
         "",
-        f"{'start: prior odds of a match':<58} {prior_w:+7.2f}",
+        f"{'start: prior odds of a match':<{_TEXT_WIDTH}} {prior_w:+7.2f}",
     ]
     running = prior_w
     for c in model["comparisons"]:
         level, weight = row[f"{c}_level"], float(row[f"{c}_weight"])
         running += weight
         text = descriptions.get(c, {}).get(level, level)
-        lines.append(f"{c + ': ' + text:<58.58} {weight:+7.2f}   ({running:+.2f})")
+        # a long description wraps onto indented lines under its figures, never cut off
+        first, *rest = textwrap.wrap(f"{c}: {text}", _TEXT_WIDTH, subsequent_indent="  ")
+        lines.append(f"{first:<{_TEXT_WIDTH}} {weight:+7.2f}   ({running:+.2f})")
+        lines.extend(rest)
     for name in ("surname", "forename"):
         tf = float(row[f"{name}_tf_adjustment"])
         if tf:
             running += tf
             word = "rarer" if tf > 0 else "commoner"
             text = f"{name} is {word} than average"
-            lines.append(f"{text:<58} {tf:+7.2f}   ({running:+.2f})")
+            lines.append(f"{text:<{_TEXT_WIDTH}} {tf:+7.2f}   ({running:+.2f})")
     lines += [
         "",
         f"match weight {row['match_weight']:+.2f} -> probability {row['match_probability']:.4f}",

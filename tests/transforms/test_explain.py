@@ -12,7 +12,9 @@ from transforms.config import SweepConfig
 from transforms.explain import explain_pair
 
 
-def _db(path: Path, band: str, match_weight: float, auto_weight: float) -> Path:
+def _db(
+    path: Path, band: str, match_weight: float, auto_weight: float, forename: str = "exact"
+) -> Path:
     model = {
         "comparisons": ["forename", "dob"],
         "prior_match_probability": 0.5,  # prior weight 0
@@ -21,7 +23,7 @@ def _db(path: Path, band: str, match_weight: float, auto_weight: float) -> Path:
         "staff_id": "S1",
         "nominal_id": "N1",
         "rules": [["dob_forename_group"]],
-        "forename_level": "exact",
+        "forename_level": forename,
         "forename_weight": 6.0,
         "dob_level": "exact",
         "dob_weight": 8.0,
@@ -54,3 +56,21 @@ def test_no_not_auto_note_below_the_auto_threshold(tmp_path: Path) -> None:
     text = explain_pair(_db(tmp_path / "b.duckdb", "review", 12.0, 12.0), "S1", "N1")
     assert "forename is commoner than average" in text
     assert "not auto" not in text
+
+
+def test_a_long_level_description_wraps_whole_under_its_figures(tmp_path: Path) -> None:
+    from transforms.comparisons import forename
+
+    text = explain_pair(
+        _db(tmp_path / "c.duckdb", "review", 12.0, 12.0, forename="one_edit"), "S1", "N1"
+    )
+    wanted = {lv.label: lv.description for lv in forename(SweepConfig().match).levels}
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("forename: "))
+    assert "+6.00" in lines[start]  # the figures stay on the first line
+    words = lines[start].split("+6.00", 1)[0].split()
+    for line in lines[start + 1 :]:
+        if not line.startswith("  "):
+            break
+        words += line.split()
+    assert " ".join(words) == "forename: " + wanted["one_edit"]
