@@ -180,7 +180,7 @@ _DOB_SECTOR = """
 _PCS = "(SELECT DISTINCT id, pc FROM {side}_addr WHERE pc IS NOT NULL)"
 _PCS_R = "(SELECT DISTINCT id, pc FROM r_addr WHERE pc IN (SELECT pc FROM l_addr))"
 _POSTCODE_SOUND = (
-    "SELECT a.id, hash(a.pc, n.h_meta) AS k FROM {pcs} a "
+    f"SELECT a.id, hash(a.pc, n.h_meta) AS k FROM {{pcs}} a "
     f"JOIN {_NK} n USING (id) WHERE n.h_meta IS NOT NULL"
 )
 _POSTCODE_GROUP = (
