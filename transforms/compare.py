@@ -23,7 +23,12 @@ from transforms.comparisons import (
     surname,
 )
 from transforms.config import MatchConfig
-from transforms.normalise import address_lines_sql, compact_sql, postcode_sql, street_sql
+from transforms.normalise import (
+    address_lines_sql,
+    compact_sql,
+    line_postcode_sql,
+    street_sql,
+)
 
 
 def _jw(a: list[str], b: list[str]) -> np.ndarray:
@@ -236,7 +241,7 @@ def _same_house_street(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchCon
             ON s.id = l.r_id AND contains(upper(s.address_line), l.lhouse)
         )
         SELECT h.pn, la.pc AS lpc, la.house AS lhouse, la.flat AS lflat, la.street AS lstreet,
-               {postcode_sql("h.postcode")} AS pc, h.line
+               {line_postcode_sql("h.postcode", "h.line")} AS pc, h.line
         FROM h JOIN l_addr la ON la.rowid = h.lrow
     """)
     con.execute(f"""

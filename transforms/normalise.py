@@ -60,6 +60,21 @@ def postcode_sql(expr: str) -> str:
     )
 
 
+# A UK postcode written in an address line: an outward code (A9, A99, AA9, AA99, A9A or
+# AA9A), then an inward code (9AA), with or without a space between, and then a comma or the
+# end of the line, as addresses are written ("BLOCK B2 3RD FLOOR" holds none).
+POSTCODE_IN_LINE = r"\b([A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2})\s*(?:,|$)"
+
+
+def line_postcode_sql(postcode: str, line: str) -> str:
+    """SQL expression: ``postcode`` normalised (:func:`postcode_sql`), or if it is empty a UK
+    postcode written in the address ``line`` (the last one there): an extract that puts the
+    whole address in one field keeps its postcode, and with it the address evidence."""
+    pc = postcode_sql(postcode)
+    found = f"list_last(regexp_extract_all(upper({line}), '{POSTCODE_IN_LINE}', 1))"
+    return f"coalesce({pc}, CASE WHEN {line} IS NOT NULL THEN {postcode_sql(found)} END)"
+
+
 def digits_sql(expr: str) -> str:
     """SQL expression: a phone number's digits and plus signs only ('' for NULL). A number
     of digits, plus signs and spaces only (nearly all) just loses its spaces, as in
@@ -204,10 +219,15 @@ _FLAT_WORD = " OR ".join(
 def address_lines_sql(rows: str) -> str:
     """SQL: every column of ``rows`` (which has ``line``, an upper-case address line or NULL)
     plus ``flat`` and ``house`` parsed from the line, and ``rest``: the line without its flat
-    (the street is read off it only where it is compared: :func:`street_sql`)."""
+    (the street is read off it only where it is compared: :func:`street_sql`). A postcode
+    written in the line is taken out first: "ROSE COTTAGE, LS6 2AB" has no house number 6."""
     return f"""
-        WITH m AS (  -- the regular expressions below run only on lines that can match them
-            SELECT *, {_FLAT_WORD} AS has_word, contains(line, '/') AS has_slash FROM ({rows})
+        WITH p AS (
+            SELECT * REPLACE (CASE WHEN regexp_matches(line, '{POSTCODE_IN_LINE}')
+                THEN regexp_replace(line, '{POSTCODE_IN_LINE}', ' ', 'g') ELSE line END AS line)
+            FROM ({rows})
+        ), m AS (  -- the regular expressions below run only on lines that can match them
+            SELECT *, {_FLAT_WORD} AS has_word, contains(line, '/') AS has_slash FROM p
         ), b AS (
             SELECT *,
                 CASE WHEN has_word THEN nullif(regexp_extract(line,
@@ -257,7 +277,7 @@ def build_addresses(
         line = f"CASE WHEN pc IN (SELECT pc FROM {houses_where_postcode_in}) THEN {line} END"
     rows = f"""
         SELECT *, {line} AS line FROM (
-            SELECT id, {postcode_sql("postcode")} AS pc, address_line,
+            SELECT id, {line_postcode_sql("postcode", "address_line")} AS pc, address_line,
                    {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
             FROM {side}_src_address)
     """

@@ -397,6 +397,29 @@ def test_the_same_house_on_a_street_written_alike_when_the_postcode_is_not():
     }
 
 
+def test_a_postcode_written_only_in_the_address_line_is_still_compared():
+    """An extract with the whole address in one field (no postcode column): the postcode is
+    read off the line, so the dwelling, a neighbour and a house move score as they would
+    with the postcode in its own field."""
+    levels = _address_levels(
+        [{"address_line": "Rose Cottage, Mill Lane, Leeds", "postcode": "LS6 2AB"}],
+        [
+            {"nominal_id": "N1", "address_line": "Rose Cottage, Mill Lane, Leeds, LS6 2AB"},
+            {"nominal_id": "N2", "address_line": "4 Mill Lane, Leeds LS62AD"},
+            {"nominal_id": "N3", "address_line": "9 Ash Grove, York, YO1 7AA"},
+            # a written postcode beats one in the line
+            {"nominal_id": "N4", "address_line": "Mill Lane, LS6 2AB", "postcode": "LS6 9ZZ"},
+        ],
+    )
+    assert levels == {
+        "N0": "missing",
+        "N1": "same_dwelling",  # no house number: "6" of LS6 is not taken for one
+        "N2": "same_sector",
+        "N3": "different",
+        "N4": "same_district",
+    }
+
+
 def test_street_similarity_ignores_word_order_and_missing_words_not_other_towns():
     from transforms.compare import _street_similarity
 

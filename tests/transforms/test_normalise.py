@@ -6,6 +6,7 @@ from tests.factories import linkage_db, tables
 from transforms.normalise import (
     address_lines_sql,
     fold_sql,
+    line_postcode_sql,
     normalise_all,
     phone_sql,
     postcode_sql,
@@ -73,6 +74,26 @@ def test_postcode_drops_punctuation_and_stray_characters():
     assert _eval(postcode_sql, "LS6 2AB\u00a0") == "LS62AB"
     assert _eval(postcode_sql, " - ") is None
     assert _eval(postcode_sql, "") is None
+
+
+@pytest.mark.parametrize(
+    ("postcode", "line", "expected"),
+    [
+        ("ls6 2ab", "12 High St, Leeds, YO1 7AA", "LS62AB"),  # its own field first
+        (None, "12 High St, Leeds, LS6 2AB", "LS62AB"),
+        ("", "97 Shah Court, Leeds LS276YU", "LS276YU"),  # unspaced, after the town
+        (" ", "12 High St, B2 4QA, Birmingham", "B24QA"),  # before the town, comma after
+        (None, "Flat 3, 40 Church Rd, EC1A 1BB ", "EC1A1BB"),
+        (None, "c/o 1 Elm Rd, M1 1AA, now 2 Oak Rd, M2 2BB", "M22BB"),  # the last one
+        (None, "Block B2 3rd Floor, Leeds", None),  # "B2 3RD" is followed by a word
+        (None, "12 High Street", None),
+        (None, None, None),
+    ],
+)
+def test_postcode_from_its_field_or_else_the_address_line(postcode, line, expected):
+    con = duckdb.connect()
+    sql = f"SELECT {line_postcode_sql('p', 'l')} FROM (SELECT ?::VARCHAR AS p, ?::VARCHAR AS l)"
+    assert con.execute(sql, [postcode, line]).fetchone()[0] == expected
 
 
 def test_address_keys_flat_house_and_history():
@@ -161,6 +182,10 @@ def test_right_side_houses_only_where_the_left_side_has_the_postcode():
         ("3/12 High St", "12", "3", "HIGH ST"),
         ("12", "12", None, None),
         ("The Old Mill", None, None, "THE OLD MILL"),
+        # a postcode in the line is no house number or street
+        ("Rose Cottage, LS6 2AB", None, None, "ROSE COTTAGE"),
+        ("12 High St, Leeds LS6 2AB", "12", None, "HIGH ST LEEDS"),
+        ("Flat 2, 7 Mill Lane, M1 1AA, Manchester", "7", "2", "MILL LANE MANCHESTER"),
     ],
 )
 def test_address_lines_parse_house_flat_and_street(line, house, flat, street):
