@@ -434,6 +434,7 @@ def _cmd_link(args: argparse.Namespace) -> int:
                 model=model,
                 truth=Path(args.truth) if args.truth else None,
                 stage=display.bar("link", steps).step,
+                labels=Path(args.labels) if args.labels else None,
             )
     except (MappingError, LinkInputError, ValueError, OSError) as exc:
         print(f"sweep link: {exc}", file=sys.stderr)
@@ -568,6 +569,11 @@ def build_parser() -> argparse.ArgumentParser:
     lk.add_argument("--out", required=True, help="Parquet file of scored pairs")
     lk.add_argument("--truth", help="CSV/Parquet of true id pairs: blocking recall, P/R/F1")
     lk.add_argument("--config", help="JSON config (see transforms/config.py)")
+    lk.add_argument(
+        "--labels",
+        help="CSV/Parquet of labelled true id pairs (confirmed identities): m is counted over "
+        "them instead of learned by EM; columns as for --truth",
+    )
     lk.add_argument("--model", help="a saved model JSON to reuse instead of training")
     lk.add_argument("--save-model", help="save the trained model JSON here")
     lk.add_argument(

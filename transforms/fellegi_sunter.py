@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -203,6 +203,48 @@ def estimate_m_em(
     return m, lam, info
 
 
+def estimate_m_labels(
+    con: duckdb.DuckDBPyConnection,
+    comparisons: tuple[Comparison, ...],
+    cfg: MatchConfig,
+    levels: str,
+    labels: str,
+) -> tuple[dict[str, list[float]], dict[str, Any]]:
+    """m per level counted over labelled true pairs: the compared ``levels`` of the pairs in
+    ``labels`` (l_id, r_id), smoothed and floored as EM's M-step is. A level the spec fixes
+    keeps its m unless a labelled pair shows it: then the labels say how often it happens.
+    A comparison no labelled pair has a value for is left out of the result."""
+    names = [c.name for c in comparisons]
+    counts = con.execute(
+        f"SELECT {', '.join(names)}, count(*) AS n FROM {levels} v "
+        f"SEMI JOIN {labels} USING (l_id, r_id) GROUP BY ALL"
+    ).df()
+    m: dict[str, list[float]] = {}
+    per_level: dict[str, dict[str, int]] = {}
+    for c in comparisons:
+        per = counts.groupby(c.name)["n"].sum() if not counts.empty else pd.Series(dtype=float)
+        total = float(per.drop(index=0, errors="ignore").sum())
+        per_level[c.name] = {lv.label: int(per.get(i, 0)) for i, lv in enumerate(c.levels)}
+        if total == 0:
+            continue
+        k = len(c.levels) - 1
+        pc = cfg.em_pseudo_count
+        vals = [1.0] + [
+            max((float(per.get(i, 0)) + pc / k) / (total + pc), cfg.m_floor)
+            for i in range(1, len(c.levels))
+        ]
+        seen = replace(
+            c,
+            levels=tuple(
+                replace(lv, fixed_m=None) if i and per.get(i, 0) > 0 else lv
+                for i, lv in enumerate(c.levels)
+            ),
+        )
+        m[c.name] = _apply_fixed_m(seen, vals)
+    info = {"pairs": int(counts["n"].sum()) if not counts.empty else 0, "levels": per_level}
+    return m, info
+
+
 @dataclass(frozen=True)
 class TrainingSession:
     """One EM session: a training block (an equality join of its own, not the candidate
@@ -348,11 +390,14 @@ def train(
     levels: str,
     block_sizes: dict[str, int],
     sessions: tuple[TrainingSession, ...] | None = None,
+    labels: str | None = None,
 ) -> Model:
     """Train u by random sampling and m by EM sessions, from ``levels``: the compared pairs
     of :func:`sample_training_pairs` (``block_sizes`` is what it returned). m of each
-    comparison is the mean over the sessions that estimated it. The prior comes from the
-    first session that finds matches (:func:`_estimated_matches`)."""
+    comparison is the mean over the sessions that estimated it, or, given ``labels`` (a
+    table of true pairs, compared in ``levels`` too), counted over those pairs
+    (:func:`estimate_m_labels`). The prior comes from the first session that finds matches
+    (:func:`_estimated_matches`), with the m in use."""
     sessions = sessions or training_sessions(cfg)
     u = estimate_u(con, comparisons, levels)
     estimates: dict[str, list[list[float]]] = {c.name: [] for c in comparisons}
@@ -384,6 +429,12 @@ def train(
             m[c.name] = _apply_fixed_m(c, [1.0] * len(c.levels))  # wholly fixed by the spec
             continue
         m[c.name] = _apply_fixed_m(c, np.mean(np.array(estimates[c.name]), axis=0).tolist())
+    info["m_from"] = "em"
+    if labels is not None:
+        m_labels, info["labels"] = estimate_m_labels(con, comparisons, cfg, levels, labels)
+        info["m_em"] = {name: m[name] for name in m_labels}
+        m.update(m_labels)
+        info["m_from"] = "labels"
     prior_from, n_matches = _estimated_matches(con, comparisons, sessions, session_matches, m)
     n_cand = con.execute("SELECT count(*) FROM comparisons").fetchall()[0][0]
     n_l = con.execute("SELECT count(*) FROM l_person").fetchall()[0][0]

@@ -79,6 +79,9 @@ class LinkResult:
     truth: TruthReport | None = None
     warnings: list[str] = field(default_factory=list)
     memory_limit: str = ""  # DuckDB's, as set for the run
+    # with --labels: true pairs m was counted over, and those naming an id in neither file
+    labels_used: int | None = None
+    labels_unknown: int | None = None
 
 
 # --- reading files ------------------------------------------------------------------------------
@@ -151,8 +154,9 @@ def read_side(
 def read_truth(
     con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping
 ) -> tuple[pd.DataFrame, tuple[str, str]]:
-    """True pairs as ``(l_id, r_id)`` text, distinct. Columns: [truth] in the mapping, else the
-    mapping's id column names if the file has both, else its first two columns."""
+    """True pairs (a --truth or --labels file) as ``(l_id, r_id)`` text, distinct. Columns:
+    [truth] in the mapping, else the mapping's id column names if the file has both, else its
+    first two columns."""
     types = describe_file(con, path)
     names = list(types)
     t = mapping.truth
@@ -310,6 +314,19 @@ def _numbered_truth(con: duckdb.DuckDBPyConnection, truth: pd.DataFrame) -> pd.D
     return out
 
 
+def load_labels(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> tuple[int, int]:
+    """``_labels`` (l_id, r_id): the labelled true pairs of ``path`` whose two ids are both in
+    the files, as people's numbers. Returns (pairs kept, pairs naming an id in neither)."""
+    frame, _cols = read_truth(con, path, mapping)
+    numbered = _numbered_truth(con, frame)
+    known = numbered[(numbered["l_id"] >= 0) & (numbered["r_id"] >= 0)]
+    con.register("_labels_df", known)
+    con.execute("CREATE OR REPLACE TEMP TABLE _labels AS SELECT DISTINCT * FROM _labels_df")
+    con.unregister("_labels_df")
+    kept = con.execute("SELECT count(*) FROM _labels").fetchall()[0][0]
+    return int(kept), int(len(frame) - kept)
+
+
 def evaluate_truth(
     con: duckdb.DuckDBPyConnection,
     truth_path: Path,
@@ -364,10 +381,14 @@ def link(
     truth: Path | None = None,
     work_dir: Path | None = None,
     stage: Callable[[str], AbstractContextManager[object]] | None = None,
+    labels: Path | None = None,
 ) -> LinkResult:
     """Link ``left`` against ``right`` as ``mapping`` says and write the scored pairs to
-    ``out`` (Parquet; None: not written). A given ``model`` is reused instead of training.
+    ``out`` (Parquet; None: not written). A given ``model`` is reused instead of training;
+    given ``labels`` (a file of true id pairs), training takes m from them instead of EM.
     ``stage(name)`` wraps each step (the CLI's progress bar); see :data:`LINK_STEPS`."""
+    if model is not None and labels is not None:
+        raise LinkInputError("--labels trains a model and --model reuses one: give one of them")
     cfg = cfg or SweepConfig()
     stage = stage or (lambda _name: nullcontext())
     started = time.perf_counter()
@@ -394,8 +415,13 @@ def link(
             blocking = block(con, cfg, right_phones=False)
         t = lap("normalise_and_block", t)
         warnings = _dob_warnings(con, model)
+        labels_used = labels_unknown = None
         with stage("score"):
-            model = compare_and_score(con, cfg, model, right_phones=False)
+            if labels is not None:
+                labels_used, labels_unknown = load_labels(con, Path(labels), mapping)
+            model = compare_and_score(
+                con, cfg, model, right_phones=False, labels="_labels" if labels else None
+            )
         t = lap("compare_train_score", t)
         n_pairs = con.execute("SELECT count(*) FROM scored_pairs").fetchall()[0][0]
         bands = {b: 0 for b in ("auto", "review", "discard")}
@@ -424,6 +450,8 @@ def link(
         truth=report,
         warnings=warnings,
         memory_limit=memory_limit,
+        labels_used=labels_used,
+        labels_unknown=labels_unknown,
     )
 
 
@@ -472,6 +500,11 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
     )
     if result.out is not None:
         lines.append(f"pairs written to {result.out}")
+    if result.labels_used is not None:
+        lines.append(
+            f"m from {result.labels_used:,} labelled true pairs ({result.labels_unknown:,} "
+            "naming an id in neither file left out); u from random pairs, the match rate by EM"
+        )
     lines += result.warnings
     t = result.truth
     if t is None:

@@ -65,14 +65,18 @@ def compare_and_score(
     cfg: SweepConfig,
     model: Model | None = None,
     right_phones: bool = True,
+    labels: str | None = None,
 ) -> Model:
     """Compare candidates, train a model unless one is given, and score: ``scored_pairs``.
 
     When training, the candidates and every pair training reads are compared in one pass:
     the sets overlap, and each pass has a cost that grows with the right side, not the pairs.
     ``right_phones``: as given to :func:`block`; if False, the right side's phones are
-    normalised here, for the compared people only.
+    normalised here, for the compared people only. ``labels``: a table of true pairs
+    (l_id, r_id) to take m from (``fellegi_sunter.train``); not with a given model.
     """
+    if model is not None and labels is not None:
+        raise ValueError("labels train a model: they cannot be used with a given one")
     comparisons = all_comparisons(cfg.match)
     if model is not None:
         check_model_levels(model, comparisons)
@@ -85,7 +89,8 @@ def compare_and_score(
         block_sizes = sample_training_pairs(con, cfg.match, sessions)
         _drop_name_keys(con)
         tables = training_pair_tables(len(sessions))
-        union = " UNION ".join(f"SELECT l_id, r_id FROM {t}" for t in ["candidates", *tables])
+        compared = ["candidates", *tables, *([labels] if labels else [])]
+        union = " UNION ".join(f"SELECT l_id, r_id FROM {t}" for t in compared)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _compared_pairs AS {union}")
         if not right_phones:
             _right_phones_for(con, "_compared_pairs")
@@ -95,7 +100,9 @@ def compare_and_score(
             SELECT c.l_id, c.r_id, c.rules, v.* EXCLUDE (l_id, r_id)
             FROM candidates c JOIN _compared_levels v USING (l_id, r_id)
         """)
-        model = train(con, comparisons, cfg.match, "_compared_levels", block_sizes, sessions)
+        model = train(
+            con, comparisons, cfg.match, "_compared_levels", block_sizes, sessions, labels
+        )
         for t in ["_compared_pairs", "_compared_levels", *tables]:
             con.execute(f"DROP TABLE IF EXISTS {t}")
     score(con, model, cfg.match)

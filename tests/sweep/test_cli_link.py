@@ -115,3 +115,16 @@ def test_link_bad_mapping_and_missing_file(
     assert main([*ok, "--out", str(tmp_path / "p.parquet"), "--memory-limit", "lots"]) == 2
     assert "engine.link_memory_limit 'lots'" in capsys.readouterr().err
     assert not (tmp_path / "p.parquet").exists()
+
+
+def test_link_with_labels(data, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "pairs.parquet"
+    model = tmp_path / "model.json"
+    args = ["link", "--left", str(data.left), "--right", str(data.right), "--mapping"]
+    args += [str(MAPPING), "--out", str(out), "--labels", str(data.truth)]
+    assert main([*args, "--save-model", str(model)]) == 0
+    assert "m from 400 labelled true pairs (0 naming an id in neither" in capsys.readouterr().out
+    assert '"m_from": "labels"' in model.read_text("utf-8")
+    # labels train a model; a saved model is reused as it is: not both
+    assert main([*args, "--model", str(model)]) == 2
+    assert "--labels trains a model and --model reuses one" in capsys.readouterr().err

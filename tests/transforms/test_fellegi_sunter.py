@@ -7,7 +7,7 @@ import pytest
 
 from transforms.comparisons import Comparison, Level
 from transforms.config import MatchConfig
-from transforms.fellegi_sunter import Model, estimate_m_em, score
+from transforms.fellegi_sunter import Model, estimate_m_em, estimate_m_labels, score
 
 
 def _cmp(name: str, n_levels: int) -> Comparison:
@@ -43,6 +43,57 @@ def test_em_recovers_m_and_match_rate_with_u_fixed():
     for c in COMPARISONS:
         assert m[c.name][1:] == pytest.approx(TRUE_M[c.name][1:], abs=0.02)
     assert info["em_iterations"] < MatchConfig().em_max_iterations
+
+
+def test_m_from_labels_counts_the_labelled_pairs_levels():
+    """m is each level's share among labelled pairs with a value, smoothed like EM's M-step;
+    a spec-fixed level keeps its m until a labelled pair shows it; unlabelled pairs and a
+    comparison no labelled pair has a value for play no part."""
+    fixed = Comparison(
+        "d",
+        "d",
+        (
+            Level("missing", "", "TRUE"),
+            Level("exact", "", "TRUE"),
+            Level("apart", "", "TRUE", fixed_m=1e-6),
+            Level("other", "", "TRUE"),
+        ),
+    )
+    comparisons = (_cmp("a", 4), fixed, _cmp("e", 3))
+    levels = pd.DataFrame(
+        {
+            "l_id": range(12),
+            "r_id": range(12),
+            # 8 labelled pairs (ids 0-7): a = 1 x6, 2 x1, 3 x0, missing x1
+            "a": [1, 1, 1, 1, 1, 1, 2, 0, 3, 3, 3, 3],
+            "d": [1, 1, 1, 1, 3, 3, 0, 0, 2, 2, 2, 2],
+            "e": [0] * 12,
+        }
+    )
+    con = duckdb.connect()
+    con.register("levels", levels)
+    con.register("labels", levels[["l_id", "r_id"]].head(8))
+    cfg = MatchConfig()
+    m, info = estimate_m_labels(con, comparisons, cfg, "levels", "labels")
+    pc, k = cfg.em_pseudo_count, 3
+    assert m["a"][1:] == pytest.approx(
+        [(6 + pc / k) / (7 + pc), (1 + pc / k) / (7 + pc), (0 + pc / k) / (7 + pc)]
+    )
+    assert m["d"][2] == 1e-6  # no labelled pair born apart: the spec's m stands
+    assert sum(m["d"][1:]) == pytest.approx(1.0)
+    assert m["d"][1] > m["d"][3] > 0.25
+    assert "e" not in m  # every labelled pair is missing e
+    assert info["pairs"] == 8 and info["levels"]["d"] == {
+        "missing": 2,
+        "exact": 4,
+        "apart": 0,
+        "other": 2,
+    }
+
+    # once labelled pairs show the fixed level, the labels set its m
+    con.register("labels", levels[["l_id", "r_id"]])
+    m, _ = estimate_m_labels(con, comparisons, cfg, "levels", "labels")
+    assert m["d"][2] == pytest.approx((4 + pc / k) / (10 + pc))
 
 
 def test_weights_missing_level_is_zero_and_model_round_trips(tmp_path):

@@ -318,6 +318,60 @@ def test_saved_model_reproduces_scores(
     assert again.truth is None
 
 
+def test_labels_give_m_and_rank_held_out_people_at_least_as_well(
+    result: LinkResult, extracts: Extracts, tmp_path: Path
+) -> None:
+    """With --labels, m is counted over confirmed pairs instead of learned by EM: the planted
+    rates come back, and the people not labelled are linked at least as well."""
+    truth = pd.read_csv(extracts.truth)
+    labelled, held_out = truth.iloc[: N_MATCHED // 2], truth.iloc[N_MATCHED // 2 :]
+    labels = tmp_path / "labels.csv"
+    extra = pd.DataFrame({"rec_id": ["rec-no-such"], "person_ref": ["P0"]})
+    pd.concat([labelled, extra]).to_csv(labels, index=False)
+    res = link(
+        extracts.left,
+        extracts.right,
+        load_mapping(MAPPING),
+        tmp_path / "labelled.parquet",
+        labels=labels,
+    )
+    assert (res.labels_used, res.labels_unknown) == (N_MATCHED // 2, 1)
+    model = res.model
+    assert model.training["m_from"] == "labels"
+    assert model.training["labels"]["pairs"] == N_MATCHED // 2
+
+    def m(comparison: str, level: str) -> float:
+        return model.m[comparison][model.labels[comparison].index(level)]
+
+    # planted: 30% moved house; about 87% of dates of birth exact, 10% a year out (most of
+    # them one digit apart, the level before), 3% with day and month swapped
+    assert 0.6 <= m("address", "same_dwelling") <= 0.8
+    assert 0.8 <= m("dob", "exact") <= 0.94
+    assert 0.04 <= m("dob", "one_digit") + m("dob", "year_off_by_one") <= 0.16
+    assert 0.005 <= m("dob", "day_month_swapped") <= 0.08
+    assert any(
+        "labelled true pairs" in line for line in summary_lines(res, extracts.left, extracts.right)
+    )
+
+    def f1_held_out(pairs_path: Path) -> float:
+        pairs = pd.read_parquet(pairs_path)
+        pairs = pairs[~pairs["left_id"].isin(labelled["rec_id"]) & (pairs["band"] != "discard")]
+        true = set(zip(held_out["rec_id"], held_out["person_ref"], strict=True))
+        tp = sum((a, b) in true for a, b in zip(pairs["left_id"], pairs["right_id"], strict=True))
+        return 2 * tp / (len(pairs) + len(true))
+
+    assert f1_held_out(res.out) >= f1_held_out(result.out) - 0.005
+    with pytest.raises(LinkInputError, match="--labels"):
+        link(
+            extracts.left,
+            extracts.right,
+            load_mapping(MAPPING),
+            None,
+            model=model,
+            labels=labels,
+        )
+
+
 # --- bad inputs -------------------------------------------------------------------------------
 
 
