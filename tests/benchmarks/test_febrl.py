@@ -62,3 +62,26 @@ def test_write_flat_maps_febrl_sets_to_the_flat_columns(tmp_path: Path) -> None:
     ]
     counts = flat_counts(flat)
     assert (counts.staff, counts.nominals, counts.truth_pairs) == (3, 3, 2)
+
+
+def test_sets_1_to_3_link_originals_against_each_of_their_duplicates(tmp_path: Path) -> None:
+    rows = [
+        SET_A[0],
+        SET_B[1],  # rec-7-dup-0
+        "rec-7-dup-1, ada, quenel, 12, marlow street, , kettering, 4221, nsw, 19610307, 1234567",
+        SET_A[1],  # rec-12-org, no duplicate
+    ]
+    _write(tmp_path / "dataset3.csv", rows)
+    flat = tmp_path / "flat3"
+
+    assert write_flat(tmp_path, flat, 3) == 2
+
+    assert sorted(pd.read_parquet(flat / "staff.parquet")["staff_id"]) == [
+        "rec-12-org",
+        "rec-7-org",
+    ]
+    pairs = pd.read_parquet(flat / "truth.parquet")
+    assert sorted(map(tuple, pairs.to_numpy())) == [
+        ("rec-7-org", "rec-7-dup-0"),
+        ("rec-7-org", "rec-7-dup-1"),
+    ]
