@@ -69,6 +69,9 @@ def _connect(ctx: RunContext, cfg: SweepConfig) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(ctx.work_db))
     con.execute(f"SET memory_limit = '{cfg.engine.memory_limit}'")
     con.execute(f"SET threads = {cfg.engine.threads}")
+    # DuckDB draws a bar on the terminal for a statement over 2 s; in a nightly run it only
+    # fills the log
+    con.execute("SET enable_progress_bar = false")
     return con
 
 

@@ -54,6 +54,27 @@ def run(tmp_path_factory, prefect_harness):
     return out, first, second, collect.messages
 
 
+def test_the_working_database_draws_no_progress_bar(tmp_path, monkeypatch):
+    import flows.nightly as nightly
+    from transforms.config import SweepConfig
+
+    # DuckDB turns the bar on by default where it sees a terminal (not under pytest)
+    real = duckdb.connect
+
+    def connect_as_in_a_terminal(path: str) -> duckdb.DuckDBPyConnection:
+        con = real(path)
+        con.execute("SET enable_progress_bar = true")
+        return con
+
+    monkeypatch.setattr(nightly.duckdb, "connect", connect_as_in_a_terminal)
+    ctx = nightly.RunContext("run", "2026-11-25", tmp_path, tmp_path / "work.duckdb")
+    con = nightly._connect(ctx, SweepConfig())
+    try:
+        assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
+    finally:
+        con.close()
+
+
 def test_counts_reconcile_for_every_table(run):
     out, _, second, _ = run
     with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
