@@ -3,7 +3,9 @@ module imports Prefect."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -11,7 +13,10 @@ import pytest
 from sweep import environment
 
 environment.apply()
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="sweep-prefect-"))
+if "PREFECT_HOME" not in os.environ:
+    _prefect_home = tempfile.mkdtemp(prefix="sweep-prefect-")
+    os.environ["PREFECT_HOME"] = _prefect_home
+    atexit.register(shutil.rmtree, _prefect_home, ignore_errors=True)  # one per test session
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
