@@ -61,6 +61,7 @@ class TruthReport:
     at_even_odds: dict[str, Any]  # match weight 0, probability 0.5: other linkers' default
     best: dict[str, Any]
     curve: pd.DataFrame
+    labelled_pairs: int = 0  # true pairs that were also --labels: not held out
 
 
 @dataclass
@@ -333,8 +334,10 @@ def evaluate_truth(
     mapping: Mapping,
     cfg: SweepConfig,
     blocking: pd.DataFrame,
+    labels: str | None = None,
 ) -> TruthReport:
-    """Blocking recall per rule, and P/R/F1 at the review and auto thresholds and at best."""
+    """Blocking recall per rule, and P/R/F1 at the review and auto thresholds and at best;
+    with ``labels`` (the table m was counted over), how many true pairs are labels too."""
     truth, cols = read_truth(con, truth_path, mapping)
     truth = _numbered_truth(con, truth)
     recall = blocking_recall(con, truth)
@@ -353,6 +356,11 @@ def evaluate_truth(
             GROUP BY s.{weight}
         """).df()
         curves[weight] = curve_from_counts(counts, n_truth)
+    labelled = 0
+    if labels is not None:
+        labelled = con.execute(
+            f"SELECT count(*) FROM _truth_df SEMI JOIN {labels} USING (l_id, r_id)"
+        ).fetchall()[0][0]
     con.unregister("_truth_df")
     curve = curves["match_weight"]
     return TruthReport(
@@ -365,6 +373,7 @@ def evaluate_truth(
         at_even_odds=metrics_from_curve(curve, 0.0, n_truth),
         best=best_f1(curve),
         curve=curve,
+        labelled_pairs=int(labelled),
     )
 
 
@@ -435,7 +444,9 @@ def link(
         report = None
         if truth is not None:
             with stage("evaluate"):
-                report = evaluate_truth(con, Path(truth), mapping, cfg, blocking)
+                report = evaluate_truth(
+                    con, Path(truth), mapping, cfg, blocking, "_labels" if labels else None
+                )
             t = lap("evaluate", t)
     return LinkResult(
         left=left_stats,
@@ -510,6 +521,11 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
     if t is None:
         return lines
     lines += ["", f"truth: {t.truth_pairs:,} pairs (columns {t.columns[0]}, {t.columns[1]})"]
+    if t.labelled_pairs:
+        lines.append(
+            f"  {t.labelled_pairs:,} of them are also labels: m was counted over them, so the "
+            "figures below are not held out"
+        )
     wide = max([len("blocking rule"), *map(len, t.blocking["rule"])])
     lines.append(f"{'blocking rule':<{wide}} {'pairs':>12} {'true pairs':>11} {'capped keys':>12}")
     for row in t.blocking.itertuples(index=False):

@@ -62,8 +62,9 @@ def postcode_sql(expr: str) -> str:
 
 # A UK postcode written in an address line: an outward code (A9, A99, AA9, AA99, A9A or
 # AA9A), then an inward code (9AA), with or without a space between, and then a comma or the
-# end of the line, as addresses are written ("BLOCK B2 3RD FLOOR" holds none).
-POSTCODE_IN_LINE = r"\b([A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2})\s*(?:,|$)"
+# end of the line (a full stop aside), as addresses are written ("BLOCK B2 3RD FLOOR" holds
+# none).
+POSTCODE_IN_LINE = r"\b([A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2})[\s.]*(?:,|$)"
 
 
 def line_postcode_sql(postcode: str, line: str) -> str:

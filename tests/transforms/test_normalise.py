@@ -84,6 +84,7 @@ def test_postcode_drops_punctuation_and_stray_characters():
         ("", "97 Shah Court, Leeds LS276YU", "LS276YU"),  # unspaced, after the town
         (" ", "12 High St, B2 4QA, Birmingham", "B24QA"),  # before the town, comma after
         (None, "Flat 3, 40 Church Rd, EC1A 1BB ", "EC1A1BB"),
+        (None, "12 High St, Leeds LS6 2AB.", "LS62AB"),
         (None, "c/o 1 Elm Rd, M1 1AA, now 2 Oak Rd, M2 2BB", "M22BB"),  # the last one
         (None, "Block B2 3rd Floor, Leeds", None),  # "B2 3RD" is followed by a word
         (None, "12 High Street", None),
