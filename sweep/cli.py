@@ -191,8 +191,16 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from transforms.explain import explain_pair
+    from transforms.explain import explain_pair, explain_pairs_file
 
+    if args.pairs:
+        pairs = Path(args.pairs)
+        try:
+            print(explain_pairs_file(pairs, args.staff_id, args.nominal_id))
+        except (ValueError, OSError) as exc:
+            print(f"sweep explain: {exc}", file=sys.stderr)
+            return 2
+        return 0
     db = Path(args.db)
     if not db.exists():
         print(f"sweep explain: no published database at {db}", file=sys.stderr)
@@ -528,9 +536,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(func=_cmd_simulate)
 
     x = sub.add_parser("explain", help="the waterfall of weights behind one scored pair")
-    x.add_argument("staff_id")
-    x.add_argument("nominal_id")
-    x.add_argument("--db", default=str(DEFAULT_OUT / "sweep.duckdb"))
+    x.add_argument("staff_id", help="staff id (with --pairs: the left file's id)")
+    x.add_argument("nominal_id", help="nominal id (with --pairs: the right file's id)")
+    where = x.add_mutually_exclusive_group()
+    where.add_argument("--db", default=str(DEFAULT_OUT / "sweep.duckdb"), help="published database")
+    where.add_argument("--pairs", help="a sweep link output (Parquet) instead of the database")
     x.set_defaults(func=_cmd_explain)
 
     h = sub.add_parser("handoff", help="DPS handoff packages")

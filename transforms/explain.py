@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import math
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pyarrow.parquet as pq
 
 from transforms.comparisons import all_comparisons
 from transforms.config import SweepConfig
@@ -15,31 +18,19 @@ from transforms.config import SweepConfig
 _TEXT_WIDTH = 58  # the words' column; the weights follow it
 
 
-def explain_pair(db_path: Path, staff_id: str, nominal_id: str) -> str:
-    """Plain-words explanation of a scored pair from the published database."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        rows = con.execute(
-            "SELECT * FROM candidate_matches WHERE staff_id = ? AND nominal_id = ?",
-            [staff_id, nominal_id],
-        ).df()
-        if rows.empty:
-            return (
-                f"{staff_id} and {nominal_id} were not compared: no blocking rule put them "
-                "together (see blocking_report)."
-            )
-        cfg_json, model_json = con.execute(
-            "SELECT config_json, model_json FROM runs ORDER BY started_at DESC LIMIT 1"
-        ).fetchall()[0]
-    row = rows.iloc[0]
-    cfg = SweepConfig.from_dict(json.loads(cfg_json))
-    model = json.loads(model_json)
+def waterfall(
+    row: Mapping[str, Any], model: Mapping[str, Any], cfg: SweepConfig, title: str
+) -> str:
+    """Plain words for one scored pair: ``row`` has each comparison's ``{c}_level`` and
+    ``{c}_weight``, the name-frequency adjustments, the match weight, probability, band and
+    the rules that found it; ``model`` is the trained model's JSON as a dict."""
     prior = model["prior_match_probability"]
     prior_w = math.log2(prior / (1 - prior))
     descriptions = {
         c.name: {lv.label: lv.description for lv in c.levels} for c in all_comparisons(cfg.match)
     }
     lines = [
-        f"Staff {staff_id} against nominal {nominal_id}",
+        title,
         f"found by blocking rules: {', '.join(row['rules'])}",
         "",
         f"{'start: prior odds of a match':<{_TEXT_WIDTH}} {prior_w:+7.2f}",
@@ -72,3 +63,53 @@ def explain_pair(db_path: Path, staff_id: str, nominal_id: str) -> str:
             "a rare name alone never confirms an identity"
         )
     return "\n".join(lines)
+
+
+def explain_pair(db_path: Path, staff_id: str, nominal_id: str) -> str:
+    """Plain-words explanation of a scored pair from the published database."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute(
+            "SELECT * FROM candidate_matches WHERE staff_id = ? AND nominal_id = ?",
+            [staff_id, nominal_id],
+        ).df()
+        if rows.empty:
+            return (
+                f"{staff_id} and {nominal_id} were not compared: no blocking rule put them "
+                "together (see blocking_report)."
+            )
+        cfg_json, model_json = con.execute(
+            "SELECT config_json, model_json FROM runs ORDER BY started_at DESC LIMIT 1"
+        ).fetchall()[0]
+    cfg = SweepConfig.from_dict(json.loads(cfg_json))
+    title = f"Staff {staff_id} against nominal {nominal_id}"
+    return waterfall(rows.iloc[0], json.loads(model_json), cfg, title)
+
+
+def explain_pairs_file(path: Path, left_id: str, right_id: str) -> str:
+    """The same for a pair in a ``sweep link`` output, from the model and config recorded in
+    the file's metadata. Raises ValueError if the file records none (written by an older
+    Sweep, or by something else)."""
+    meta = pq.read_schema(path).metadata or {}
+    if b"sweep.model" not in meta or b"sweep.config" not in meta:
+        raise ValueError(
+            f"{path}: no model recorded in the file (written before sweep link recorded "
+            "one): link again to explain its pairs"
+        )
+    with duckdb.connect() as con:
+        try:
+            rows = con.execute(
+                "SELECT * FROM read_parquet(?) WHERE left_id = ? AND right_id = ?",
+                [str(path), left_id, right_id],
+            ).df()
+        except duckdb.Error:
+            raise ValueError(
+                f"{path}: not a sweep link pairs file (no left_id, right_id)"
+            ) from None
+    if rows.empty:
+        return (
+            f"{left_id} and {right_id} were not compared: no blocking rule put them together "
+            "(sweep link --truth reports the rules)."
+        )
+    cfg = SweepConfig.from_dict(json.loads(meta[b"sweep.config"]))
+    title = f"Left {left_id} against right {right_id}"
+    return waterfall(rows.iloc[0], json.loads(meta[b"sweep.model"]), cfg, title)

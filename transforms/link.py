@@ -42,6 +42,9 @@ from transforms.pair_metrics import best_f1, curve_from_counts, metrics_from_cur
 PARQUET_SUFFIXES = (".parquet", ".pq")
 # Leading columns of the output; every other scored_pairs column follows them.
 LEAD_COLUMNS = ("left_id", "right_id", "match_weight", "match_probability", "band")
+# Key-value metadata of a pairs file: the model that scored it and the config it ran with
+# (JSON), so that ``sweep explain --pairs`` can tell each pair's story from the file alone.
+PAIRS_METADATA = ("sweep.model", "sweep.config")
 
 
 class LinkInputError(ValueError):
@@ -278,13 +281,27 @@ def working_database(
             con.close()
 
 
-def write_pairs(con: duckdb.DuckDBPyConnection, out: Path, table: str = "scored_pairs") -> None:
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def write_pairs(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    table: str = "scored_pairs",
+    metadata: dict[str, str] | None = None,
+) -> None:
     """``table`` as Parquet at ``out``, written to a temp file beside it and renamed over;
-    the people's numbers are written as the files' ids (``{l|r}_ids``)."""
+    the people's numbers are written as the files' ids (``{l|r}_ids``). ``metadata`` goes
+    into the file's key-value metadata (:data:`PAIRS_METADATA`: the model and config)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    lit = "'" + str(tmp).replace("'", "''") + "'"
+    lit = _sql_text(str(tmp))
+    kv = ""
+    if metadata:
+        pairs = ", ".join(f"{_sql_text(k)}: {_sql_text(v)}" for k, v in metadata.items())
+        kv = f", KV_METADATA {{{pairs}}}"
     try:
         con.execute(f"""
             COPY (
@@ -293,7 +310,7 @@ def write_pairs(con: duckdb.DuckDBPyConnection, out: Path, table: str = "scored_
                        s.* EXCLUDE (l_id, r_id, match_weight, match_probability, band)
                 FROM {table} s JOIN l_ids li ON li.id = s.l_id JOIN r_ids ri ON ri.id = s.r_id
                 ORDER BY s.match_weight DESC, left_id, right_id
-            ) TO {lit} (FORMAT parquet, COMPRESSION zstd)
+            ) TO {lit} (FORMAT parquet, COMPRESSION zstd{kv})
         """)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
@@ -439,7 +456,8 @@ def link(
         )
         if out is not None:
             with stage("write"):
-                write_pairs(con, Path(out))
+                meta = dict(zip(PAIRS_METADATA, (model.to_json(), cfg.to_json()), strict=True))
+                write_pairs(con, Path(out), metadata=meta)
             t = lap("write", t)
         report = None
         if truth is not None:

@@ -71,6 +71,13 @@ def test_link_prints_summary_and_writes_pairs(
     pd.testing.assert_series_equal(pairs["match_weight"], again["match_weight"])
     assert "DuckDB memory limit 300MB" in capsys.readouterr().out
 
+    # any pair of the output is explained from the file
+    top = pairs.iloc[0]
+    assert main(["explain", top["left_id"], top["right_id"], "--pairs", str(out)]) == 0
+    assert f"match weight {top['match_weight']:+.2f}" in capsys.readouterr().out
+    assert main(["explain", "x", "y", "--pairs", str(tmp_path / "none.parquet")]) == 2
+    assert "none.parquet" in capsys.readouterr().err
+
 
 def test_link_bad_mapping_and_missing_file(
     data, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -11,6 +11,7 @@ birth, house moves, marriage.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -316,6 +317,37 @@ def test_saved_model_reproduces_scores(
         b[["left_id", "right_id", "match_weight", "band"]],
     )
     assert again.truth is None
+
+
+def test_explain_a_pair_from_the_pairs_file_alone(result: LinkResult, tmp_path: Path) -> None:
+    """The pairs file records the model and config that scored it, so a pair's waterfall can
+    be read from the file: its contributions add up to the pair's match weight."""
+    import pyarrow.parquet as pq
+
+    from transforms.explain import explain_pairs_file
+
+    assert result.out is not None
+    meta = pq.read_schema(result.out).metadata
+    assert json.loads(meta[b"sweep.model"]) == json.loads(result.model.to_json())
+    assert SweepConfig.from_dict(json.loads(meta[b"sweep.config"])) == SweepConfig()
+    pairs = pd.read_parquet(result.out)
+    pair = pairs[pairs["band"] == "review"].iloc[0]
+    text = explain_pairs_file(result.out, pair["left_id"], pair["right_id"])
+    assert text.startswith(f"Left {pair['left_id']} against right {pair['right_id']}")
+    contributions = [
+        float(line[58:].split()[0])
+        for line in text.splitlines()
+        if len(line) > 58 and line[58:].split()[0][0] in "+-"
+    ]
+    assert len(contributions) >= 8  # prior, seven comparisons (and any tf adjustment)
+    assert abs(sum(contributions) - pair["match_weight"]) < 0.05
+    assert f"band: {pair['band']}" in text
+    assert "not compared" in explain_pairs_file(result.out, pair["left_id"], "NOT-THERE")
+    # a pairs file without the record (an older Sweep's) says what to do
+    bare = tmp_path / "bare.parquet"
+    pairs.to_parquet(bare, index=False)
+    with pytest.raises(ValueError, match="no model recorded"):
+        explain_pairs_file(bare, pair["left_id"], pair["right_id"])
 
 
 def test_labels_give_m_and_rank_held_out_people_at_least_as_well(
