@@ -523,6 +523,11 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
         f"candidate pairs: {result.candidate_pairs:,} (auto {b.get('auto', 0):,}, "
         f"review {b.get('review', 0):,}, discard {b.get('discard', 0):,})"
     )
+    people = max(result.left.people, 1)
+    lines.append(
+        f"review load: {(b.get('auto', 0) + b.get('review', 0)) / people:.4f} lines (auto or "
+        "review) per left person"
+    )
     steps = ", ".join(f"{k} {v:.1f}" for k, v in result.timings.items())
     lines.append(
         f"time: {result.seconds:.1f} s ({steps}); DuckDB memory limit {result.memory_limit}"
@@ -572,4 +577,9 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
             f"{label:<16} {thr:>9} {m['predicted']:>10,} {m['true_positive']:>9,} "
             f"{_fmt(m['precision']):>9} {_fmt(m['recall']):>7} {_fmt(m['f1']):>6}"
         )
+    false_lines = t.at_review["predicted"] - t.at_review["true_positive"]
+    lines.append(
+        f"false lines at the review band: {false_lines:,} ({false_lines / people:.4f} per left "
+        "person)"
+    )
     return lines

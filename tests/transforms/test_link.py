@@ -291,6 +291,11 @@ def test_linker_quality_on_unseen_shape(result: LinkResult) -> None:
 def test_summary_has_no_personal_data(result: LinkResult, extracts: Extracts) -> None:
     text = "\n".join(summary_lines(result, extracts.left, extracts.right))
     assert "blocking recall" in text and "best F1" in text and "candidate pairs" in text
+    lines = (result.bands["auto"] + result.bands["review"]) / N_LEFT
+    assert f"review load: {lines:.4f} lines (auto or review) per left person" in text
+    review = result.truth.at_review
+    false_lines = review["predicted"] - review["true_positive"]
+    assert f"false lines at the review band: {false_lines:,} ({false_lines / N_LEFT:.4f}" in text
     words = set(text.upper().replace(",", " ").split())
     leaked = [n for n in extracts.names if len(n) > 3 and n.upper() in words]
     assert leaked == []
