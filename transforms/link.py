@@ -83,9 +83,11 @@ class LinkResult:
     truth: TruthReport | None = None
     warnings: list[str] = field(default_factory=list)
     memory_limit: str = ""  # DuckDB's, as set for the run
-    # with --labels: true pairs m was counted over, and those naming an id in neither file
+    # with --labels: true pairs m was counted over, those naming an id in neither file, and
+    # those among the candidates (the rest show blocking misses on the user's own data)
     labels_used: int | None = None
     labels_unknown: int | None = None
+    labels_candidates: int | None = None
 
 
 # --- reading files ------------------------------------------------------------------------------
@@ -441,10 +443,13 @@ def link(
             blocking = block(con, cfg, right_phones=False)
         t = lap("normalise_and_block", t)
         warnings = _dob_warnings(con, model)
-        labels_used = labels_unknown = None
+        labels_used = labels_unknown = labels_candidates = None
         with stage("score"):
             if labels is not None:
                 labels_used, labels_unknown = load_labels(con, Path(labels), mapping)
+                labels_candidates = con.execute(
+                    "SELECT count(*) FROM _labels SEMI JOIN candidates USING (l_id, r_id)"
+                ).fetchall()[0][0]
             model = compare_and_score(
                 con, cfg, model, right_phones=False, labels="_labels" if labels else None
             )
@@ -481,6 +486,7 @@ def link(
         memory_limit=memory_limit,
         labels_used=labels_used,
         labels_unknown=labels_unknown,
+        labels_candidates=labels_candidates,
     )
 
 
@@ -538,6 +544,12 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
         lines.append(
             f"m from {result.labels_used:,} labelled true pairs ({result.labels_unknown:,} "
             "naming an id in neither file left out); u from random pairs, the match rate by EM"
+        )
+        found = result.labels_candidates or 0
+        share = found / result.labels_used if result.labels_used else None
+        lines.append(
+            f"labelled pairs among the candidates: {found:,} of {result.labels_used:,} "
+            f"(blocking recall on the labels {_fmt(share, 4)})"
         )
     lines += result.warnings
     t = result.truth

@@ -391,6 +391,13 @@ def test_labels_give_m_and_rank_held_out_people_at_least_as_well(
     text = "\n".join(summary_lines(res, extracts.left, extracts.right))
     assert "m from 200 labelled true pairs (1 naming an id in neither file" in text
     assert "200 of them are also labels" in text  # the truth's figures are not held out
+    # blocking recall on the labels: the labelled pairs among the candidates
+    pairs = pd.read_parquet(res.out)
+    found = labelled.merge(
+        pairs, left_on=["rec_id", "person_ref"], right_on=["left_id", "right_id"]
+    )
+    assert res.labels_candidates == len(found) > N_MATCHED // 2 * 0.9
+    assert f"labelled pairs among the candidates: {len(found):,} of 200" in text
 
     def f1_held_out(pairs_path: Path) -> float:
         pairs = pd.read_parquet(pairs_path)
