@@ -19,7 +19,7 @@ from datetime import date
 import duckdb
 
 from transforms.config import FlagConfig
-from transforms.normalise import compact_sql, fold_sql
+from transforms.normalise import compact_sql, fold_sql, register_functions
 from transforms.schema import CRIMINAL_ROLES, DUTY_ROLES, WELFARE_ROLES
 
 
@@ -256,6 +256,7 @@ def build_declared_matches(con: duckdb.DuckDBPyConnection) -> None:
     """``declared_matches``: (staff, nominal) pairs where the nominal is a person the staff
     member declared on the associations register (same folded surname, compatible forename,
     and the same date of birth where both are known)."""
+    register_functions(con)
     con.execute(f"""
         CREATE OR REPLACE TABLE declared_matches AS
         WITH d AS (

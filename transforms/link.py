@@ -65,6 +65,7 @@ class TruthReport:
     best: dict[str, Any]
     curve: pd.DataFrame
     labelled_pairs: int = 0  # true pairs that were also --labels: not held out
+    unknown_pairs: int = 0  # true pairs naming an id that is not in its file (always missed)
 
 
 @dataclass
@@ -83,7 +84,7 @@ class LinkResult:
     truth: TruthReport | None = None
     warnings: list[str] = field(default_factory=list)
     memory_limit: str = ""  # DuckDB's, as set for the run
-    # with --labels: true pairs m was counted over, those naming an id in neither file, and
+    # with --labels: true pairs m was counted over, those naming an id not in its file, and
     # those among the candidates (the rest show blocking misses on the user's own data)
     labels_used: int | None = None
     labels_unknown: int | None = None
@@ -180,11 +181,14 @@ def read_truth(
         cols = (names[0], names[1])
     else:
         raise LinkInputError(f"{path}: a truth file needs two id columns")
-    frame = con.execute(
-        f"SELECT DISTINCT trim(CAST({quote(cols[0])} AS VARCHAR)) AS l_id, "
-        f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id FROM {_reader(Path(path))} "
-        f"WHERE {quote(cols[0])} IS NOT NULL AND {quote(cols[1])} IS NOT NULL"
-    ).df()
+    try:
+        frame = con.execute(
+            f"SELECT DISTINCT trim(CAST({quote(cols[0])} AS VARCHAR)) AS l_id, "
+            f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id FROM {_reader(Path(path))} "
+            f"WHERE {quote(cols[0])} IS NOT NULL AND {quote(cols[1])} IS NOT NULL"
+        ).df()
+    except duckdb.Error as exc:  # a bad row past the sniffer's sample: never quote it
+        raise LinkInputError(f"{path}: cannot read ({_safe_reason(exc)})") from None
     return frame, (str(cols[0]), str(cols[1]))
 
 
@@ -317,6 +321,8 @@ def write_pairs(
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, out)
+    except duckdb.Error as exc:
+        raise LinkInputError(f"{out}: cannot write ({type(exc).__name__})") from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -336,7 +342,8 @@ def _numbered_truth(con: duckdb.DuckDBPyConnection, truth: pd.DataFrame) -> pd.D
 
 def load_labels(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> tuple[int, int]:
     """``_labels`` (l_id, r_id): the labelled true pairs of ``path`` whose two ids are both in
-    the files, as people's numbers. Returns (pairs kept, pairs naming an id in neither)."""
+    the files, as people's numbers. Returns (pairs kept, pairs naming an id not in its file).
+    Raises LinkInputError if no pair is left: there would be nothing to count m over."""
     frame, _cols = read_truth(con, path, mapping)
     numbered = _numbered_truth(con, frame)
     known = numbered[(numbered["l_id"] >= 0) & (numbered["r_id"] >= 0)]
@@ -344,6 +351,10 @@ def load_labels(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) ->
     con.execute("CREATE OR REPLACE TEMP TABLE _labels AS SELECT DISTINCT * FROM _labels_df")
     con.unregister("_labels_df")
     kept = con.execute("SELECT count(*) FROM _labels").fetchall()[0][0]
+    if not kept:
+        raise LinkInputError(
+            f"{path}: no labelled pair has both ids in the files ({len(frame):,} pairs read)"
+        )
     return int(kept), int(len(frame) - kept)
 
 
@@ -359,6 +370,7 @@ def evaluate_truth(
     with ``labels`` (the table m was counted over), how many true pairs are labels too."""
     truth, cols = read_truth(con, truth_path, mapping)
     truth = _numbered_truth(con, truth)
+    unknown = int(((truth["l_id"] < 0) | (truth["r_id"] < 0)).sum())
     recall = blocking_recall(con, truth)
     per_rule = dict(zip(recall["rule"], recall["true_pairs"], strict=True))
     report = blocking[["rule", "pairs", "capped_keys"]].copy()
@@ -393,6 +405,7 @@ def evaluate_truth(
         best=best_f1(curve),
         curve=curve,
         labelled_pairs=int(labelled),
+        unknown_pairs=unknown,
     )
 
 
@@ -442,7 +455,7 @@ def link(
         with stage("block"):
             blocking = block(con, cfg, right_phones=False)
         t = lap("normalise_and_block", t)
-        warnings = _dob_warnings(con, model)
+        warnings = _input_warnings(con, model)
         labels_used = labels_unknown = labels_candidates = None
         with stage("score"):
             if labels is not None:
@@ -490,13 +503,32 @@ def link(
     )
 
 
-def _dob_warnings(con: duckdb.DuckDBPyConnection, model: Model | None) -> list[str]:
-    """A side with no date of birth at all leaves two of the three training blocks empty:
-    the match rate then comes from the rare-full-name block alone and the name levels are
-    not learned, so the bands are rougher. Say so."""
-    if model is not None:
-        return []
+def _input_warnings(con: duckdb.DuckDBPyConnection, model: Model | None) -> list[str]:
+    """A side with no names leaves every training block empty, and names with no letter in
+    them are compared as missing. A side with no date of birth at all leaves two of the
+    three training blocks empty: the match rate then comes from the rare-full-name block
+    alone and the name levels are not learned, so the bands are rougher. Say so."""
     out = []
+    for side, label in (("l", "left"), ("r", "right")):
+        named, with_text = con.execute(
+            f"SELECT count(*) FILTER (WHERE fn IS NOT NULL OR sn IS NOT NULL), "
+            f"(SELECT count(*) FROM {side}_src_person "
+            f"WHERE forenames IS NOT NULL OR surname IS NOT NULL) FROM {side}_person"
+        ).fetchall()[0]
+        if named == 0:
+            emptied = f" ({with_text:,} have one of titles, digits or symbols only)"
+            out.append(
+                f"warning: no {label} record has a name{emptied if with_text else ''}: every "
+                "training block joins on names, so the match rate cannot be learned and true "
+                "pairs score low; map the name columns"
+            )
+        elif with_text > named:
+            out.append(
+                f"warning: {with_text - named:,} {label} record(s) have a name with nothing left "
+                "once titles, digits and symbols are taken out: compared as having no name"
+            )
+    if model is not None:
+        return out
     for side, label in (("l", "left"), ("r", "right")):
         n = con.execute(f"SELECT count(dob) FROM {side}_person").fetchall()[0][0]
         if n == 0:
@@ -522,7 +554,8 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
     for label, path, s in (("left ", left, result.left), ("right", right, result.right)):
         lines.append(
             f"{label} {Path(path).name}: {s.rows:,} rows, {s.people:,} people, "
-            f"{s.aliases:,} alias records, {s.dob_unparsed:,} dates of birth not parsed (NULL)"
+            f"{s.aliases:,} alias records, {s.dob_unparsed:,} dates of birth not parsed or "
+            "impossible (NULL)"
         )
     b = result.bands
     lines.append(
@@ -543,7 +576,8 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
     if result.labels_used is not None:
         lines.append(
             f"m from {result.labels_used:,} labelled true pairs ({result.labels_unknown:,} "
-            "naming an id in neither file left out); u from random pairs, the match rate by EM"
+            "naming an id that is not in its file left out); u from random pairs, the match "
+            "rate by EM"
         )
         found = result.labels_candidates or 0
         share = found / result.labels_used if result.labels_used else None
@@ -556,6 +590,10 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
     if t is None:
         return lines
     lines += ["", f"truth: {t.truth_pairs:,} pairs (columns {t.columns[0]}, {t.columns[1]})"]
+    if t.unknown_pairs:
+        lines.append(
+            f"  {t.unknown_pairs:,} of them name an id that is not in its file: counted as missed"
+        )
     if t.labelled_pairs:
         lines.append(
             f"  {t.labelled_pairs:,} of them are also labels: m was counted over them, so the "

@@ -40,7 +40,8 @@ from typing import Any
 
 import duckdb
 
-from transforms.normalise import fold_sql
+from transforms.config import ValidationConfig
+from transforms.normalise import fold_sql, register_functions
 
 SIDES = {"left": "l", "right": "r"}
 # Keys whose list of columns is joined with a space into one value.
@@ -279,16 +280,40 @@ def _full_name_parts(cols: tuple[str, ...]) -> tuple[str, str]:
     return fore, f"nullif({sur}, '')"
 
 
+def _plausible_dob(d: str) -> str:
+    """``d`` if it can be a living person's date of birth (from 1 January of
+    ``ValidationConfig.min_birth_year`` to today, as the nightly flow's rule), else NULL: a
+    year keyed as 0080 or a date in the future is no evidence, and is counted as not parsed."""
+    earliest = f"DATE '{ValidationConfig().min_birth_year:04d}-01-01'"
+    return f"(CASE WHEN {d} BETWEEN {earliest} AND current_date THEN {d} END)"
+
+
+def _parsed_dob(text: str, fmt: str) -> str:
+    """SQL DATE: ``text`` read with one strptime format, or NULL. %Y takes a two-digit year
+    as year 80, which the plausibility check then refuses, so a later %y format can read it;
+    %y puts 00-68 in 2000-2068, and a date of birth never is in the future: a century back."""
+    d = f"CAST(try_strptime({text}, {_literal(fmt)}) AS DATE)"
+    if "%y" in fmt:
+        d = f"(CASE WHEN {d} > current_date THEN CAST({d} - INTERVAL 100 YEAR AS DATE) ELSE {d} END)"
+    return _plausible_dob(d)
+
+
 def _dob(side: SideMapping, types: dict[str, str]) -> tuple[str, str]:
-    """(text, DATE) SQL for the date of birth; a DATE/TIMESTAMP column is taken as it is."""
+    """(text, DATE) SQL for the date of birth. A DATE or TIMESTAMP column is taken as it is; a
+    timestamp with a time zone is read in UTC and rounded to the nearest day, so a date stored
+    as local midnight (23:00 UTC the day before in summer) keeps its day on any machine."""
     cols = side.date_of_birth
     if not cols:
         return "NULL::VARCHAR", "NULL::DATE"
     text = _joined(cols)
-    if len(cols) == 1 and types.get(cols[0], "").upper().startswith(("DATE", "TIMESTAMP")):
-        return text, f"CAST({quote(cols[0])} AS DATE)"
-    fmts = ", ".join(_literal(f) for f in side.date_format)
-    return text, f"CAST(try_strptime({text}, [{fmts}]) AS DATE)"
+    kind = types.get(cols[0], "").upper() if len(cols) == 1 else ""
+    if kind.startswith("TIMESTAMP") and "TIME ZONE" in kind:
+        col = f"timezone('UTC', {quote(cols[0])})"
+        return text, _plausible_dob(f"CAST({col} + INTERVAL 12 HOUR AS DATE)")
+    if kind.startswith(("DATE", "TIMESTAMP")):
+        return text, _plausible_dob(f"CAST({quote(cols[0])} AS DATE)")
+    parsed = [_parsed_dob(text, f) for f in side.date_format]
+    return text, parsed[0] if len(parsed) == 1 else f"coalesce({', '.join(parsed)})"
 
 
 def _sex(cols: tuple[str, ...]) -> str:
@@ -331,16 +356,25 @@ def _phone_rows(table: str, listed: bool) -> str:
 def check_columns(
     side: SideMapping, columns: list[str], side_name: str, file: str, source: str
 ) -> None:
-    """Every mapped column must be in the file: the error names the file, key and column."""
+    """Every mapped column must be in the file: the error names the file, key and column,
+    and lists the file's columns. When most mapped columns are missing, the file's first line
+    is likely data, not a header (or a quote left open made it so): then its "columns" would
+    be a person's details, so they are counted, never listed."""
     present = set(columns)
-    for key, cols in side.mapped().items():
-        for col in cols:
-            if col not in present:
-                shown = ", ".join(columns[:40]) + (" ..." if len(columns) > 40 else "")
-                raise MappingError(
-                    f"{file}: column {col!r} named by [{side_name}].{key} in {source} is not in "
-                    f"the file (columns: {shown})"
-                )
+    wanted = [(key, col) for key, cols in side.mapped().items() for col in cols]
+    missing = [(key, col) for key, col in wanted if col not in present]
+    if not missing:
+        return
+    key, col = missing[0]
+    where = f"{file}: column {col!r} named by [{side_name}].{key} in {source} is not in the file"
+    if len(missing) * 2 > len(wanted):
+        raise MappingError(
+            f"{where}, nor are {len(missing) - 1} of the other {len(wanted) - 1} mapped "
+            f"columns: is the file's first line a header? ({len(columns)} columns read from it, "
+            "not shown: they may be data)"
+        )
+    shown = ", ".join(columns[:40]) + (" ..." if len(columns) > 40 else "")
+    raise MappingError(f"{where} (columns: {shown})")
 
 
 @dataclass(frozen=True)
@@ -473,6 +507,7 @@ def build_source_views(
     Raises MappingError if any row has an empty id (naming the file, count and first row).
     """
     s = SIDES[side_name]
+    register_functions(con)  # a full name is folded to be split
     types = dict(
         con.execute(
             f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {source})"

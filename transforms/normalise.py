@@ -9,9 +9,13 @@ codes), never per row.
 
 from __future__ import annotations
 
+import contextlib
+import unicodedata
+
 import duckdb
 import jellyfish
 import pandas as pd
+from anyascii import anyascii
 
 from transforms.nicknames_table import nickname_groups
 
@@ -30,10 +34,36 @@ _EXTRA_FOLDS = (
 _TITLES = r"\b(MR|MRS|MS|MISS|MX|DR|PROF|SIR|DAME|REV|LORD|LADY|JR|JNR|SR|SNR|II|III|IV)\b"
 
 
+# The Python function fold_sql calls for text that is not ASCII (register_functions).
+_LATIN_UDF = "sweep_latin"
+
+
+def latin(text: str) -> str:
+    """A name in any script in Latin letters ("Иванова" -> "Ivanova", "Γιώργος" ->
+    "Giorgos", "王伟" -> "WangWei"), by anyascii; symbols and emoji become spaces first, as
+    fold_sql treats them, rather than words (anyascii spells them out)."""
+    kept = "".join(
+        ch if unicodedata.category(ch)[0] in "LMNZ" or ch in "-'," else " " for ch in text
+    )
+    return anyascii(kept)
+
+
+def register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """Register on ``con`` the Python function that SQL from :func:`fold_sql` calls. Every
+    function here that folds names calls this first; doing it again does nothing."""
+    with contextlib.suppress(duckdb.NotImplementedException):  # registered already
+        con.create_function(_LATIN_UDF, latin, ["VARCHAR"], "VARCHAR", side_effects=False)
+
+
 def fold_sql(expr: str) -> str:
-    """SQL expression: upper-case, accents and specials folded, titles/suffixes and punctuation
-    removed, hyphens and single spaces kept (so double-barrelled names can be split)."""
-    out = f"upper(strip_accents(coalesce({expr}, '')))"
+    """SQL expression: upper-case, other scripts written in Latin letters, accents and
+    specials folded, titles/suffixes and punctuation removed, hyphens and single spaces kept
+    (so double-barrelled names can be split). Only text that is not ASCII (a few distinct
+    names) goes through Python (:func:`latin`); the connection needs
+    :func:`register_functions`."""
+    raw = f"coalesce({expr}, '')"
+    text = f"(CASE WHEN strlen({raw}) = length({raw}) THEN {raw} ELSE {_LATIN_UDF}({raw}) END)"
+    out = f"upper(strip_accents({text}))"
     for src, dst in _EXTRA_FOLDS:
         out = f"replace({out}, '{src}', '{dst}')"
     out = f"regexp_replace({out}, '''', '', 'g')"  # O'Brien -> OBRIEN
@@ -122,6 +152,7 @@ def build_person(con: duckdb.DuckDBPyConnection, side: str) -> None:
     folded surname before its spaces and hyphens are removed, to split into parts)."""
     # Names repeat: each distinct forenames and surname is folded and split once (at 5M
     # people, a tenth as many values as rows), then joined back to the people.
+    register_functions(con)
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_person AS
         WITH fns AS MATERIALIZED (
@@ -152,6 +183,7 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
     Each row carries the person's own date of birth (``dob``), so that names and dates of
     birth meet without a join over every person (:func:`build_name_keys`).
     """
+    register_functions(con)
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_names AS
         WITH prev AS (

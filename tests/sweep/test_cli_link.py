@@ -130,7 +130,10 @@ def test_link_with_labels(data, tmp_path: Path, capsys: pytest.CaptureFixture[st
     args = ["link", "--left", str(data.left), "--right", str(data.right), "--mapping"]
     args += [str(MAPPING), "--out", str(out), "--labels", str(data.truth)]
     assert main([*args, "--save-model", str(model)]) == 0
-    assert "m from 400 labelled true pairs (0 naming an id in neither" in capsys.readouterr().out
+    assert (
+        "m from 400 labelled true pairs (0 naming an id that is not in its"
+        in capsys.readouterr().out
+    )
     assert '"m_from": "labels"' in model.read_text("utf-8")
     # labels train a model; a saved model is reused as it is: not both
     assert main([*args, "--model", str(model)]) == 2

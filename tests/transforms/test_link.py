@@ -389,7 +389,7 @@ def test_labels_give_m_and_rank_held_out_people_at_least_as_well(
     assert 0.04 <= m("dob", "one_digit") + m("dob", "year_off_by_one") <= 0.16
     assert 0.005 <= m("dob", "day_month_swapped") <= 0.08
     text = "\n".join(summary_lines(res, extracts.left, extracts.right))
-    assert "m from 200 labelled true pairs (1 naming an id in neither file" in text
+    assert "m from 200 labelled true pairs (1 naming an id that is not in its file" in text
     assert "200 of them are also labels" in text  # the truth's figures are not held out
     # blocking recall on the labels: the labelled pairs among the candidates
     pairs = pd.read_parquet(res.out)
@@ -504,6 +504,84 @@ def test_truth_ids_in_neither_file_still_count(tmp_path: Path) -> None:
     assert res.truth.blocking_recall == pytest.approx(2 / 5)
     found = res.truth.best
     assert found["true_positive"] == 2 and found["recall"] == pytest.approx(2 / 5)
+    assert res.truth.unknown_pairs == 3
+    text = "\n".join(summary_lines(res, left, right))
+    assert "3 of them name an id that is not in its file: counted as missed" in text
+
+
+def test_a_bad_row_deep_in_a_truth_or_labels_file_is_named_not_quoted(tmp_path: Path) -> None:
+    """DuckDB samples a CSV's first rows to read its shape; a row past the sample that does
+    not fit fails later, and the message must not carry the row."""
+    left, right, mapping = _mini(tmp_path)
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "staff,nominal\n" + "1,A\n" * 30_000 + "2,B,Alice Hartwell 1980-03-14\n", "utf-8"
+    )
+    for option in ("truth", "labels"):
+        with pytest.raises(LinkInputError) as err:
+            link(left, right, mapping, tmp_path / "p.parquet", **{option: pairs})
+        assert str(err.value).startswith(f"{pairs}: cannot read")
+        assert "near line 30002" in str(err.value) and "Hartwell" not in str(err.value)
+
+
+def test_labels_with_no_usable_pair_stop_the_run(tmp_path: Path) -> None:
+    left, right, mapping = _mini(tmp_path)
+    labels = tmp_path / "labels.csv"
+    labels.write_text("staff,nominal\n9,Z\n", "utf-8")
+    with pytest.raises(LinkInputError, match="no labelled pair has both ids in the files"):
+        link(left, right, mapping, tmp_path / "p.parquet", labels=labels)
+
+
+def test_names_in_other_scripts_link_and_names_lost_are_reported(tmp_path: Path) -> None:
+    """Names written in Cyrillic or Greek on one side and in Latin letters on the other are
+    the same names; a side whose names are all symbols is told, not silently scored low."""
+    mapping = parse_mapping(
+        {
+            side: {"id": "id", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
+            for side in ("left", "right")
+        },
+        "scripts.toml",
+    )
+    people = [
+        ("Anna", "Ivanova", "Анна", "Иванова"),
+        ("Giorgos", "Papadakis", "Γιώργος", "Παπαδάκης"),
+    ]
+    people += [(f"Name{i}", f"Other{i}", f"Name{i}", f"Else{i}") for i in range(40)]
+    left, right = tmp_path / "l.csv", tmp_path / "r.csv"
+    left.write_text(
+        "id,fn,sn,dob\n"
+        + "".join(
+            f"L{i},{a},{b},19{60 + i % 30}-0{1 + i % 9}-1{i % 9}\n"
+            for i, (a, b, _, _) in enumerate(people)
+        ),
+        "utf-8",
+    )
+    right.write_text(
+        "id,fn,sn,dob\n"
+        + "".join(
+            f"R{i},{c},{d},19{60 + i % 30}-0{1 + i % 9}-1{i % 9}\n"
+            for i, (_, _, c, d) in enumerate(people)
+        ),
+        "utf-8",
+    )
+    res = link(left, right, mapping, tmp_path / "p.parquet")
+    pairs = pd.read_parquet(res.out).set_index(["left_id", "right_id"])
+    for i in (0, 1):
+        assert pairs.loc[(f"L{i}", f"R{i}"), "forename_level"] == "exact"
+        assert pairs.loc[(f"L{i}", f"R{i}"), "surname_level"] == "exact"
+    assert res.warnings == []
+
+    right.write_text(
+        "id,fn,sn,dob\n" + "".join(f"R{i},??,#{i},1970-01-01\n" for i in range(5)), "utf-8"
+    )
+    res = link(left, right, mapping, None)
+    assert res.warnings[0].startswith("warning: no right record has a name (5 have one of titles")
+
+
+def test_an_output_that_cannot_be_written_is_named(tmp_path: Path) -> None:
+    left, right, mapping = _mini(tmp_path)
+    with pytest.raises(LinkInputError, match=r"^/proc/pairs.parquet: cannot write"):
+        link(left, right, mapping, Path("/proc/pairs.parquet"))
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])

@@ -158,6 +158,26 @@ def test_missing_column_names_file_key_and_column() -> None:
     msg = str(err.value)
     assert msg.startswith("left.csv: column 'pc'")
     assert "[left].postcode" in msg and "m.toml" in msg
+    assert "(columns: rec_id, surname, postcode)" in msg
+
+
+def test_a_first_line_of_data_is_not_shown_as_column_names() -> None:
+    """A CSV without its header (or with a quote left open) has a person's details where the
+    column names should be: most mapped columns are then missing, and nothing is listed."""
+    m = parse_mapping(
+        {
+            "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+            "right": {"id": "x", "surname": "s"},
+        },
+        "m.toml",
+    )
+    first_line = ["L001", "Alice", "Hartwell", "1980-03-14", "12 Mill Lane"]
+    with pytest.raises(MappingError) as err:
+        check_columns(m.left, first_line, "left", "left.csv", "m.toml")
+    msg = str(err.value)
+    assert msg.startswith("left.csv: column 'pid' named by [left].id in m.toml is not in the file")
+    assert "nor are 3 of the other 3 mapped columns: is the file's first line a header?" in msg
+    assert not [v for v in first_line if v in msg]
 
 
 # --- building the views -------------------------------------------------------------------------
@@ -233,6 +253,48 @@ def test_repeated_ids_collect_addresses_phones_and_aliases() -> None:
         ["P1", "0777 000222"],
     ]
     assert v["vehicle"].empty
+
+
+def _dobs(frame: pd.DataFrame, formats: list[str] | None = None) -> tuple[list, int]:
+    """Each row's date of birth as built, and the count not parsed or impossible."""
+    side = {"id": "pid", "surname": "s", "date_of_birth": "dob"}
+    if formats:
+        side["date_format"] = formats
+    mapping = parse_mapping({"left": side, "right": {"id": "x", "surname": "s"}}).left
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'America/New_York'")  # the machine's zone plays no part
+        stats = build_source_views(con, "left", mapping, _load(con, frame), "people")
+        dobs = con.execute("SELECT dob FROM l_src_person ORDER BY id").fetchall()
+    return [d for (d,) in dobs], stats.dob_unparsed
+
+
+def test_two_digit_years_and_impossible_dates_of_birth() -> None:
+    frame = pd.DataFrame(
+        {
+            "pid": ["A", "B", "C", "D", "E"],
+            "s": ["Lee"] * 5,
+            "dob": ["14/03/80", "30/01/68", "06/06/1975", "01/01/1066", "01/01/2090"],
+        }
+    )
+    dobs, unparsed = _dobs(frame, ["%d/%m/%Y", "%d/%m/%y"])
+    # %Y reads "80" as the year 80: not a living person's, so %y reads it as 1980; a
+    # two-digit year is never in the future (68 is 1968, not 2068); 1066 and 2090 are no one's
+    assert dobs == [dt.date(1980, 3, 14), dt.date(1968, 1, 30), dt.date(1975, 6, 6), None, None]
+    assert unparsed == 2
+
+
+def test_a_date_of_birth_column_typed_in_the_file() -> None:
+    local = pd.to_datetime(["1980-07-14", "1975-01-02"]).tz_localize("Europe/London")
+    for dob in (
+        local,  # local midnight: 23:00 UTC the day before in summer
+        local.tz_convert("UTC"),
+        pd.to_datetime(["1980-07-14", "1975-01-02"]),  # no zone
+        pd.to_datetime(["1980-07-14", "1975-01-02"]).date,  # DATE
+    ):
+        frame = pd.DataFrame({"pid": ["A", "B"], "s": ["Lee", "Kay"], "dob": dob})
+        assert _dobs(frame) == ([dt.date(1980, 7, 14), dt.date(1975, 1, 2)], 0)
+    future = pd.DataFrame({"pid": ["A"], "s": ["Lee"], "dob": pd.to_datetime(["2999-01-01"])})
+    assert _dobs(future) == ([None], 1)
 
 
 @pytest.mark.parametrize(

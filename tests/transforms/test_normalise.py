@@ -10,12 +10,14 @@ from transforms.normalise import (
     normalise_all,
     phone_sql,
     postcode_sql,
+    register_functions,
     street_sql,
 )
 
 
 def _eval(make_sql, value: str | None):
     con = duckdb.connect()
+    register_functions(con)
     return con.execute(f"SELECT {make_sql('v')} FROM (SELECT ?::VARCHAR AS v)", [value]).fetchall()[
         0
     ][0]
@@ -30,6 +32,12 @@ def _eval(make_sql, value: str | None):
         ("Mr John  Smith Jr", "JOHN SMITH"),
         ("Smith-Jones", "SMITH-JONES"),
         ("Łukasz", "LUKASZ"),
+        # other scripts in Latin letters (anyascii); emoji and symbols are not words
+        ("Иванова", "IVANOVA"),
+        ("Γιώργος", "GIORGOS"),
+        ("王伟", "WANGWEI"),
+        ("Ann 🙂 Lee", "ANN LEE"),
+        ("Zoë ★", "ZOE"),
         ("  ", None),
         (None, None),
     ],
