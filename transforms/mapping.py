@@ -291,7 +291,7 @@ def _plausible_dob(d: str) -> str:
 def _parsed_dob(text: str, fmt: str) -> str:
     """SQL DATE: ``text`` read with one strptime format, or NULL. %Y takes a two-digit year
     as year 80, which the plausibility check then refuses, so a later %y format can read it;
-    %y puts 00-68 in 2000-2068, and a date of birth never is in the future: a century back."""
+    %y puts 00-68 in 2000-2068, and a date of birth is never in the future: a century back."""
     d = f"CAST(try_strptime({text}, {_literal(fmt)}) AS DATE)"
     if "%y" in fmt:
         d = f"(CASE WHEN {d} > current_date THEN CAST({d} - INTERVAL 100 YEAR AS DATE) ELSE {d} END)"

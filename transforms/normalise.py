@@ -21,16 +21,6 @@ from transforms.nicknames_table import nickname_groups
 
 SIDES = ("l", "r")
 
-# Letters that strip_accents() leaves alone.
-_EXTRA_FOLDS = (
-    ("Ł", "L"),
-    ("Ø", "O"),
-    ("ß", "SS"),
-    ("Æ", "AE"),
-    ("Œ", "OE"),
-    ("Đ", "D"),
-    ("Þ", "TH"),
-)
 _TITLES = r"\b(MR|MRS|MS|MISS|MX|DR|PROF|SIR|DAME|REV|LORD|LADY|JR|JNR|SR|SNR|II|III|IV)\b"
 
 
@@ -56,16 +46,14 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def fold_sql(expr: str) -> str:
-    """SQL expression: upper-case, other scripts written in Latin letters, accents and
-    specials folded, titles/suffixes and punctuation removed, hyphens and single spaces kept
+    """SQL expression: upper-case, accents, specials and other scripts written in Latin
+    letters, titles/suffixes and punctuation removed, hyphens and single spaces kept
     (so double-barrelled names can be split). Only text that is not ASCII (a few distinct
     names) goes through Python (:func:`latin`); the connection needs
     :func:`register_functions`."""
     raw = f"coalesce({expr}, '')"
     text = f"(CASE WHEN strlen({raw}) = length({raw}) THEN {raw} ELSE {_LATIN_UDF}({raw}) END)"
-    out = f"upper(strip_accents({text}))"
-    for src, dst in _EXTRA_FOLDS:
-        out = f"replace({out}, '{src}', '{dst}')"
+    out = f"upper({text})"  # ASCII from here: anyascii spelt out accents, ß, Ø and the rest
     out = f"regexp_replace({out}, '''', '', 'g')"  # O'Brien -> OBRIEN
     out = f"regexp_replace({out}, '[^A-Z -]', ' ', 'g')"
     out = f"regexp_replace({out}, '{_TITLES}', ' ', 'g')"
