@@ -62,6 +62,23 @@ class MatchConfig:
     m_floor: float = 1e-5  # an m never seen among matches is rare, not impossible
     em_pseudo_count: float = 1.0  # spread over a comparison's levels in each M-step (smoothing)
     dob_generation_years: int = 12  # birth dates this far apart are a parent and child
+    # Values that record "not known" rather than a name or a date of birth (as folded: upper
+    # case, punctuation as spaces): treated as missing, so two unknowns never agree and an
+    # unknown never disagrees with a real value.
+    placeholder_names: tuple[str, ...] = (
+        "UNKNOWN",
+        "NOT KNOWN",
+        "NK",
+        "UNK",
+        "N K",
+        "N A",
+        "NONE",
+        "NULL",
+        "REFUSED",
+        "NO NAME",
+        "TBC",
+    )
+    placeholder_dobs: tuple[str, ...] = ("1900-01-01",)
     # Fixed m of that level: only a gross recording error puts one person there. At 1e-5 (the
     # m floor) FEBRL 4, whose copies have dates of birth replaced outright, scores better,
     # but a parent and child with one rare name at one address then reach review on the

@@ -27,7 +27,7 @@ def block(
     """Normalise both sides and generate the candidates. ``right_phones=False``: the right
     side's phones are left for :func:`compare_and_score` to normalise for the compared
     people only (when nothing but the comparison reads them)."""
-    normalise_all(con, right_phones=right_phones)
+    normalise_all(con, right_phones=right_phones, cfg=cfg.match)
     return generate_candidates(con, cfg.blocking)
 
 

@@ -17,6 +17,7 @@ import jellyfish
 import pandas as pd
 from anyascii import anyascii
 
+from transforms.config import MatchConfig
 from transforms.nicknames_table import nickname_groups
 
 SIDES = ("l", "r")
@@ -59,6 +60,15 @@ def fold_sql(expr: str) -> str:
     out = f"regexp_replace({out}, '{_TITLES}', ' ', 'g')"
     out = f"trim(regexp_replace({out}, '\\s+', ' ', 'g'))"
     return f"nullif({out}, '')"
+
+
+def known_sql(expr: str, placeholders: tuple[str, ...], cast: str = "VARCHAR") -> str:
+    """SQL expression: ``expr``, or NULL where it is one of ``placeholders`` (values that
+    record "not known": MatchConfig.placeholder_names and placeholder_dobs)."""
+    if not placeholders:
+        return expr
+    values = ", ".join(f"'{p}'::{cast}" for p in placeholders)
+    return f"(CASE WHEN {expr} IN ({values}) THEN NULL ELSE {expr} END)"
 
 
 def compact_sql(expr: str) -> str:
@@ -135,9 +145,12 @@ def date_sql(expr: str) -> str:
     return f"TRY_CAST({expr} AS DATE)"
 
 
-def build_person(con: duckdb.DuckDBPyConnection, side: str) -> None:
+def build_person(con: duckdb.DuckDBPyConnection, side: str, cfg: MatchConfig | None = None) -> None:
     """``{side}_person``: one row per person with folded first forename and surname (and the
-    folded surname before its spaces and hyphens are removed, to split into parts)."""
+    folded surname before its spaces and hyphens are removed, to split into parts). A name
+    or date of birth that records "not known" (``cfg.placeholder_*``) is missing."""
+    cfg = cfg or MatchConfig()
+    names, dobs = cfg.placeholder_names, cfg.placeholder_dobs
     # Names repeat: each distinct forenames and surname is folded and split once (at 5M
     # people, a tenth as many values as rows), then joined back to the people.
     register_functions(con)
@@ -146,23 +159,23 @@ def build_person(con: duckdb.DuckDBPyConnection, side: str) -> None:
         WITH fns AS MATERIALIZED (
             SELECT raw, nullif(split_part(fns, ' ', 1), '') AS fn,
                    nullif(trim(substr(fns, length(split_part(fns, ' ', 1)) + 1)), '') AS fn_rest
-            FROM (SELECT raw, {fold_sql("raw")} AS fns FROM (
+            FROM (SELECT raw, {known_sql(fold_sql("raw"), names)} AS fns FROM (
                 SELECT DISTINCT forenames AS raw FROM {side}_src_person
                 WHERE forenames IS NOT NULL))
         ),
         sns AS MATERIALIZED (
             SELECT raw, {compact_sql("sn_f")} AS sn, sn_f
-            FROM (SELECT raw, {fold_sql("raw")} AS sn_f FROM (
+            FROM (SELECT raw, {known_sql(fold_sql("raw"), names)} AS sn_f FROM (
                 SELECT DISTINCT surname AS raw FROM {side}_src_person WHERE surname IS NOT NULL))
         )
-        SELECT s.id, f.fn, f.fn_rest, n.sn, {date_sql("s.dob")} AS dob,
+        SELECT s.id, f.fn, f.fn_rest, n.sn, {known_sql(date_sql("s.dob"), dobs, "DATE")} AS dob,
                nullif(upper(s.sex), 'U') AS sex, n.sn_f AS sn_folded
         FROM {side}_src_person s
         LEFT JOIN fns f ON f.raw = s.forenames LEFT JOIN sns n ON n.raw = s.surname
     """)
 
 
-def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
+def build_names(con: duckdb.DuckDBPyConnection, side: str, cfg: MatchConfig | None = None) -> None:
     """``{side}_names``: every (forename, surname) a person is known by, with its source.
 
     Sources: primary; previous (previous surnames); part (one part of a double-barrelled or
@@ -171,11 +184,13 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
     Each row carries the person's own date of birth (``dob``), so that names and dates of
     birth meet without a join over every person (:func:`build_name_keys`).
     """
+    names = (cfg or MatchConfig()).placeholder_names
     register_functions(con)
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_names AS
         WITH prev AS (
-            SELECT p.id, p.fn, {compact_sql(fold_sql("x.s"))} AS sn, p.fn AS p_fn, p.sn AS p_sn,
+            SELECT p.id, p.fn, {compact_sql(known_sql(fold_sql("x.s"), names))} AS sn,
+                   p.fn AS p_fn, p.sn AS p_sn,
                    p.dob
             FROM (SELECT id, previous_surnames FROM {side}_src_person
                   WHERE previous_surnames IS NOT NULL) s
@@ -191,8 +206,9 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
         ),
         alias AS (
             SELECT a.id,
-                   coalesce(nullif(split_part({fold_sql("a.forenames")}, ' ', 1), ''), p.fn) AS fn,
-                   coalesce({compact_sql(fold_sql("a.surname"))}, p.sn) AS sn,
+                   coalesce(nullif(split_part({known_sql(fold_sql("a.forenames"), names)}, ' ', 1),
+                                   ''), p.fn) AS fn,
+                   coalesce({compact_sql(known_sql(fold_sql("a.surname"), names))}, p.sn) AS sn,
                    p.fn AS p_fn, p.sn AS p_sn, p.dob
             FROM {side}_src_alias a JOIN {side}_person p USING (id)
         ),
@@ -218,13 +234,15 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str) -> None:
     """)
 
 
-def build_dobs(con: duckdb.DuckDBPyConnection, side: str) -> None:
+def build_dobs(con: duckdb.DuckDBPyConnection, side: str, cfg: MatchConfig | None = None) -> None:
     """``{side}_dobs``: every date of birth a person is recorded with; ``alias`` marks the
     dates only an alias records."""
     # One row per person already: only the aliases' dates are made distinct, not every row.
+    dobs = (cfg or MatchConfig()).placeholder_dobs
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_dobs AS
-        WITH a AS (SELECT DISTINCT id, {date_sql("dob")} AS dob FROM {side}_src_alias)
+        WITH a AS (SELECT DISTINCT id, {known_sql(date_sql("dob"), dobs, "DATE")} AS dob
+                   FROM {side}_src_alias)
         SELECT id, dob, FALSE AS alias FROM {side}_person WHERE dob IS NOT NULL
         UNION ALL
         SELECT a.id, a.dob, TRUE FROM a WHERE a.dob IS NOT NULL
@@ -425,16 +443,19 @@ def build_term_frequencies(con: duckdb.DuckDBPyConnection) -> None:
         """)
 
 
-def normalise_all(con: duckdb.DuckDBPyConnection, right_phones: bool = True) -> None:
-    """Build every normalised table for both sides from the ``*_src_*`` views.
+def normalise_all(
+    con: duckdb.DuckDBPyConnection, right_phones: bool = True, cfg: MatchConfig | None = None
+) -> None:
+    """Build every normalised table for both sides from the ``*_src_*`` views (``cfg``: the
+    placeholder values read as missing; the defaults if None).
 
     ``right_phones=False`` leaves ``r_phone`` out: where only the comparison reads it
     (``sweep link``), it is built for the compared people alone (``linkage``).
     """
     for side in SIDES:
-        build_person(con, side)
-        build_names(con, side)
-        build_dobs(con, side)
+        build_person(con, side, cfg)
+        build_names(con, side, cfg)
+        build_dobs(con, side, cfg)
         # the right side's houses only where the left side has the postcode
         build_addresses(con, side, "l_addr" if side == "r" else None, street=side == "l")
         if side == "l" or right_phones:

@@ -698,3 +698,48 @@ def test_parquet_rows_reads_the_footer(tmp_path: Path) -> None:
     assert parquet_rows(con, csv) is None  # rows of a CSV are known only once read
     (tmp_path / "broken.parquet").write_bytes(b"not parquet")
     assert parquet_rows(con, tmp_path / "broken.parquet") is None
+
+
+def test_placeholders_for_unknown_names_and_dates_are_missing(tmp_path: Path) -> None:
+    """Records that say "not known" (UNKNOWN as a name, 01/01/1900 as a date of birth) are
+    no evidence: two of them never agree into review, and a real person recorded with the
+    placeholder date of birth is not taken for a parent or child."""
+    mapping = parse_mapping(
+        {
+            side: {
+                "id": "id",
+                "forenames": "fn",
+                "surname": "sn",
+                "date_of_birth": "dob",
+                "postcode": "pc",
+            }
+            for side in ("left", "right")
+        },
+        "unknowns.toml",
+    )
+    rows = [
+        f"{i},Name{i},Other{i},19{60 + i % 30}-0{1 + i % 9}-1{i % 9},LS{i % 9} 1AA"
+        for i in range(40)
+    ]
+    left, right = tmp_path / "l.csv", tmp_path / "r.csv"
+    left.write_text(
+        "id,fn,sn,dob,pc\n"
+        + "".join(f"L{r}\n" for r in rows)
+        + "".join(f"LU{i},Unknown,UNKNOWN,1900-01-01,\n" for i in range(5))
+        + "L99,Dora,Quennell,1971-05-06,NN1 1AA\n",
+        "utf-8",
+    )
+    right.write_text(
+        "id,fn,sn,dob,pc\n"
+        + "".join(f"R{r}\n" for r in rows)
+        + "".join(f"RU{i},unknown,Unknown,1900-01-01,\n" for i in range(5))
+        + "R99,Dora,Quennell,1900-01-01,NN1 1AA\n",
+        "utf-8",
+    )
+    res = link(left, right, mapping, tmp_path / "p.parquet")
+    pairs = pd.read_parquet(res.out)
+    unknowns = pairs[pairs["left_id"].str.startswith("LU") & pairs["right_id"].str.startswith("RU")]
+    assert (unknowns["band"] == "discard").all()
+    dora = pairs[(pairs["left_id"] == "L99") & (pairs["right_id"] == "R99")].iloc[0]
+    assert dora["dob_level"] == "missing"
+    assert dora["forename_level"] == "exact" and dora["surname_level"] == "exact"
