@@ -722,20 +722,14 @@ def test_placeholders_for_unknown_names_and_dates_are_missing(tmp_path: Path) ->
         for i in range(40)
     ]
     left, right = tmp_path / "l.csv", tmp_path / "r.csv"
-    left.write_text(
-        "id,fn,sn,dob,pc\n"
-        + "".join(f"L{r}\n" for r in rows)
-        + "".join(f"LU{i},Unknown,UNKNOWN,1900-01-01,\n" for i in range(5))
-        + "L99,Dora,Quennell,1971-05-06,NN1 1AA\n",
-        "utf-8",
-    )
-    right.write_text(
-        "id,fn,sn,dob,pc\n"
-        + "".join(f"R{r}\n" for r in rows)
-        + "".join(f"RU{i},unknown,Unknown,1900-01-01,\n" for i in range(5))
-        + "R99,Dora,Quennell,1900-01-01,NN1 1AA\n",
-        "utf-8",
-    )
+    for path, side, unknown, dora in (
+        (left, "L", "Unknown,UNKNOWN", "1971-05-06"),
+        (right, "R", "unknown,Unknown", "1900-01-01"),
+    ):
+        lines = [f"{side}{r}" for r in rows]
+        lines += [f"{side}U{i},{unknown},1900-01-01," for i in range(5)]
+        lines += [f"{side}99,Dora,Quennell,{dora},NN1 1AA"]
+        path.write_text("id,fn,sn,dob,pc\n" + "".join(f"{line}\n" for line in lines), "utf-8")
     res = link(left, right, mapping, tmp_path / "p.parquet")
     pairs = pd.read_parquet(res.out)
     unknowns = pairs[pairs["left_id"].str.startswith("LU") & pairs["right_id"].str.startswith("RU")]
