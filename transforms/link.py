@@ -35,6 +35,7 @@ from transforms.mapping import (
     SideStats,
     build_source_views,
     check_columns,
+    check_types,
     quote,
 )
 from transforms.pair_metrics import best_f1, curve_from_counts, metrics_from_curve
@@ -149,6 +150,7 @@ def read_side(
     side = mapping.side(side_name)
     types = describe_file(con, path, side.encoding, side_name)
     check_columns(side, list(types), side_name, str(path), mapping.source)
+    check_types(side, types, side_name, str(path), mapping.source)
     try:
         stats = build_source_views(con, side_name, side, _reader(path, side.encoding), str(path))
     except duckdb.Error as exc:

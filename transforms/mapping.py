@@ -377,6 +377,22 @@ def check_columns(
     raise MappingError(f"{where} (columns: {shown})")
 
 
+def check_types(
+    side: SideMapping, types: dict[str, str], side_name: str, file: str, source: str
+) -> None:
+    """A mapped column must hold one value per row: a list, struct, map or union (Parquet's
+    nested types) would be compared as its text ("[0770..., 0770...]"), so it is refused."""
+    for key, cols in side.mapped().items():
+        for col in cols:
+            kind = types.get(col, "").upper()
+            if kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION")):
+                raise MappingError(
+                    f"{file}: column {col!r} named by [{side_name}].{key} in {source} holds "
+                    f"{kind.split('(')[0]} values; map columns of one value each (several "
+                    "phones: a list of columns)"
+                )
+
+
 @dataclass(frozen=True)
 class SideStats:
     """What building one side's views found: rows read, people, unparsed dates of birth."""

@@ -737,3 +737,28 @@ def test_placeholders_for_unknown_names_and_dates_are_missing(tmp_path: Path) ->
     dora = pairs[(pairs["left_id"] == "L99") & (pairs["right_id"] == "R99")].iloc[0]
     assert dora["dob_level"] == "missing"
     assert dora["forename_level"] == "exact" and dora["surname_level"] == "exact"
+
+
+def test_a_nested_parquet_column_is_refused_by_name(tmp_path: Path) -> None:
+    left, _right, _mapping = _mini(tmp_path)
+    right = tmp_path / "r.parquet"
+    pd.DataFrame(
+        {
+            "ref": ["A"],
+            "fn": ["Ann"],
+            "sn": ["Lee"],
+            "dob": ["1980-01-02"],
+            "phones": [["0770", "0771"]],
+        }
+    ).to_parquet(right)
+    mapping = parse_mapping(
+        {
+            "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+            "right": {"id": "ref", "forenames": "fn", "surname": "sn", "phone": "phones"},
+        },
+        "nested.toml",
+    )
+    with pytest.raises(MappingError) as err:
+        link(left, right, mapping, None)
+    assert str(err.value).startswith(f"{right}: column 'phones' named by [right].phone")
+    assert "holds VARCHAR[] values; map columns of one value each" in str(err.value)
