@@ -36,6 +36,7 @@ from transforms.mapping import (
     build_source_views,
     check_columns,
     check_types,
+    literal,
     quote,
 )
 from transforms.pair_metrics import best_f1, curve_from_counts, metrics_from_curve
@@ -98,7 +99,7 @@ class LinkResult:
 def _reader(path: Path, encoding: str = "utf-8") -> str:
     """SQL table function reading ``path`` (CSV: every column as text, header required, in
     ``encoding``)."""
-    lit = "'" + str(path).replace("'", "''") + "'"
+    lit = literal(str(path))
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return f"read_parquet({lit})"
     return f"read_csv({lit}, header = true, all_varchar = true, encoding = '{encoding}')"
@@ -257,7 +258,7 @@ def parquet_rows(con: duckdb.DuckDBPyConnection, path: Path) -> int | None:
     """Rows of a Parquet file from its footer (no data read); None for CSV or if unreadable."""
     if Path(path).suffix.lower() not in PARQUET_SUFFIXES:
         return None
-    lit = "'" + str(path).replace("'", "''") + "'"
+    lit = literal(str(path))
     try:
         return int(
             con.execute(f"SELECT sum(num_rows) FROM parquet_file_metadata({lit})").fetchone()[0]
@@ -289,10 +290,6 @@ def working_database(
             con.close()
 
 
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def write_pairs(
     con: duckdb.DuckDBPyConnection,
     out: Path,
@@ -305,10 +302,10 @@ def write_pairs(
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    lit = _sql_text(str(tmp))
+    lit = literal(str(tmp))
     kv = ""
     if metadata:
-        pairs = ", ".join(f"{_sql_text(k)}: {_sql_text(v)}" for k, v in metadata.items())
+        pairs = ", ".join(f"{literal(k)}: {literal(v)}" for k, v in metadata.items())
         kv = f", KV_METADATA {{{pairs}}}"
     try:
         con.execute(f"""

@@ -246,7 +246,8 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
+    """A text as a quoted SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -292,7 +293,7 @@ def _parsed_dob(text: str, fmt: str) -> str:
     """SQL DATE: ``text`` read with one strptime format, or NULL. %Y takes a two-digit year
     as year 80, which the plausibility check then refuses, so a later %y format can read it;
     %y puts 00-68 in 2000-2068, and a date of birth is never in the future: a century back."""
-    d = f"CAST(try_strptime({text}, {_literal(fmt)}) AS DATE)"
+    d = f"CAST(try_strptime({text}, {literal(fmt)}) AS DATE)"
     if "%y" in fmt:
         d = f"(CASE WHEN {d} > current_date THEN CAST({d} - INTERVAL 100 YEAR AS DATE) ELSE {d} END)"
     return _plausible_dob(d)
@@ -320,7 +321,7 @@ def _sex(cols: tuple[str, ...]) -> str:
     if not cols:
         return "NULL::VARCHAR"
     v = f"upper({_joined(cols)})"
-    lst = lambda xs: ", ".join(_literal(x) for x in xs)  # noqa: E731
+    lst = lambda xs: ", ".join(literal(x) for x in xs)  # noqa: E731
     return (
         f"CASE WHEN {v} IS NULL OR {v} IN ({lst(_SEX_UNKNOWN)}) THEN NULL "
         f"WHEN {v} IN ({lst(_SEX_MALE)}) THEN 'M' WHEN {v} IN ({lst(_SEX_FEMALE)}) THEN 'F' "
@@ -331,7 +332,7 @@ def _sex(cols: tuple[str, ...]) -> str:
 def _previous(side: SideMapping) -> str:
     if not side.previous_surnames:
         return "NULL::VARCHAR"
-    sep = _literal(side.previous_surnames_sep)
+    sep = literal(side.previous_surnames_sep)
     parts = ", ".join(f"replace({_text(c)}, {sep}, '|')" for c in side.previous_surnames)
     return f"nullif(concat_ws('|', {parts}), '')"
 
