@@ -261,7 +261,7 @@ def build_declared_matches(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TABLE declared_matches AS
         WITH d AS (
             SELECT declaration_id, staff_id,
-                   {compact_sql(fold_sql("assoc_surname"))} AS sn,
+                   {compact_sql(fold_sql("assoc_surname", surname=True))} AS sn,
                    split_part({fold_sql("assoc_forenames")}, ' ', 1) AS fn,
                    TRY_CAST(assoc_date_of_birth AS DATE) AS dob,
                    TRY_CAST(declared_date AS DATE) AS declared_date, relationship

@@ -267,7 +267,7 @@ def _full_name_parts(cols: tuple[str, ...]) -> tuple[str, str]:
     raw = _joined(cols)
     folded = fold_sql(raw)
     comma_fore = fold_sql(f"substr({raw}, strpos({raw}, ',') + 1)")
-    comma_sur = fold_sql(f"split_part({raw}, ',', 1)")
+    comma_sur = fold_sql(f"split_part({raw}, ',', 1)", surname=True)
     # forenames, then the surname: its last word with any particles before it (VAN DER BERG)
     split = f"^(.*?) ((?:(?:{_PARTICLES}) )*[^ ]+)$"
     fore = (

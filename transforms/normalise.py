@@ -22,7 +22,12 @@ from transforms.nicknames_table import nickname_groups
 
 SIDES = ("l", "r")
 
-_TITLES = r"\b(MR|MRS|MS|MISS|MX|DR|PROF|SIR|DAME|REV|LORD|LADY|JR|JNR|SR|SNR|II|III|IV)\b"
+# Titles come before a name and suffixes after it: only there are they taken out, and only
+# when a name is left. Some titles are surnames too ("Jane Lord" keeps hers; a surname
+# field holding only "Lord" is the surname LORD).
+_SURNAME_TITLES = "SIR|DAME|LORD|LADY"
+_TITLES = f"MR|MRS|MS|MISS|MX|DR|PROF|REV|{_SURNAME_TITLES}"
+_SUFFIXES = "JR|JNR|SR|SNR|II|III|IV"
 
 
 # The Python function fold_sql calls for text that is not ASCII (register_functions).
@@ -46,19 +51,25 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
         con.create_function(_LATIN_UDF, latin, ["VARCHAR"], "VARCHAR", side_effects=False)
 
 
-def fold_sql(expr: str) -> str:
+def fold_sql(expr: str, surname: bool = False) -> str:
     """SQL expression: upper-case, accents, specials and other scripts written in Latin
-    letters, titles/suffixes and punctuation removed, hyphens and single spaces kept
-    (so double-barrelled names can be split). Only text that is not ASCII (a few distinct
-    names) goes through Python (:func:`latin`); the connection needs
-    :func:`register_functions`."""
+    letters, punctuation removed, hyphens and single spaces kept (so double-barrelled names
+    can be split), and leading titles and trailing suffixes taken out where a name is left.
+    A value that is only a title or suffix is missing ("Mr" as a forename), except a
+    title that is also a surname when ``surname`` is set ("Lord"). Only text that is not ASCII (a few distinct names) goes
+    through Python (:func:`latin`); the connection needs :func:`register_functions`."""
     raw = f"coalesce({expr}, '')"
     text = f"(CASE WHEN strlen({raw}) = length({raw}) THEN {raw} ELSE {_LATIN_UDF}({raw}) END)"
     out = f"upper({text})"  # ASCII from here: anyascii spelt out accents, ß, Ø and the rest
     out = f"regexp_replace({out}, '''', '', 'g')"  # O'Brien -> OBRIEN
     out = f"regexp_replace({out}, '[^A-Z -]', ' ', 'g')"
-    out = f"regexp_replace({out}, '{_TITLES}', ' ', 'g')"
     out = f"trim(regexp_replace({out}, '\\s+', ' ', 'g'))"
+    out = f"regexp_replace({out}, '^(?:(?:{_TITLES}) )+', '')"  # the space: a name follows
+    out = f"regexp_replace({out}, '(?: (?:{_SUFFIXES}))+$', '')"
+    only = f"{_TITLES}|{_SUFFIXES}"
+    if surname:
+        only = "|".join(t for t in only.split("|") if t not in _SURNAME_TITLES.split("|"))
+    out = f"(CASE WHEN regexp_full_match({out}, '{only}') THEN '' ELSE {out} END)"
     return f"nullif({out}, '')"
 
 
@@ -165,7 +176,7 @@ def build_person(con: duckdb.DuckDBPyConnection, side: str, cfg: MatchConfig | N
         ),
         sns AS MATERIALIZED (
             SELECT raw, {compact_sql("sn_f")} AS sn, sn_f
-            FROM (SELECT raw, {known_sql(fold_sql("raw"), names)} AS sn_f FROM (
+            FROM (SELECT raw, {known_sql(fold_sql("raw", surname=True), names)} AS sn_f FROM (
                 SELECT DISTINCT surname AS raw FROM {side}_src_person WHERE surname IS NOT NULL))
         )
         SELECT s.id, f.fn, f.fn_rest, n.sn, {known_sql(date_sql("s.dob"), dobs, "DATE")} AS dob,
@@ -189,7 +200,7 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str, cfg: MatchConfig | No
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_names AS
         WITH prev AS (
-            SELECT p.id, p.fn, {compact_sql(known_sql(fold_sql("x.s"), names))} AS sn,
+            SELECT p.id, p.fn, {compact_sql(known_sql(fold_sql("x.s", surname=True), names))} AS sn,
                    p.fn AS p_fn, p.sn AS p_sn,
                    p.dob
             FROM (SELECT id, previous_surnames FROM {side}_src_person
@@ -208,7 +219,7 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str, cfg: MatchConfig | No
             SELECT a.id,
                    coalesce(nullif(split_part({known_sql(fold_sql("a.forenames"), names)}, ' ', 1),
                                    ''), p.fn) AS fn,
-                   coalesce({compact_sql(known_sql(fold_sql("a.surname"), names))}, p.sn) AS sn,
+                   coalesce({compact_sql(known_sql(fold_sql("a.surname", surname=True), names))}, p.sn) AS sn,
                    p.fn AS p_fn, p.sn AS p_sn, p.dob
             FROM {side}_src_alias a JOIN {side}_person p USING (id)
         ),

@@ -368,6 +368,8 @@ def test_full_name_split() -> None:
         "Sean O'Brien",
         "Cher",
         "Anne-Marie Smith-Jones",
+        "Jane Lord",
+        "Lord, Jane",
     ]
     frame = pd.DataFrame({"id": [f"i{n}" for n in range(len(names))], "name": names})
     with duckdb.connect() as con:
@@ -380,6 +382,8 @@ def test_full_name_split() -> None:
     assert got[3] == ("SEAN", "OBRIEN")
     assert got[4][1] == "CHER" and pd.isna(got[4][0])
     assert got[5] == ("ANNE-MARIE", "SMITH-JONES")
+    assert got[6] == ("JANE", "LORD")  # a title only before a name
+    assert got[7] == ("JANE", "LORD")
 
 
 def test_typed_parquet_columns(tmp_path: Path) -> None:

@@ -47,6 +47,28 @@ def test_fold_names(raw, folded):
 
 
 @pytest.mark.parametrize(
+    ("raw", "forename", "surname"),
+    [
+        # a title before a name and a suffix after it go; anywhere else they are the name
+        ("Lord", None, "LORD"),
+        ("Dame", None, "DAME"),
+        ("Jane Lord", "JANE LORD", "JANE LORD"),
+        ("Smith-Lord", "SMITH-LORD", "SMITH-LORD"),
+        ("Lord Smith", "SMITH", "SMITH"),
+        ("Rev. Dr John", "JOHN", "JOHN"),
+        ("Smith III", "SMITH", "SMITH"),
+        # a value that is only an honorific or a suffix is no name on either side
+        ("Mr", None, None),
+        ("Mrs.", None, None),
+        ("Jr", None, None),
+    ],
+)
+def test_fold_titles_only_where_a_name_is_left(raw, forename, surname):
+    assert _eval(fold_sql, raw) == forename
+    assert _eval(lambda v: fold_sql(v, surname=True), raw) == surname
+
+
+@pytest.mark.parametrize(
     "raw",
     [
         "07911 123456",
