@@ -12,6 +12,7 @@ against it (``transforms/pair_metrics.py``).
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import tempfile
@@ -105,15 +106,14 @@ def _reader(path: Path, encoding: str = "utf-8") -> str:
     return f"read_csv({lit}, header = true, all_varchar = true, encoding = '{encoding}')"
 
 
-def _safe_reason(exc: duckdb.Error, side_name: str | None = None) -> str:
+def _safe_reason(exc: duckdb.Error, key: str) -> str:
     """A DuckDB reading error without any data from the file (only a line number if given),
-    and for text in another encoding, how to say which."""
+    and for text in another encoding, the mapping ``key`` that says which."""
     text = str(exc)
     line = re.search(r"[Ll]ine:? (\d+)", text)
     where = f" near line {line.group(1)}" if line else ""
     hint = ""
     if "Invalid unicode" in text or "not utf-8 encoded" in text:
-        key = f"[{side_name}].encoding" if side_name else "encoding"
         hint = (
             f": its text is not in the expected encoding; set {key} in the mapping "
             "(utf-8, utf-16 or latin-1)"
@@ -121,26 +121,85 @@ def _safe_reason(exc: duckdb.Error, side_name: str | None = None) -> str:
     return f"{type(exc).__name__}{where}{hint}"
 
 
+# A header is split on whichever of these it holds most (DuckDB's sniffer tries the same).
+_DELIMITERS = ",;|\t"
+
+
+def _utf16_hint(path: Path, encoding: str, key: str) -> str | None:
+    """Why a CSV read as ``encoding`` is really UTF-16 (a byte order mark, or a NUL byte in
+    every other place, as Excel and Windows tools write it), or None."""
+    if encoding == "utf-16":
+        return None
+    with path.open("rb") as f:
+        head = f.read(4096)
+    nuls = head.count(0)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) >= 8 and nuls * 3 > len(head)):
+        return f'{path}: the file is UTF-16 text; set {key} = "utf-16" in the mapping'
+    return None
+
+
+def _ragged_row(path: Path, encoding: str) -> str | None:
+    """A CSV line whose fields do not line up with the header (a delimiter missing or extra,
+    a quote left open), found by reading the file through once, or None. DuckDB's sniffer
+    meets such a row as a file it cannot parse, or as one column named by the whole header:
+    either way the user needs the line number, never its text."""
+    python_encoding = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[encoding]
+    try:
+        with path.open(newline="", encoding=python_encoding) as f:
+            header = f.readline()
+            delimiter = max(_DELIMITERS, key=header.count)
+            if not header.count(delimiter):
+                return None
+            width = len(next(csv.reader([header], delimiter=delimiter)))
+            rows = csv.reader(f, delimiter=delimiter)
+            for fields_ in rows:
+                if fields_ and len(fields_) != width:
+                    return (
+                        f"{path}: line {rows.line_num + 1} has {len(fields_)} fields where the "
+                        f"header has {width} (a delimiter missing or extra, or a quote left "
+                        "open); mend or remove that line"
+                    )
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    return None
+
+
+def _bad_read(exc: duckdb.Error, path: Path, encoding: str, section: str) -> str:
+    """The message for a file DuckDB failed to read past its sniffing: the ragged line if
+    that is what it met, else DuckDB's reason without any data."""
+    is_csv = path.suffix.lower() not in PARQUET_SUFFIXES
+    ragged = _ragged_row(path, encoding) if is_csv else None
+    return ragged or f"{path}: cannot read ({_safe_reason(exc, f'[{section}].encoding')})"
+
+
 def describe_file(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    encoding: str = "utf-8",
-    side_name: str | None = None,
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str = "utf-8", section: str = "truth"
 ) -> dict[str, str]:
     """Column name -> DuckDB type of a data file; a problem with the file raises
-    LinkInputError naming it (never quoting its contents)."""
+    LinkInputError naming it (never quoting its contents) and, for a CSV in another
+    encoding, the mapping key ``[section].encoding`` to set."""
     path = Path(path)
+    key = f"[{section}].encoding"
     if not path.is_file():
         raise LinkInputError(f"{path}: file not found")
     if path.stat().st_size == 0:
         raise LinkInputError(f"{path}: file is empty (0 bytes)")
+    is_csv = path.suffix.lower() not in PARQUET_SUFFIXES
+    if is_csv and (hint := _utf16_hint(path, encoding, key)):
+        raise LinkInputError(hint)
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {_reader(path, encoding)}").fetchall()
     except duckdb.Error as exc:
-        kind = "Parquet" if path.suffix.lower() in PARQUET_SUFFIXES else "CSV"
+        if is_csv and (ragged := _ragged_row(path, encoding)):
+            raise LinkInputError(ragged) from None
+        kind = "CSV" if is_csv else "Parquet"
+        raise LinkInputError(f"{path}: cannot read as {kind} ({_safe_reason(exc, key)})") from None
+    if is_csv and len(rows) == 1 and any(d in rows[0][0] for d in _DELIMITERS):
+        # one column named by a whole header: the sniffer gave up on the delimiter
         raise LinkInputError(
-            f"{path}: cannot read as {kind} ({_safe_reason(exc, side_name)})"
-        ) from None
+            _ragged_row(path, encoding)
+            or f"{path}: read as one column: its delimiter could not be told from its rows"
+        )
     return {r[0]: r[1] for r in rows}
 
 
@@ -154,8 +213,8 @@ def read_side(
     check_types(side, types, side_name, str(path), mapping.source)
     try:
         stats = build_source_views(con, side_name, side, _reader(path, side.encoding), str(path))
-    except duckdb.Error as exc:
-        raise LinkInputError(f"{path}: cannot read ({_safe_reason(exc, side_name)})") from None
+    except duckdb.Error as exc:  # a bad row past the sniffer's sample
+        raise LinkInputError(_bad_read(exc, path, side.encoding, side_name)) from None
     if stats.rows == 0:
         raise LinkInputError(f"{path}: no data rows")
     return stats
@@ -167,7 +226,7 @@ def read_truth(
     """True pairs (a --truth or --labels file) as ``(l_id, r_id)`` text, distinct. Columns:
     [truth] in the mapping, else the mapping's id column names if the file has both, else its
     first two columns."""
-    types = describe_file(con, path)
+    types = describe_file(con, path, mapping.truth.encoding)
     names = list(types)
     t = mapping.truth
     if t.left_id or t.right_id:
@@ -187,11 +246,12 @@ def read_truth(
     try:
         frame = con.execute(
             f"SELECT DISTINCT trim(CAST({quote(cols[0])} AS VARCHAR)) AS l_id, "
-            f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id FROM {_reader(Path(path))} "
+            f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id "
+            f"FROM {_reader(Path(path), mapping.truth.encoding)} "
             f"WHERE {quote(cols[0])} IS NOT NULL AND {quote(cols[1])} IS NOT NULL"
         ).df()
     except duckdb.Error as exc:  # a bad row past the sniffer's sample: never quote it
-        raise LinkInputError(f"{path}: cannot read ({_safe_reason(exc)})") from None
+        raise LinkInputError(_bad_read(exc, Path(path), mapping.truth.encoding, "truth")) from None
     return frame, (str(cols[0]), str(cols[1]))
 
 

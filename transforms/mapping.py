@@ -22,9 +22,10 @@ staff every night. Format::
     encoding = "latin-1"                  # a CSV's text encoding: utf-8 (default), utf-16, latin-1
     [right]
     ...
-    [truth]                               # optional: id columns in a --truth file
+    [truth]                               # optional: a --truth or --labels file's id columns
     left_id = "staff_id"
     right_id = "nominal_id"
+    encoding = "utf-16"                   # and its text encoding, as for a side
 
 Rows repeating an id are one person: the first row carrying a name or date of birth is the
 primary record, every address and phone is collected, and a name or date of birth that
@@ -112,10 +113,12 @@ class SideMapping:
 
 @dataclass(frozen=True)
 class TruthMapping:
-    """Column names of the true pairs in a --truth file; None: use the default."""
+    """Column names of the true pairs in a --truth or --labels file (None: the default),
+    and its text encoding if it is a CSV."""
 
     left_id: str | None = None
     right_id: str | None = None
+    encoding: str = "utf-8"
 
 
 @dataclass(frozen=True)
@@ -163,15 +166,18 @@ def parse_mapping(raw: dict[str, Any], source: str = "<mapping>") -> Mapping:
     truth_raw = raw.get("truth", {})
     if not isinstance(truth_raw, dict):
         raise MappingError(f"{source}: [truth] must be a table")
-    bad = set(truth_raw) - {"left_id", "right_id"}
+    bad = set(truth_raw) - {"left_id", "right_id", "encoding"}
     if bad:
         raise MappingError(
-            f"{source}: [truth] unknown key(s) {sorted(bad)}; expected left_id, right_id"
+            f"{source}: [truth] unknown key(s) {sorted(bad)}; expected left_id, right_id, encoding"
         )
-    for key, value in truth_raw.items():
+    truth = dict(truth_raw)
+    if "encoding" in truth:
+        truth["encoding"] = _encoding(truth["encoding"], f"{source}: [truth].encoding")
+    for key, value in truth.items():
         if not isinstance(value, str) or not value.strip():
             raise MappingError(f"{source}: [truth].{key} must be a column name")
-    return Mapping(sides["left"], sides["right"], TruthMapping(**truth_raw), source)
+    return Mapping(sides["left"], sides["right"], TruthMapping(**truth), source)
 
 
 def _parse_side(raw: dict[str, Any], where: str) -> SideMapping:
@@ -195,12 +201,7 @@ def _parse_side(raw: dict[str, Any], where: str) -> SideMapping:
     if "date_format" in raw:
         kwargs["date_format"] = _date_formats(raw["date_format"], f"{where}.date_format")
     if "encoding" in raw:
-        enc = raw["encoding"]
-        if not isinstance(enc, str) or enc.strip().lower() not in ENCODINGS:
-            raise MappingError(
-                f"{where}.encoding must be one of utf-8, utf-16, latin-1 (a CSV's text encoding)"
-            )
-        kwargs["encoding"] = ENCODINGS[enc.strip().lower()]
+        kwargs["encoding"] = _encoding(raw["encoding"], f"{where}.encoding")
     if kwargs.get("full_name") and (kwargs.get("forenames") or kwargs.get("surname")):
         raise MappingError(
             f"{where}.full_name is an alternative to forenames and surname: map one or the other"
@@ -210,6 +211,12 @@ def _parse_side(raw: dict[str, Any], where: str) -> SideMapping:
             f"{where} maps no name and no date of birth: there is nothing to link on"
         )
     return SideMapping(**kwargs)
+
+
+def _encoding(value: Any, where: str) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in ENCODINGS:
+        raise MappingError(f"{where} must be one of utf-8, utf-16, latin-1 (a CSV's text encoding)")
+    return ENCODINGS[value.strip().lower()]
 
 
 def _columns(value: Any, where: str) -> tuple[str, ...]:

@@ -520,8 +520,25 @@ def test_a_bad_row_deep_in_a_truth_or_labels_file_is_named_not_quoted(tmp_path: 
     for option in ("truth", "labels"):
         with pytest.raises(LinkInputError) as err:
             link(left, right, mapping, tmp_path / "p.parquet", **{option: pairs})
-        assert str(err.value).startswith(f"{pairs}: cannot read")
-        assert "near line 30002" in str(err.value) and "Hartwell" not in str(err.value)
+        assert str(err.value).startswith(f"{pairs}: line 30002 has 3 fields where the header has 2")
+        assert "Hartwell" not in str(err.value)
+
+
+@pytest.mark.parametrize("at", [2, 30_002])
+def test_a_row_with_too_few_fields_is_named_by_line(tmp_path: Path, at: int) -> None:
+    """Early in the file, such a row makes DuckDB's sniffer read the file as one column
+    named by its whole header, which used to be reported as every mapped column missing;
+    late, it fails the read. Either way the message names the line and never quotes it."""
+    left, right, mapping = _mini(tmp_path)
+    rows = [f"{i},Ann,Lee{i},1980-01-02\n" for i in range(30_001)]
+    rows.insert(at - 2, "99,Alice Hartwell\n")
+    left.write_text("pid,fn,sn,dob\n" + "".join(rows), "utf-8")
+    with pytest.raises(LinkInputError) as err:
+        link(left, right, mapping, tmp_path / "p.parquet")
+    assert str(err.value) == (
+        f"{left}: line {at} has 2 fields where the header has 4 (a delimiter missing or "
+        "extra, or a quote left open); mend or remove that line"
+    )
 
 
 def test_labels_with_no_usable_pair_stop_the_run(tmp_path: Path) -> None:
@@ -596,8 +613,13 @@ def test_csv_in_another_encoding(tmp_path: Path, encoding: str) -> None:
     with pytest.raises(LinkInputError) as err:
         link(left, right, mapping, tmp_path / "p.parquet")
     msg = str(err.value)
-    assert msg.startswith(f"{left}: cannot read as CSV") and "[left].encoding" in msg
-    assert "ller" not in msg and "Zo" not in msg
+    assert "[left].encoding" in msg and "ller" not in msg and "Zo" not in msg
+    if encoding == "utf-16":  # told by its first bytes, whatever DuckDB makes of them
+        assert (
+            msg == f'{left}: the file is UTF-16 text; set [left].encoding = "utf-16" in the mapping'
+        )
+    else:
+        assert msg.startswith(f"{left}: cannot read as CSV")
     raw = {
         "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
         "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
@@ -607,6 +629,31 @@ def test_csv_in_another_encoding(tmp_path: Path, encoding: str) -> None:
     pairs = pd.read_parquet(res.out).set_index(["left_id", "right_id"])
     top = pairs.loc[("1", "A")]
     assert (top["forename_level"], top["surname_level"]) == ("exact", "exact")
+
+
+def test_utf16_without_a_byte_order_mark_is_told(tmp_path: Path) -> None:
+    left, right, mapping = _mini(tmp_path)
+    left.write_text("pid,fn,sn,dob\n1,Ann,Lee,1980-01-02\n", encoding="utf-16-le")
+    with pytest.raises(LinkInputError, match=r"the file is UTF-16 text; set \[left\].encoding"):
+        link(left, right, mapping, tmp_path / "p.parquet")
+
+
+def test_truth_file_encoding_is_its_own_key(tmp_path: Path) -> None:
+    """A truth file in Latin-1 is told to set [truth].encoding, a key that exists; set, its
+    accented ids are read."""
+    left, right, _ = _mini(tmp_path)
+    right.write_text("ref,fn,sn,dob\nAé,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
+    truth = tmp_path / "t.csv"
+    truth.write_text("staff,nominal\n1,Aé\n", encoding="latin-1")
+    raw = {
+        "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+        "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+    }
+    with pytest.raises(LinkInputError, match=r"set \[truth\].encoding in the mapping"):
+        link(left, right, parse_mapping(raw, "t.toml"), None, truth=truth)
+    raw["truth"] = {"encoding": "latin-1"}
+    res = link(left, right, parse_mapping(raw, "t.toml"), None, truth=truth)
+    assert res.truth is not None and res.truth.best["true_positive"] == 1
 
 
 def test_unknown_encoding_names_the_key() -> None:
