@@ -30,6 +30,10 @@ _TITLES = f"MR|MRS|MS|MISS|MX|DR|PROF|REV|{_SURNAME_TITLES}"
 _SUFFIXES = "JR|JNR|SR|SNR|II|III|IV"
 
 
+# Characters written for an apostrophe in names (O’Brien, D‘Arcy, Oʼ Neill, O´Brien, O′Brien);
+# the backtick is ASCII, and fold_sql removes it with the apostrophe.
+_APOSTROPHES = "\u2019\u2018\u02bc\u00b4\u2032"
+
 # The Python function fold_sql calls for text that is not ASCII (register_functions).
 _LATIN_UDF = "sweep_latin"
 
@@ -37,9 +41,13 @@ _LATIN_UDF = "sweep_latin"
 def latin(text: str) -> str:
     """A name in any script in Latin letters ("Иванова" -> "Ivanova", "Γιώργος" ->
     "Giorgos", "王伟" -> "WangWei"), by anyascii; symbols and emoji become spaces first, as
-    fold_sql treats them, rather than words (anyascii spells them out)."""
+    fold_sql treats them, rather than words (anyascii spells them out). A typographic
+    apostrophe (D’Arcy, as word processors write it) is an apostrophe."""
     kept = "".join(
-        ch if unicodedata.category(ch)[0] in "LMNZ" or ch in "-'," else " " for ch in text
+        "'"
+        if ch in _APOSTROPHES
+        else (ch if unicodedata.category(ch)[0] in "LMNZ" or ch in "-'," else " ")
+        for ch in text
     )
     return anyascii(kept)
 
@@ -61,7 +69,7 @@ def fold_sql(expr: str, surname: bool = False) -> str:
     raw = f"coalesce({expr}, '')"
     text = f"(CASE WHEN strlen({raw}) = length({raw}) THEN {raw} ELSE {_LATIN_UDF}({raw}) END)"
     out = f"upper({text})"  # ASCII from here: anyascii spelt out accents, ß, Ø and the rest
-    out = f"regexp_replace({out}, '''', '', 'g')"  # O'Brien -> OBRIEN
+    out = f"regexp_replace({out}, '[''`]', '', 'g')"  # O'Brien, O`Brien -> OBRIEN
     out = f"regexp_replace({out}, '[^A-Z -]', ' ', 'g')"
     out = f"trim(regexp_replace({out}, '\\s+', ' ', 'g'))"
     out = f"regexp_replace({out}, '^(?:(?:{_TITLES}) )+', '')"  # the space: a name follows

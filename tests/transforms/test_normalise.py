@@ -38,6 +38,11 @@ def _eval(make_sql, value: str | None):
         ("王伟", "WANGWEI"),
         ("Ann 🙂 Lee", "ANN LEE"),
         ("Zoë ★", "ZOE"),
+        # an apostrophe as word processors and keyboards write it is an apostrophe
+        ("D’Arcy", "DARCY"),
+        ("O‘Neill", "ONEILL"),
+        ("O`Brien", "OBRIEN"),
+        ("Dei´Andre", "DEIANDRE"),
         ("  ", None),
         (None, None),
     ],
