@@ -21,8 +21,9 @@ from transforms import flags as flag_rules
 from transforms import lifecycle
 from transforms import progress as prog
 from transforms.batching import restrict_to_batch, select_batch
+from transforms.blocking import capped_warning
 from transforms.config import SweepConfig
-from transforms.fellegi_sunter import Model
+from transforms.fellegi_sunter import Model, training_warning
 from transforms.handoff import write_handoff
 from transforms.linkage import block, compare_and_score
 from transforms.load import find_table_file, load_extract
@@ -128,9 +129,12 @@ def normalise_and_block(cfg: SweepConfig, ctx: RunContext):
     with _connect(ctx, cfg) as con:
         create_source_views(con)
         report = block(con, cfg)
-    get_run_logger().info(
+    logger = get_run_logger()
+    logger.info(
         "candidate pairs by rule: %s", dict(zip(report["rule"], report["pairs"], strict=True))
     )
+    if note := capped_warning(report, cfg.blocking):
+        logger.warning(note)
     return report
 
 
@@ -140,7 +144,10 @@ def compare_and_score_pairs(cfg: SweepConfig, ctx: RunContext, model_path: Path 
     with _connect(ctx, cfg) as con:
         model = compare_and_score(con, cfg, model)
         bands = dict(con.execute("SELECT band, count(*) FROM scored_pairs GROUP BY 1").fetchall())
-    get_run_logger().info("scored pairs by band: %s", bands)
+    logger = get_run_logger()
+    logger.info("scored pairs by band: %s", bands)
+    if model_path is None and (note := training_warning(model)):
+        logger.warning(note)
     return model
 
 

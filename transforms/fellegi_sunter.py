@@ -535,3 +535,17 @@ def score(
         FROM s
     """)
     con.unregister("_weights")
+
+
+def training_warning(model: Model) -> str | None:
+    """A warning when training found no match in any block, or None. The match rate then
+    falls to its floor (1e-12) and every pair scores low, however well it agrees: the
+    usual cause is names mapped the wrong way round, or no name or date of birth shared."""
+    if model.training.get("m_from") is None or model.training.get("match_count_from"):
+        return None  # a model from before this was recorded, or one that found matches
+    return (
+        "warning: no training block found a match (they pair people born the same day with "
+        "the same forename or surname, or sharing a rare full name), so the match rate "
+        "could not be learned and every pair scores low; check that forenames and surname "
+        "are mapped the right way round and that dates of birth are read, or reuse a --model"
+    )

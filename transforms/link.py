@@ -13,8 +13,10 @@ against it (``transforms/pair_metrics.py``).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -26,13 +28,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from transforms.blocking import blocking_recall
+from transforms.blocking import blocking_recall, capped_warning
 from transforms.config import EngineConfig, SweepConfig
-from transforms.fellegi_sunter import Model
+from transforms.fellegi_sunter import Model, training_warning
 from transforms.linkage import block, compare_and_score
 from transforms.mapping import (
     Mapping,
     MappingError,
+    SideMapping,
     SideStats,
     build_source_views,
     check_columns,
@@ -97,11 +100,35 @@ class LinkResult:
 # --- reading files ------------------------------------------------------------------------------
 
 
+def is_parquet(path: Path) -> bool:
+    """Whether ``path`` is Parquet: by its name, or by its first bytes (a Parquet file saved
+    without the suffix, or as .csv)."""
+    path = Path(path)
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def _not_csv(path: Path) -> str | None:
+    """Why a file that is not Parquet is not a CSV either, from its first bytes, or None."""
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        return f"{path}: is a zip archive (an Excel workbook is one): unzip it, or export the sheet as CSV"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return f"{path}: is an old Excel (.xls) or other Office file: export the sheet as CSV"
+    return None
+
+
 def _reader(path: Path, encoding: str = "utf-8") -> str:
     """SQL table function reading ``path`` (CSV: every column as text, header required, in
     ``encoding``)."""
     lit = literal(str(path))
-    if path.suffix.lower() in PARQUET_SUFFIXES:
+    if is_parquet(path):
         return f"read_parquet({lit})"
     return f"read_csv({lit}, header = true, all_varchar = true, encoding = '{encoding}')"
 
@@ -116,7 +143,12 @@ def _safe_reason(exc: duckdb.Error, key: str) -> str:
     if "Invalid unicode" in text or "not utf-8 encoded" in text:
         hint = (
             f": its text is not in the expected encoding; set {key} in the mapping "
-            "(utf-8, utf-16 or latin-1)"
+            "(utf-8, utf-16, latin-1 or cp1252)"
+        )
+    elif "not latin-1 encoded" in text:
+        hint = (
+            ": it holds characters Latin-1 does not have, as a file Excel saves on Windows "
+            f'does; set {key} = "cp1252" in the mapping'
         )
     return f"{type(exc).__name__}{where}{hint}"
 
@@ -132,6 +164,8 @@ def _utf16_hint(path: Path, encoding: str, key: str) -> str | None:
         return None
     with path.open("rb") as f:
         head = f.read(4096)
+    if head.startswith(b"\x1f\x8b"):  # gzip: DuckDB reads it, and its bytes are no text
+        return None
     nuls = head.count(0)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) >= 8 and nuls * 3 > len(head)):
         return f'{path}: the file is UTF-16 text; set {key} = "utf-16" in the mapping'
@@ -143,7 +177,7 @@ def _ragged_row(path: Path, encoding: str) -> str | None:
     a quote left open), found by reading the file through once, or None. DuckDB's sniffer
     meets such a row as a file it cannot parse, or as one column named by the whole header:
     either way the user needs the line number, never its text."""
-    python_encoding = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[encoding]
+    python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
     try:
         with path.open(newline="", encoding=python_encoding) as f:
             header = f.readline()
@@ -167,7 +201,7 @@ def _ragged_row(path: Path, encoding: str) -> str | None:
 def _bad_read(exc: duckdb.Error, path: Path, encoding: str, section: str) -> str:
     """The message for a file DuckDB failed to read past its sniffing: the ragged line if
     that is what it met, else DuckDB's reason without any data."""
-    is_csv = path.suffix.lower() not in PARQUET_SUFFIXES
+    is_csv = not is_parquet(path)
     ragged = _ragged_row(path, encoding) if is_csv else None
     return ragged or f"{path}: cannot read ({_safe_reason(exc, f'[{section}].encoding')})"
 
@@ -184,8 +218,8 @@ def describe_file(
         raise LinkInputError(f"{path}: file not found")
     if path.stat().st_size == 0:
         raise LinkInputError(f"{path}: file is empty (0 bytes)")
-    is_csv = path.suffix.lower() not in PARQUET_SUFFIXES
-    if is_csv and (hint := _utf16_hint(path, encoding, key)):
+    is_csv = not is_parquet(path)
+    if is_csv and (hint := _not_csv(path) or _utf16_hint(path, encoding, key)):
         raise LinkInputError(hint)
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {_reader(path, encoding)}").fetchall()
@@ -203,14 +237,68 @@ def describe_file(
     return {r[0]: r[1] for r in rows}
 
 
+@contextmanager
+def _readable(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str
+) -> Iterator[tuple[Path, str]]:
+    """(path, encoding) DuckDB can read. A CSV in Windows-1252 is first written out as UTF-8
+    beside the working database (streamed; DuckDB has no Windows-1252 without an extension
+    to download); any message about the copy names ``path``, the user's file, whose lines
+    are the copy's."""
+    path = Path(path)
+    if encoding != "cp1252" or is_parquet(path):
+        yield path, encoding
+        return
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    folder = Path(tempfile.mkdtemp(prefix="text-", dir=Path(spill).parent))
+    copy = folder / path.name
+    try:
+        try:
+            with (
+                path.open(encoding="cp1252", newline="") as src,
+                copy.open("w", encoding="utf-8", newline="") as dst,
+            ):
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+        except UnicodeDecodeError:
+            raise LinkInputError(
+                f"{path}: not Windows-1252 text (a byte it does not define); check the "
+                "file's encoding"
+            ) from None
+        except FileNotFoundError:
+            raise LinkInputError(f"{path}: file not found") from None
+        try:
+            yield copy, "utf-8"
+        except (LinkInputError, MappingError) as exc:
+            raise type(exc)(str(exc).replace(str(copy), str(path))) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def read_side(
     con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, side_name: str
 ) -> SideStats:
     """Read the mapped columns of one side's file into DuckDB and build its source views."""
-    side = mapping.side(side_name)
+    with _readable(con, Path(path), mapping.side(side_name).encoding) as (readable, encoding):
+        side = dataclasses.replace(mapping.side(side_name), encoding=encoding)
+        return _read_side(con, readable, side, mapping.source, side_name)
+
+
+def _read_side(
+    con: duckdb.DuckDBPyConnection, path: Path, side: SideMapping, source: str, side_name: str
+) -> SideStats:
     types = describe_file(con, path, side.encoding, side_name)
-    check_columns(side, list(types), side_name, str(path), mapping.source)
-    check_types(side, types, side_name, str(path), mapping.source)
+    wanted = {c for cols in side.mapped().values() for c in cols}
+    # A row with an extra field among the first ones makes DuckDB's sniffer skip the header
+    # and take a data row for it: the ragged row is the fault to name.
+    if (
+        not wanted <= set(types)
+        and not is_parquet(Path(path))
+        and (ragged := _ragged_row(Path(path), side.encoding))
+    ):
+        raise LinkInputError(ragged)
+    check_columns(side, list(types), side_name, str(path), source)
+    check_types(side, types, side_name, str(path), source)
     try:
         stats = build_source_views(con, side_name, side, _reader(path, side.encoding), str(path))
     except duckdb.Error as exc:  # a bad row past the sniffer's sample
@@ -226,7 +314,14 @@ def read_truth(
     """True pairs (a --truth or --labels file) as ``(l_id, r_id)`` text, distinct. Columns:
     [truth] in the mapping, else the mapping's id column names if the file has both, else its
     first two columns."""
-    types = describe_file(con, path, mapping.truth.encoding)
+    with _readable(con, Path(path), mapping.truth.encoding) as (readable, encoding):
+        return _read_truth(con, readable, encoding, mapping)
+
+
+def _read_truth(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str, mapping: Mapping
+) -> tuple[pd.DataFrame, tuple[str, str]]:
+    types = describe_file(con, path, encoding)
     names = list(types)
     t = mapping.truth
     if t.left_id or t.right_id:
@@ -237,7 +332,11 @@ def read_truth(
                     f"{path}: column {col!r} named by [truth].{key} in {mapping.source} is not "
                     f"in the file (columns: {', '.join(names[:40])})"
                 )
-    elif mapping.left.id_name() in types and mapping.right.id_name() in types:
+    elif (
+        mapping.left.id_name() in types
+        and mapping.right.id_name() in types
+        and mapping.left.id_name() != mapping.right.id_name()  # one column is not a pair
+    ):
         cols = (mapping.left.id_name(), mapping.right.id_name())
     elif len(names) >= 2:
         cols = (names[0], names[1])
@@ -247,11 +346,11 @@ def read_truth(
         frame = con.execute(
             f"SELECT DISTINCT trim(CAST({quote(cols[0])} AS VARCHAR)) AS l_id, "
             f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id "
-            f"FROM {_reader(Path(path), mapping.truth.encoding)} "
+            f"FROM {_reader(Path(path), encoding)} "
             f"WHERE {quote(cols[0])} IS NOT NULL AND {quote(cols[1])} IS NOT NULL"
         ).df()
     except duckdb.Error as exc:  # a bad row past the sniffer's sample: never quote it
-        raise LinkInputError(_bad_read(exc, Path(path), mapping.truth.encoding, "truth")) from None
+        raise LinkInputError(_bad_read(exc, Path(path), encoding, "truth")) from None
     return frame, (str(cols[0]), str(cols[1]))
 
 
@@ -316,7 +415,7 @@ def set_memory_limit(
 
 def parquet_rows(con: duckdb.DuckDBPyConnection, path: Path) -> int | None:
     """Rows of a Parquet file from its footer (no data read); None for CSV or if unreadable."""
-    if Path(path).suffix.lower() not in PARQUET_SUFFIXES:
+    if not is_parquet(Path(path)):
         return None
     lit = literal(str(path))
     try:
@@ -514,7 +613,10 @@ def link(
         with stage("block"):
             blocking = block(con, cfg, right_phones=False)
         t = lap("normalise_and_block", t)
-        warnings = _input_warnings(con, model)
+        warnings = _input_warnings(con, model, (left_stats, right_stats), mapping)
+        if capped := capped_warning(blocking, cfg.blocking):
+            warnings.append(capped)
+        reused = model is not None
         labels_used = labels_unknown = labels_candidates = None
         with stage("score"):
             if labels is not None:
@@ -526,6 +628,7 @@ def link(
                 con, cfg, model, right_phones=False, labels="_labels" if labels else None
             )
         t = lap("compare_train_score", t)
+        warnings += _scoring_warnings(con, None if reused else model)
         n_pairs = con.execute("SELECT count(*) FROM scored_pairs").fetchall()[0][0]
         bands = {b: 0 for b in ("auto", "review", "discard")}
         bands.update(
@@ -562,11 +665,22 @@ def link(
     )
 
 
-def _input_warnings(con: duckdb.DuckDBPyConnection, model: Model | None) -> list[str]:
+# Above this share of a side's rows with a date of birth that cannot be read, the run warns:
+# the mapping's date_format is likely wrong for the file (day and month the other way round).
+DOB_UNREAD_WARN_SHARE = 0.05
+
+
+def _input_warnings(
+    con: duckdb.DuckDBPyConnection,
+    model: Model | None,
+    stats: tuple[SideStats, SideStats],
+    mapping: Mapping,
+) -> list[str]:
     """A side with no names leaves every training block empty, and names with no letter in
     them are compared as missing. A side with no date of birth at all leaves two of the
     three training blocks empty: the match rate then comes from the rare-full-name block
-    alone and the name levels are not learned, so the bands are rougher. Say so."""
+    alone and the name levels are not learned, so the bands are rougher. Dates of birth the
+    mapping's format cannot read are missing: many of them mean the format is wrong. Say so."""
     out = []
     for side, label in (("l", "left"), ("r", "right")):
         named, with_text = con.execute(
@@ -586,16 +700,53 @@ def _input_warnings(con: duckdb.DuckDBPyConnection, model: Model | None) -> list
                 f"warning: {with_text - named:,} {label} record(s) have a name with nothing left "
                 "once titles, digits and symbols are taken out: compared as having no name"
             )
-    if model is not None:
-        return out
-    for side, label in (("l", "left"), ("r", "right")):
+    for (side, label), st in zip((("l", "left"), ("r", "right")), stats, strict=True):
         n = con.execute(f"SELECT count(dob) FROM {side}_person").fetchall()[0][0]
-        if n == 0:
+        fmt = f"[{label}].date_format ({', '.join(mapping.side(label).date_format)})"
+        advice = "(or they are impossible): compared as missing; check the format"
+        if n == 0 and st.dob_unparsed:
             out.append(
-                f"warning: no {label} record has a date of birth: the name levels cannot be "
+                f"warning: {fmt} reads none of the {st.dob_unparsed:,} {label} dates of birth "
+                f"{advice}"
+            )
+        elif st.dob_unparsed > DOB_UNREAD_WARN_SHARE * st.rows:
+            out.append(
+                f"warning: {fmt} does not read the dates of birth of {st.dob_unparsed:,} of "
+                f"{st.rows:,} {label} rows {advice}"
+            )
+        if n == 0 and model is None:
+            out.append(
+                f"warning: no {label} record has a usable date of birth: the name levels cannot be "
                 "learned and the match rate comes from rare full names alone, so the bands "
                 "are rough; check them with --truth, or reuse a --model"
             )
+    return out
+
+
+# A side's forenames and surname look mapped the wrong way round when at least this many
+# candidate pairs born the same day agree only with the names swapped, and more of them than
+# agree as written.
+SWAPPED_NAMES_MIN_PAIRS = 20
+
+
+def _scoring_warnings(con: duckdb.DuckDBPyConnection, trained: Model | None) -> list[str]:
+    """Training that found no match (``trained``: the model if trained in this run), and
+    names that agree mostly the wrong way round: either way true pairs score low."""
+    out = []
+    if trained is not None and (note := training_warning(trained)):
+        out.append(note)
+    swapped, written = con.execute(
+        "SELECT count(*) FILTER (WHERE name_order_level = 'swapped'), "
+        "count(*) FILTER (WHERE name_order_level = 'as_written' AND forename_level = 'exact') "
+        "FROM scored_pairs WHERE dob_level = 'exact'"
+    ).fetchall()[0]
+    if swapped >= SWAPPED_NAMES_MIN_PAIRS and swapped > written:
+        out.append(
+            f"warning: {swapped:,} candidate pairs born the same day agree on their names only "
+            f"with forename and surname swapped, against {written:,} as written: one side's "
+            "names look mapped the wrong way round (or a full name is written surname first: "
+            'set full_name_order = "surname_first")'
+        )
     return out
 
 

@@ -13,13 +13,15 @@ staff every night. Format::
     previous_surnames = "maiden_names"    # several in one value, split on the separator
     previous_surnames_sep = "|"
     full_name = "name"                    # instead of forenames + surname
+    full_name_order = "surname_first"     # "SMITH John" (PNC style); default forenames_first
     date_of_birth = "dob"
     date_format = "%Y%m%d"                # strptime; a list tries each in turn; default ISO
     sex = "sex"
     address = ["street_number", "address_1", "suburb"]
     postcode = "postcode"
     phone = ["home_phone", "mobile"]      # each column is a separate number
-    encoding = "latin-1"                  # a CSV's text encoding: utf-8 (default), utf-16, latin-1
+    encoding = "cp1252"                   # a CSV's text encoding: utf-8 (default), utf-16,
+                                          # latin-1, cp1252 (Windows)
     [right]
     ...
     [truth]                               # optional: a --truth or --labels file's id columns
@@ -60,8 +62,12 @@ JOINED_KEYS = (
 MULTI_KEYS = ("previous_surnames", "phone")
 COLUMN_KEYS = JOINED_KEYS + MULTI_KEYS
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
-# A CSV's text encodings DuckDB reads without an extension (the names it takes), with the
-# other spellings a mapping may use.
+# How a full name without a comma is written: "John Smith", or "SMITH John" as the Police
+# National Computer and many custody systems write it. With a comma it is always surname first.
+FULL_NAME_ORDERS = ("forenames_first", "surname_first")
+# A CSV's text encodings (the names DuckDB and Python take), with the other spellings a
+# mapping may use. DuckDB reads the first three without an extension; Windows-1252, what Excel
+# on Windows saves as "CSV", is turned into UTF-8 first (transforms/link.py).
 ENCODINGS = {
     "utf-8": "utf-8",
     "utf8": "utf-8",
@@ -71,6 +77,9 @@ ENCODINGS = {
     "latin1": "latin-1",
     "iso-8859-1": "latin-1",
     "iso8859-1": "latin-1",
+    "cp1252": "cp1252",
+    "windows-1252": "cp1252",
+    "windows1252": "cp1252",
 }
 # Values of a sex column meaning "not recorded"; male and female words fold to M and F.
 _SEX_UNKNOWN = ("U", "UNKNOWN", "NOT KNOWN", "NOT STATED", "N/A", "NA", "?", "-")
@@ -94,6 +103,7 @@ class SideMapping:
     previous_surnames: tuple[str, ...] = ()
     previous_surnames_sep: str = "|"
     full_name: tuple[str, ...] = ()
+    full_name_order: str = "forenames_first"  # or "surname_first" ("SMITH John")
     date_of_birth: tuple[str, ...] = ()
     date_format: tuple[str, ...] = (DEFAULT_DATE_FORMAT,)
     sex: tuple[str, ...] = ()
@@ -202,6 +212,15 @@ def _parse_side(raw: dict[str, Any], where: str) -> SideMapping:
         kwargs["date_format"] = _date_formats(raw["date_format"], f"{where}.date_format")
     if "encoding" in raw:
         kwargs["encoding"] = _encoding(raw["encoding"], f"{where}.encoding")
+    if "full_name_order" in raw:
+        order = raw["full_name_order"]
+        if order not in FULL_NAME_ORDERS:
+            raise MappingError(
+                f"{where}.full_name_order must be one of {', '.join(FULL_NAME_ORDERS)}"
+            )
+        if "full_name" not in raw and order != FULL_NAME_ORDERS[0]:
+            raise MappingError(f"{where}.full_name_order is for a full_name column: map one")
+        kwargs["full_name_order"] = order
     if kwargs.get("full_name") and (kwargs.get("forenames") or kwargs.get("surname")):
         raise MappingError(
             f"{where}.full_name is an alternative to forenames and surname: map one or the other"
@@ -215,7 +234,9 @@ def _parse_side(raw: dict[str, Any], where: str) -> SideMapping:
 
 def _encoding(value: Any, where: str) -> str:
     if not isinstance(value, str) or value.strip().lower() not in ENCODINGS:
-        raise MappingError(f"{where} must be one of utf-8, utf-16, latin-1 (a CSV's text encoding)")
+        raise MappingError(
+            f"{where} must be one of utf-8, utf-16, latin-1, cp1252 (a CSV's text encoding)"
+        )
     return ENCODINGS[value.strip().lower()]
 
 
@@ -268,22 +289,26 @@ def _joined(cols: tuple[str, ...]) -> str:
     return f"nullif(concat_ws(' ', {', '.join(_text(c) for c in cols)}), '')"
 
 
-def _full_name_parts(cols: tuple[str, ...]) -> tuple[str, str]:
+def _full_name_parts(cols: tuple[str, ...], order: str = "forenames_first") -> tuple[str, str]:
     """(forenames, surname) SQL from a full name: "SURNAME, Forenames" when it has a comma,
-    else the last word is the surname (after titles and suffixes are removed)."""
-    raw = _joined(cols)
+    else by ``order``: the last word is the surname (forenames_first), or the first
+    (surname_first), with any particles next to it (VAN DER BERG), after titles and suffixes
+    are removed. Text in brackets ("(deceased)", "(nee Jones)") is not part of the name."""
+    raw = f"nullif(trim(regexp_replace({_joined(cols)}, '\\([^)]*\\)?', ' ', 'g')), '')"
     folded = fold_sql(raw)
     comma_fore = fold_sql(f"substr({raw}, strpos({raw}, ',') + 1)")
     comma_sur = fold_sql(f"split_part({raw}, ',', 1)", surname=True)
-    # forenames, then the surname: its last word with any particles before it (VAN DER BERG)
-    split = f"^(.*?) ((?:(?:{_PARTICLES}) )*[^ ]+)$"
+    if order == "surname_first":
+        split, fore_at, sur_at = f"^((?:(?:{_PARTICLES}) )*[^ ]+) (.*)$", 2, 1
+    else:  # forenames, then the surname: its last word with any particles before it
+        split, fore_at, sur_at = f"^(.*?) ((?:(?:{_PARTICLES}) )*[^ ]+)$", 1, 2
     fore = (
         f"CASE WHEN strpos({raw}, ',') > 0 THEN {comma_fore} "
-        f"ELSE nullif(regexp_extract({folded}, '{split}', 1), '') END"
+        f"ELSE nullif(regexp_extract({folded}, '{split}', {fore_at}), '') END"
     )
     sur = (
         f"CASE WHEN strpos({raw}, ',') > 0 THEN {comma_sur} "
-        f"ELSE coalesce(nullif(regexp_extract({folded}, '{split}', 2), ''), {folded}) END"
+        f"ELSE coalesce(nullif(regexp_extract({folded}, '{split}', {sur_at}), ''), {folded}) END"
     )
     return fore, f"nullif({sur}, '')"
 
@@ -306,6 +331,10 @@ def _parsed_dob(text: str, fmt: str) -> str:
     return _plausible_dob(d)
 
 
+# A time of day after a date: "T00:00:00", " 00:00", " 00:00:00.000", "T00:00:00Z".
+_TIME_PART = r"[T ]+[0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?Z?[ ]*$"
+
+
 def _dob(side: SideMapping, types: dict[str, str]) -> tuple[str, str]:
     """(text, DATE) SQL for the date of birth. A DATE or TIMESTAMP column is taken as it is; a
     timestamp with a time zone is read in UTC and rounded to the nearest day, so a date stored
@@ -321,6 +350,11 @@ def _dob(side: SideMapping, types: dict[str, str]) -> tuple[str, str]:
     if kind.startswith(("DATE", "TIMESTAMP")):
         return text, _plausible_dob(f"CAST({quote(cols[0])} AS DATE)")
     parsed = [_parsed_dob(text, f) for f in side.date_format]
+    if not any("%H" in f for f in side.date_format):
+        # a date written with a midnight time ("1985-03-12T00:00:00", "12/03/1985 00:00"),
+        # as spreadsheets and databases export dates: tried only where the format failed
+        bare = f"regexp_replace({text}, '{_TIME_PART}', '')"
+        parsed += [_parsed_dob(bare, f) for f in side.date_format]
     return text, parsed[0] if len(parsed) == 1 else f"coalesce({', '.join(parsed)})"
 
 
@@ -538,7 +572,7 @@ def build_source_views(
         ).fetchall()
     )
     if side.full_name:
-        fore, sur = _full_name_parts(side.full_name)
+        fore, sur = _full_name_parts(side.full_name, side.full_name_order)
     else:
         fore = _joined(side.forenames) if side.forenames else "NULL::VARCHAR"
         sur = _joined(side.surname) if side.surname else "NULL::VARCHAR"

@@ -658,7 +658,7 @@ def test_truth_file_encoding_is_its_own_key(tmp_path: Path) -> None:
 
 def test_unknown_encoding_names_the_key() -> None:
     raw = {
-        "left": {"id": "pid", "surname": "sn", "encoding": "cp1252"},
+        "left": {"id": "pid", "surname": "sn", "encoding": "shift-jis"},
         "right": {"id": "ref", "surname": "sn"},
     }
     with pytest.raises(MappingError, match=r"enc.toml: \[left\].encoding must be one of"):
@@ -809,3 +809,152 @@ def test_a_nested_parquet_column_is_refused_by_name(tmp_path: Path) -> None:
         link(left, right, mapping, None)
     assert str(err.value).startswith(f"{right}: column 'phones' named by [right].phone")
     assert "holds VARCHAR[] values; map columns of one value each" in str(err.value)
+
+
+def _swapped_left(raw: object) -> object:
+    """The FEBRL mapping with the left side's forenames and surname columns swapped."""
+    sides = {
+        side: {
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in vars(raw.side(side)).items()
+            if v
+        }
+        for side in ("left", "right")
+    }
+    sides["left"]["forenames"], sides["left"]["surname"] = "surname", "given_name"
+    return parse_mapping({**sides, "truth": vars(raw.truth)}, "swapped.toml")
+
+
+def test_names_mapped_the_wrong_way_round_are_told(extracts: Extracts) -> None:
+    """With one side's names swapped, no training block meets a match, the match rate falls
+    to its floor and every true pair is discarded: the run must say so and why."""
+    res = link(extracts.left, extracts.right, _swapped_left(load_mapping(MAPPING)), None)
+    text = "\n".join(res.warnings)
+    assert "no training block found a match" in text
+    assert re.search(
+        r"warning: [\d,]+ candidate pairs born the same day agree on their names "
+        r"only with forename and surname swapped, against \d+ as written",
+        text,
+    )
+    plain = link(extracts.left, extracts.right, load_mapping(MAPPING), None)
+    assert not [w for w in plain.warnings if "swapped" in w or "training" in w]
+    found = {
+        k: r.bands["auto"] + r.bands["review"] for k, r in (("swapped", res), ("plain", plain))
+    }
+    assert found["swapped"] < found["plain"] / 2  # what the warnings are for
+
+
+def test_capped_blocking_keys_are_told_without_truth(tmp_path: Path) -> None:
+    """A key shared by more right-side people than blocking.max_block_size makes no pairs
+    for its rule: the summary says so on every run, not only in the truth report."""
+    left, right, mapping = _mini(tmp_path)
+    right.write_text(
+        "ref,fn,sn,dob\n" + "".join(f"R{i},Ann,Lee,1980-01-02\n" for i in range(30)), "utf-8"
+    )
+    cfg = SweepConfig.from_dict({"blocking": {"max_block_size": 10}})
+    res = link(left, right, mapping, None, cfg)
+    capped = [w for w in res.warnings if "capped" in w]
+    assert len(capped) == 1 and "shared by more than 10 right-side people" in capped[0]
+    assert "dob_surname_sound" in capped[0]
+    assert "capped" not in "\n".join(link(left, right, mapping, None).warnings)
+
+
+def test_dates_the_format_cannot_read_are_told(tmp_path: Path) -> None:
+    """US dates read as day/month: many fail and the rest are misread; a date with a midnight
+    time part is read; every date failing is not 'no date of birth'."""
+    left, right, mapping = _mini(tmp_path)
+    raw = {
+        "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+        "right": {
+            "id": "ref",
+            "forenames": "fn",
+            "surname": "sn",
+            "date_of_birth": "dob",
+            "date_format": "%d/%m/%Y",
+        },
+    }
+    us = [f"R{i},Ann,Lee{i},{1 + i % 12:02d}/{13 + i % 15}/1980\n" for i in range(40)]
+    right.write_text("ref,fn,sn,dob\n" + "".join(us), "utf-8")
+    res = link(left, right, parse_mapping(raw, "d.toml"), None)
+    assert res.right.dob_unparsed == 40
+    assert (
+        "warning: [right].date_format (%d/%m/%Y) reads none of the 40 right dates of birth "
+        "(or they are impossible): compared as missing; check the format"
+    ) in res.warnings
+    half = us[:20] + [
+        f"R{i},Ann,Lee{i},0{1 + i % 9}/0{1 + i % 9}/1980 00:00\n" for i in range(20, 40)
+    ]
+    right.write_text("ref,fn,sn,dob\n" + "".join(half), "utf-8")
+    res = link(left, right, parse_mapping(raw, "d.toml"), None)
+    assert res.right.dob_unparsed == 20  # the midnight times are read
+    assert any("does not read the dates of birth of 20 of 40 right rows" in w for w in res.warnings)
+
+
+def test_truth_columns_are_never_one_column_twice(tmp_path: Path) -> None:
+    """Both sides' ids are called "id": a truth file with "id,matched_id" must not pair the
+    id column with itself."""
+    left, right, _ = _mini(tmp_path)
+    left.write_text("id,fn,sn,dob\n1,Ann,Lee,1980-01-02\n2,Bob,Kay,1975-03-04\n", "utf-8")
+    right.write_text("id,fn,sn,dob\nA,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
+    side = {"id": "id", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
+    truth = tmp_path / "t.csv"
+    truth.write_text("id,matched_id\n1,A\n2,B\n", "utf-8")
+    res = link(left, right, parse_mapping({"left": side, "right": side}), None, truth=truth)
+    assert res.truth is not None and res.truth.columns == ("id", "matched_id")
+    assert res.truth.unknown_pairs == 0 and res.truth.best["true_positive"] == 2
+
+
+def test_a_file_is_told_by_its_first_bytes(tmp_path: Path) -> None:
+    """A Parquet file saved without its suffix is read as Parquet; a workbook is refused
+    with what to do, not as a CSV (or as UTF-16 for the zeros in it)."""
+    left, right, mapping = _mini(tmp_path)
+    pq = tmp_path / "right_export"
+    pd.read_csv(right, dtype=str).to_parquet(pq)
+    res = link(left, pq, mapping, None)
+    assert res.right.rows == 2 and res.candidate_pairs >= 1
+    book = tmp_path / "right.xlsx"
+    book.write_bytes(b"PK\x03\x04" + bytes(2000))
+    with pytest.raises(
+        LinkInputError, match=r"right.xlsx: is a zip archive .*export the sheet as CSV"
+    ):
+        link(left, book, mapping, None)
+
+
+def test_an_extra_field_among_the_first_rows_is_named_by_line(tmp_path: Path) -> None:
+    """An unquoted comma in an early row makes DuckDB's sniffer take a data row for the
+    header; the fault is the row, not the mapping."""
+    left, right, mapping = _mini(tmp_path)
+    left.write_text(
+        "pid,fn,sn,dob\n1,Ann,Lee,1980-01-02\n2,Bob,Kay,Jr,1975-03-04\n3,Cy,Day,1990-01-01\n",
+        "utf-8",
+    )
+    with pytest.raises(LinkInputError) as err:
+        link(left, right, mapping, None)
+    assert str(err.value).startswith(f"{left}: line 3 has 5 fields where the header has 4")
+    assert "Kay" not in str(err.value)
+
+
+def test_windows_1252_text_is_read(tmp_path: Path) -> None:
+    """Excel on Windows saves "CSV" in Windows-1252, whose curly apostrophe DuckDB's Latin-1
+    refuses: the message says cp1252, and with it set the names fold and match."""
+    left, right, _ = _mini(tmp_path)
+    left.write_bytes(
+        "pid,fn,sn,dob\n1,Ann,O’Lee,1980-01-02\n2,Bob,Kay,1975-03-04\n".encode("cp1252")
+    )
+    right.write_text("ref,fn,sn,dob\nA,Ann,OLee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
+    raw = {
+        "left": {
+            "id": "pid",
+            "forenames": "fn",
+            "surname": "sn",
+            "date_of_birth": "dob",
+            "encoding": "latin-1",
+        },
+        "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+    }
+    with pytest.raises(LinkInputError, match=r'set \[left\]\.encoding = "cp1252"'):
+        link(left, right, parse_mapping(raw), None)
+    raw["left"]["encoding"] = "windows-1252"
+    res = link(left, right, parse_mapping(raw), tmp_path / "p.parquet")
+    top = pd.read_parquet(res.out).set_index(["left_id", "right_id"]).loc[("1", "A")]
+    assert top["surname_level"] == "exact"

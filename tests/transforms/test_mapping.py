@@ -386,6 +386,60 @@ def test_full_name_split() -> None:
     assert got[7] == ("JANE", "LORD")
 
 
+def test_full_name_surname_first_and_brackets() -> None:
+    """A full name written "SMITH John" (as the Police National Computer writes it) with
+    full_name_order = "surname_first"; a comma still means surname first; text in brackets
+    is not part of the name."""
+    side = parse_mapping(
+        {
+            "left": {"id": "id", "full_name": "name", "full_name_order": "surname_first"},
+            "right": {"id": "x", "surname": "s"},
+        }
+    ).left
+    names = ["MORRIS Ahmed", "VAN DER BERG Maria Anna", "Lee, Ann", "SMITH John (deceased)"]
+    frame = pd.DataFrame({"id": [f"i{n}" for n in range(len(names))], "name": names})
+    with duckdb.connect() as con:
+        build_source_views(con, "left", side, _load(con, frame), "people.csv")
+        got = con.execute("SELECT forenames, surname FROM l_src_person ORDER BY id").fetchall()
+    assert got == [
+        ("AHMED", "MORRIS"),
+        ("MARIA ANNA", "VAN DER BERG"),
+        ("ANN", "LEE"),
+        ("JOHN", "SMITH"),
+    ]
+    with pytest.raises(MappingError, match=r"full_name_order must be one of"):
+        parse_mapping(
+            {
+                "left": {"id": "i", "full_name": "n", "full_name_order": "last"},
+                "right": {"id": "x", "surname": "s"},
+            }
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("1985-03-12T00:00:00", "%Y-%m-%d"),
+        ("1985-03-12 00:00:00.000", "%Y-%m-%d"),
+        ("12/03/1985 00:00", "%d/%m/%Y"),
+        ("1985-03-12T00:00:00Z", "%Y-%m-%d"),
+    ],
+)
+def test_a_date_with_a_midnight_time_is_read(text: str, fmt: str) -> None:
+    """Spreadsheets and databases export dates with a time of day; the format names the date."""
+    side = parse_mapping(
+        {
+            "left": {"id": "id", "date_of_birth": "d", "date_format": fmt},
+            "right": {"id": "x", "surname": "s"},
+        }
+    ).left
+    with duckdb.connect() as con:
+        build_source_views(
+            con, "left", side, _load(con, pd.DataFrame({"id": ["a"], "d": [text]})), "f.csv"
+        )
+        assert con.execute("SELECT dob FROM l_src_person").fetchall() == [(dt.date(1985, 3, 12),)]
+
+
 def test_typed_parquet_columns(tmp_path: Path) -> None:
     """A DATE column is used as it is; integer ids and yyyymmdd integers are read as text."""
     side = parse_mapping(
