@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from transforms.comparisons import all_comparisons
@@ -89,7 +90,10 @@ def explain_pairs_file(path: Path, left_id: str, right_id: str) -> str:
     """The same for a pair in a ``sweep link`` output, from the model and config recorded in
     the file's metadata. Raises ValueError if the file records none (written by an older
     Sweep, or by something else)."""
-    meta = pq.read_schema(path).metadata or {}
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (pa.ArrowException, OSError) as exc:
+        raise ValueError(f"{path}: not a readable Parquet file ({type(exc).__name__})") from None
     if b"sweep.model" not in meta or b"sweep.config" not in meta:
         raise ValueError(
             f"{path}: no model recorded in the file (written before sweep link recorded "
@@ -105,7 +109,22 @@ def explain_pairs_file(path: Path, left_id: str, right_id: str) -> str:
             raise ValueError(
                 f"{path}: not a sweep link pairs file (no left_id, right_id)"
             ) from None
+        if rows.empty:
+            seen_l, seen_r = con.execute(
+                "SELECT bool_or(left_id = ?), bool_or(right_id = ?) FROM read_parquet(?)",
+                [left_id, right_id, str(path)],
+            ).fetchall()[0]
     if rows.empty:
+        unknown = [
+            f"{side} id {value!r} is in no pair of {path}"
+            for side, value, seen in (("left", left_id, seen_l), ("right", right_id, seen_r))
+            if not seen
+        ]
+        if unknown:  # a mistyped id, or the two ids the wrong way round
+            raise ValueError(
+                "; ".join(unknown) + ": check the id (left first, then right); an id in no "
+                "pair was never a candidate of anyone"
+            )
         return (
             f"{left_id} and {right_id} were not compared: no blocking rule put them together "
             "(sweep link --truth reports the rules)."

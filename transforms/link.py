@@ -72,6 +72,7 @@ class TruthReport:
     curve: pd.DataFrame
     labelled_pairs: int = 0  # true pairs that were also --labels: not held out
     unknown_pairs: int = 0  # true pairs naming an id that is not in its file (always missed)
+    unknown_note: str = ""  # which side's ids were not found, and a likely cause
 
 
 @dataclass
@@ -498,6 +499,29 @@ def _numbered_truth(con: duckdb.DuckDBPyConnection, truth: pd.DataFrame) -> pd.D
     return out
 
 
+def _unknown_ids_note(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> str:
+    """Which side's ids in a truth or labels file (``pairs``: l_id, r_id text) are not in
+    its data file, and whether the two columns look the wrong way round; '' if all are."""
+    con.register("_pair_keys", pairs)
+    l_out, r_out, l_in_r, r_in_l = con.execute("""
+        SELECT count(*) FILTER (WHERE l_id NOT IN (SELECT key FROM l_ids)),
+               count(*) FILTER (WHERE r_id NOT IN (SELECT key FROM r_ids)),
+               count(*) FILTER (WHERE l_id IN (SELECT key FROM r_ids)),
+               count(*) FILTER (WHERE r_id IN (SELECT key FROM l_ids))
+        FROM _pair_keys
+    """).fetchall()[0]
+    con.unregister("_pair_keys")
+    if not (l_out or r_out):
+        return ""
+    note = f"{l_out:,} left id(s) not in the left file, {r_out:,} right id(s) not in the right file"
+    if l_in_r + r_in_l > (l_out + r_out) / 2:
+        note += (
+            "; most of them are the other side's ids: the columns look the wrong way round "
+            "(set [truth].left_id and right_id)"
+        )
+    return note
+
+
 def load_labels(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> tuple[int, int]:
     """``_labels`` (l_id, r_id): the labelled true pairs of ``path`` whose two ids are both in
     the files, as people's numbers. Returns (pairs kept, pairs naming an id not in its file).
@@ -511,7 +535,8 @@ def load_labels(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) ->
     kept = con.execute("SELECT count(*) FROM _labels").fetchall()[0][0]
     if not kept:
         raise LinkInputError(
-            f"{path}: no labelled pair has both ids in the files ({len(frame):,} pairs read)"
+            f"{path}: no labelled pair has both ids in the files ({len(frame):,} pairs read: "
+            f"{_unknown_ids_note(con, frame)})"
         )
     return int(kept), int(len(frame) - kept)
 
@@ -527,6 +552,7 @@ def evaluate_truth(
     """Blocking recall per rule, and P/R/F1 at the review and auto thresholds and at best;
     with ``labels`` (the table m was counted over), how many true pairs are labels too."""
     truth, cols = read_truth(con, truth_path, mapping)
+    unknown_note = _unknown_ids_note(con, truth)
     truth = _numbered_truth(con, truth)
     unknown = int(((truth["l_id"] < 0) | (truth["r_id"] < 0)).sum())
     recall = blocking_recall(con, truth)
@@ -564,6 +590,7 @@ def evaluate_truth(
         curve=curve,
         labelled_pairs=int(labelled),
         unknown_pairs=unknown,
+        unknown_note=unknown_note,
     )
 
 
@@ -802,7 +829,8 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
     lines += ["", f"truth: {t.truth_pairs:,} pairs (columns {t.columns[0]}, {t.columns[1]})"]
     if t.unknown_pairs:
         lines.append(
-            f"  {t.unknown_pairs:,} of them name an id that is not in its file: counted as missed"
+            f"  {t.unknown_pairs:,} of them name an id that is not in its file: counted as "
+            f"missed ({t.unknown_note})"
         )
     if t.labelled_pairs:
         lines.append(

@@ -347,7 +347,19 @@ def test_explain_a_pair_from_the_pairs_file_alone(result: LinkResult, tmp_path: 
     assert len(contributions) >= 8  # prior, seven comparisons (and any tf adjustment)
     assert abs(sum(contributions) - pair["match_weight"]) < 0.05
     assert f"band: {pair['band']}" in text
-    assert "not compared" in explain_pairs_file(result.out, pair["left_id"], "NOT-THERE")
+    # both ids in the file but never paired; an id in no pair (or the two the wrong way
+    # round) is an error, not "not compared"; a file that is not Parquet is named
+    paired = set(zip(pairs["left_id"], pairs["right_id"], strict=True))
+    other = next(r for r in pairs["right_id"] if (pair["left_id"], r) not in paired)
+    assert "not compared" in explain_pairs_file(result.out, pair["left_id"], other)
+    with pytest.raises(ValueError, match=r"right id 'NOT-THERE' is in no pair of"):
+        explain_pairs_file(result.out, pair["left_id"], "NOT-THERE")
+    with pytest.raises(ValueError, match=r"left id .* is in no pair .*; right id .* is in no"):
+        explain_pairs_file(result.out, pair["right_id"], pair["left_id"])
+    csv = tmp_path / "left.csv"
+    csv.write_text("id\n1\n", "utf-8")
+    with pytest.raises(ValueError, match=r"left.csv: not a readable Parquet file"):
+        explain_pairs_file(csv, "1", "2")
     # a pairs file without the record (an older Sweep's) says what to do
     bare = tmp_path / "bare.parquet"
     pairs.to_parquet(bare, index=False)
@@ -506,7 +518,15 @@ def test_truth_ids_in_neither_file_still_count(tmp_path: Path) -> None:
     assert found["true_positive"] == 2 and found["recall"] == pytest.approx(2 / 5)
     assert res.truth.unknown_pairs == 3
     text = "\n".join(summary_lines(res, left, right))
-    assert "3 of them name an id that is not in its file: counted as missed" in text
+    assert (
+        "3 of them name an id that is not in its file: counted as missed (2 left id(s) not in "
+        "the left file, 3 right id(s) not in the right file)"
+    ) in text
+    truth.write_text("nominal,staff\nA,1\nB,2\n", "utf-8")  # the columns the wrong way round
+    res = link(left, right, mapping, None, truth=truth)
+    assert (
+        res.truth is not None and "the columns look the wrong way round" in res.truth.unknown_note
+    )
 
 
 def test_a_bad_row_deep_in_a_truth_or_labels_file_is_named_not_quoted(tmp_path: Path) -> None:
