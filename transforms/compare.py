@@ -101,9 +101,11 @@ def _name_pair_levels(
             f"LEFT JOIN nick_groups nb ON nb.name = k.{b}"
         )
     if "meta_eq" in levels_sql:
-        extra.append("coalesce(pa.sn_meta = pb.sn_meta, FALSE) AS meta_eq")
+        table = "phonetic" if suffix == "sn" else "fn_phonetic"
+        extra.append(f"coalesce(pa.{suffix}_meta = pb.{suffix}_meta, FALSE) AS meta_eq")
         joins.append(
-            f"LEFT JOIN phonetic pa ON pa.sn = k.{a} LEFT JOIN phonetic pb ON pb.sn = k.{b}"
+            f"LEFT JOIN {table} pa ON pa.{suffix} = k.{a} "
+            f"LEFT JOIN {table} pb ON pb.{suffix} = k.{b}"
         )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS

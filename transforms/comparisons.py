@@ -64,6 +64,10 @@ def forename(cfg: MatchConfig) -> Comparison:
                 f"Jaro-Winkler similarity at least {cfg.name_jw_mid}",
                 f"jw_fn >= {cfg.name_jw_mid}",
             ),
+            # spellings of one name across transliterations and traditions that no slip
+            # explains and no similarity reaches (Mohammed and Muhammad, Jaro-Winkler 0.85;
+            # Catherine and Kathryn, 0.76): last, so it takes only pairs otherwise "different"
+            Level("phonetic", "forenames sound alike (metaphone)", "meta_eq"),
             Level("different", "forenames differ", "TRUE"),
         ),
     )

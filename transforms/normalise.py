@@ -380,20 +380,22 @@ def build_vehicles(con: duckdb.DuckDBPyConnection, side: str) -> None:
 
 
 def build_phonetics(con: duckdb.DuckDBPyConnection) -> None:
-    """``phonetic``: metaphone code of every distinct surname on either side.
+    """``phonetic`` (sn, sn_meta) and ``fn_phonetic`` (fn, fn_meta): the metaphone code of
+    every distinct surname and first forename on either side.
 
-    Computed over the vocabulary (tens of thousands of names), not per row.
+    Computed over the vocabularies (tens of thousands of names), not per row.
     """
-    vocab = con.execute(
-        "SELECT DISTINCT sn FROM (SELECT sn FROM l_names UNION SELECT sn FROM r_names) "
-        "WHERE sn IS NOT NULL"
-    ).fetchnumpy()["sn"]
-    codes = pd.DataFrame(
-        {"sn": vocab, "sn_meta": [jellyfish.metaphone(str(s)) or str(s) for s in vocab]}
-    )
-    con.register("_phonetic_df", codes)
-    con.execute("CREATE OR REPLACE TABLE phonetic AS SELECT * FROM _phonetic_df")
-    con.unregister("_phonetic_df")
+    for table, col in (("phonetic", "sn"), ("fn_phonetic", "fn")):
+        vocab = con.execute(
+            f"SELECT DISTINCT {col} FROM (SELECT {col} FROM l_names UNION SELECT {col} "
+            f"FROM r_names) WHERE {col} IS NOT NULL"
+        ).fetchnumpy()[col]
+        codes = pd.DataFrame(
+            {col: vocab, f"{col}_meta": [jellyfish.metaphone(str(s)) or str(s) for s in vocab]}
+        )
+        con.register("_phonetic_df", codes)
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _phonetic_df")
+        con.unregister("_phonetic_df")
 
 
 def build_nicknames(con: duckdb.DuckDBPyConnection) -> None:

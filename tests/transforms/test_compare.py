@@ -258,7 +258,7 @@ def test_a_forename_one_slip_apart_at_its_start_is_one_edit():
                 {
                     "nominal_id": "N2",
                     "surname": "Whitfield",
-                    "forenames": "Amie",
+                    "forenames": "Ada",
                     "date_of_birth": "1979-11-21",
                 },
             ],
@@ -433,3 +433,33 @@ def test_street_similarity_ignores_word_order_and_missing_words_not_other_towns(
     sim = _street_similarity([a for a, _ in pairs], [b for _, b in pairs])
     alike = (sim >= CFG.street_similarity).tolist()
     assert alike == [True, True, True, False, False]
+
+
+def test_forenames_that_sound_alike_beyond_any_similarity_are_phonetic():
+    """Spellings of one name across transliterations (Mohammed, Muhammad) are too far apart
+    for the similarity levels but sound alike; a pair the similarity levels reach keeps its
+    level, and names that only share letters stay different."""
+    pairs = [
+        ("Mohammed", "Muhammad"),
+        ("Catherine", "Kathryn"),
+        ("Steven", "Stephen"),
+        ("Amy", "Zoe"),
+    ]
+    staff = [
+        {"staff_id": f"S{i}", "surname": "Hussain", "forenames": a, "date_of_birth": "1984-03-07"}
+        for i, (a, _) in enumerate(pairs)
+    ]
+    nominals = [
+        {"nominal_id": f"N{i}", "surname": "Hussain", "forenames": b, "date_of_birth": "1984-03-07"}
+        for i, (_, b) in enumerate(pairs)
+    ]
+    con = linkage_db(tables(staff=staff, nominals=nominals))
+    normalise_all(con)
+    values = ", ".join(f"('S{i}', 'N{i}')" for i in range(len(pairs)))
+    con.execute(f"CREATE TEMP TABLE p AS SELECT * FROM (VALUES {values}) t(l_id, r_id)")
+    compare_pairs(con, "p", CFG, "out")
+    labels = all_comparisons(CFG)[0].labels()
+    got = dict(
+        (sid, labels[lv]) for sid, lv in con.execute("SELECT l_id, forename FROM out").fetchall()
+    )
+    assert got == {"S0": "phonetic", "S1": "phonetic", "S2": "fuzzy_mid", "S3": "different"}
