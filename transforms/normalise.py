@@ -123,20 +123,53 @@ def line_postcode_sql(postcode: str, line: str) -> str:
     return f"coalesce({pc}, CASE WHEN {line} IS NOT NULL THEN {postcode_sql(found)} END)"
 
 
+# Where one phone field holds several numbers ("07700 900123 / 0113 496 0000"): between them
+# digits_sql puts a '|', and build_phones makes each its own row.
+_PHONE_SEPARATORS = r"[/;,|&\r\n]|\bor\b|\band\b"
+# An extension at the end of a number ("ext 123", "Ext. 4", "extn 7", "x12", "(ext. 4)"): the
+# number is the same line, so the extension is dropped (a letter before the x, as in "Fax", is
+# no extension).
+_PHONE_EXTENSION = (
+    r"([^a-z]|^)\s*\(?\s*(?:extension|extn|ext|x)\s*[.:]?\s*[0-9]{1,6}\s*\)?\s*(\||$)"
+)
+# A number stored as a float and written out as text ("7596582162.0" from Excel or a DOUBLE).
+_PHONE_FLOAT = r"^\s*([0-9]+)\.00?\s*$"
+
+
 def digits_sql(expr: str) -> str:
     """SQL expression: a phone number's digits and plus signs only ('' for NULL). A number
     of digits, plus signs and spaces only (nearly all) just loses its spaces, as in
-    :func:`postcode_sql`."""
+    :func:`postcode_sql`, and one with brackets or hyphens its other characters. Only the
+    rest is read closely: a float's ".0" is dropped (its digits would add a 0), an extension
+    too, and several numbers in the field are kept apart by a '|' for :func:`build_phones`
+    to split, instead of being run together into one long number."""
     x = f"coalesce({expr}, '')"
+    text = f"regexp_replace({x}, '{_PHONE_FLOAT}', '\\1')"
+    text = f"regexp_replace({text}, '{_PHONE_SEPARATORS}', '|', 'gi')"
+    text = f"regexp_replace({text}, '{_PHONE_EXTENSION}', '\\1\\2', 'gi')"
     return (
         f"CASE WHEN regexp_full_match({x}, '[0-9+ ]*') THEN replace({x}, ' ', '') "
-        f"ELSE regexp_replace({x}, '[^0-9+]', '', 'g') END"
+        f"WHEN regexp_full_match({x}, '[0-9+ ()-]*') THEN regexp_replace({x}, '[^0-9+]', '', 'g') "
+        f"ELSE regexp_replace({text}, '[^0-9+|]', '', 'g') END"
+    )
+
+
+def phone_parts_sql(d: str) -> str:
+    """SQL list: the numbers of ``d``, a :func:`digits_sql` output holding '|', each once.
+    If a part is too short to be a number (under 7 digits), the '|' was not between numbers
+    ("01632/960868": an area code and its number) and ``d`` is one number after all."""
+    parts = f"list_filter(string_split({d}, '|'), lambda p: p <> '')"
+    whole = f"list_bool_and(list_transform({parts}, lambda p: length(replace(p, '+', '')) >= 7))"
+    return (
+        f"CASE WHEN len({parts}) > 1 AND {whole} THEN list_distinct({parts}) "
+        f"ELSE [array_to_string({parts}, '')] END"
     )
 
 
 def phone_sql(expr: str) -> str:
     """SQL expression: a UK phone number in national form ("+44 7911 123456" -> "07911123456",
-    "+44 (0)20 7946 0018" -> "02079460018").
+    "+44 (0)20 7946 0018" -> "02079460018", "7911123456" -> "07911123456"), for a field
+    holding one number (:func:`build_phones` splits a field holding several).
 
     The vectorised equivalent of phonenumbers' national format for GB numbers; the tests check
     it against phonenumbers on varied formats.
@@ -146,11 +179,18 @@ def phone_sql(expr: str) -> str:
 
 def national_phone_sql(d: str) -> str:
     """SQL expression: :func:`phone_sql` on ``d``, the output of :func:`digits_sql` (a column,
-    so the regular expression runs once per number, not five times)."""
+    so the regular expression runs once per number, not five times). A number with no 0 or +
+    in front that has the length of a UK national significant number (10 digits, or 9 for
+    01 numbers with five-figure local numbers and 0800: "016977 1234") is a national number
+    that lost its trunk 0, as a number stored as a number does; "0" is put back."""
     return (
         f"nullif(CASE WHEN starts_with({d}, '+44') THEN '0' || ltrim(substr({d}, 4), '0') "
         f"WHEN starts_with({d}, '0044') THEN '0' || ltrim(substr({d}, 5), '0') "
         f"WHEN starts_with({d}, '44') AND length({d}) = 12 THEN '0' || substr({d}, 3) "
+        f"WHEN length({d}) = 10 AND left({d}, 1) IN ('1', '2', '3', '5', '7', '8', '9') "
+        f"AND NOT contains({d}, '+') THEN '0' || {d} "
+        f"WHEN length({d}) = 9 AND left({d}, 1) IN ('1', '8') AND NOT contains({d}, '+') "
+        f"THEN '0' || {d} "
         f"ELSE replace({d}, '+', '') END, '')"
     )
 
@@ -353,19 +393,26 @@ def build_addresses(
 
 
 def build_phones(con: duckdb.DuckDBPyConnection, side: str, people_in: str | None = None) -> None:
-    """``{side}_phone``: every phone number in national form. ``people_in``: SQL selecting
-    an ``id`` column; if given, only those people's numbers are normalised."""
+    """``{side}_phone``: every phone number in national form, one row per number (a field
+    holding several is split). ``people_in``: SQL selecting an ``id`` column; if given, only
+    those people's numbers are normalised."""
     where = f"WHERE id IN (SELECT id FROM ({people_in}))" if people_in else ""
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_phone AS
         WITH d AS MATERIALIZED (  -- else DuckDB inlines digits, running its regex five times
             SELECT id, {digits_sql("phone")} AS digits, date_from, date_to FROM {side}_src_phone
             {where}
+        ),
+        n AS (  -- only the few fields holding several numbers are split into rows
+            SELECT id, digits, date_from, date_to FROM d WHERE NOT contains(digits, '|')
+            UNION ALL
+            SELECT id, unnest({phone_parts_sql("digits")}) AS digits, date_from, date_to
+            FROM d WHERE contains(digits, '|')
         )
         SELECT * FROM (
             SELECT id, {national_phone_sql("digits")} AS phone,
                    {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
-            FROM d
+            FROM n
         ) WHERE phone IS NOT NULL
     """)
 

@@ -978,3 +978,42 @@ def test_windows_1252_text_is_read(tmp_path: Path) -> None:
     res = link(left, right, parse_mapping(raw), tmp_path / "p.parquet")
     top = pd.read_parquet(res.out).set_index(["left_id", "right_id"]).loc[("1", "A")]
     assert top["surname_level"] == "exact"
+
+
+def test_phones_stored_as_numbers_or_several_to_a_field_are_shared(tmp_path: Path) -> None:
+    """A phone column stored as numbers (Parquet int64, or a float written out as text) has
+    lost its leading 0, and a field may hold two numbers or an extension: each number still
+    meets the same number written out in full on the other side."""
+    left = tmp_path / "l.csv"
+    left.write_text(
+        "pid,fn,sn,dob,tel\n"
+        '1,Ann,Lee,1980-01-02,"07497 202582 / 0113 496 0000"\n'
+        "2,Bob,Kay,1975-03-04,7911123456.0\n"
+        "3,Cy,Day,1990-12-31,07911 654321 ext 12\n",
+        "utf-8",
+    )
+    right = tmp_path / "r.parquet"
+    pd.DataFrame(
+        {
+            "ref": ["A", "B", "C"],
+            "fn": ["Ann", "Bob", "Cy"],
+            "sn": ["Lee", "Kay", "Day"],
+            "dob": ["1980-01-02", "1975-03-04", "1990-12-31"],
+            "phone": pd.array([1134960000, 7911123456, 7911654321], dtype="Int64"),
+        }
+    ).to_parquet(right)
+    side = {"forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
+    mapping = parse_mapping(
+        {
+            "left": {"id": "pid", "phone": "tel", **side},
+            "right": {"id": "ref", "phone": "phone", **side},
+        },
+        "phones.toml",
+    )
+    pairs = pd.read_parquet(link(left, right, mapping, tmp_path / "p.parquet").out)
+    same = pairs[pairs["left_id"].map({"1": "A", "2": "B", "3": "C"}) == pairs["right_id"]]
+    assert same.set_index("left_id")["phone_level"].sort_index().to_dict() == {
+        "1": "shared",
+        "2": "shared",
+        "3": "shared",
+    }

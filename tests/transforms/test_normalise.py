@@ -5,6 +5,7 @@ import pytest
 from tests.factories import linkage_db, tables
 from transforms.normalise import (
     address_lines_sql,
+    build_phones,
     fold_sql,
     line_postcode_sql,
     normalise_all,
@@ -95,6 +96,110 @@ def test_phone_matches_phonenumbers_national_format(raw):
     parsed = phonenumbers.parse(raw, "GB")
     national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     assert ours == national.replace(" ", "")
+
+
+def _national(raw: str) -> str:
+    """phonenumbers' national form of ``raw`` read as a GB number, without spaces."""
+    national = phonenumbers.format_number(
+        phonenumbers.parse(raw, "GB"), phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    return national.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "as_number"),
+    [
+        ("7596582162", "7596582162"),  # a Parquet int64 column, or CSV text of one
+        ("07372592682.0", "7372592682"),  # Excel's float, written out with its .0
+        ("7372592682.0", "7372592682"),
+        ("7911123456.00", "7911123456"),
+        ("1134960000", "1134960000"),  # 0113 496 0000, a Leeds number
+        ("169771234", "169771234"),  # 016977 1234: a nine-digit national number
+        ("4960000", "4960000"),  # a local number with no area code: left as it is
+    ],
+)
+def test_phone_stored_as_a_number_gets_its_leading_zero_back(raw, as_number):
+    assert _eval(phone_sql, raw) == _national(as_number)
+
+
+@pytest.mark.parametrize(
+    "raw", ["016977 1234", "0169771234", "02079460018", "+447596582162", "4412345678"]
+)
+def test_phone_with_its_zero_or_a_country_code_gets_no_zero_added(raw):
+    # ten digits starting with 0 are a whole national number; 44... is not a UK one
+    assert _eval(phone_sql, raw) == _national(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "07497202582 ext 123",
+        "07497202582 x12",
+        "07497202582X12",
+        "07497202582 (ext. 4)",
+        "0113 496 0000 Extn: 27",
+        "+44 20 7946 0018 extension 2",
+    ],
+)
+def test_phone_extension_is_dropped(raw):
+    parsed = phonenumbers.parse(raw, "GB")
+    assert parsed.extension  # phonenumbers reads it as an extension too
+    parsed.extension = None
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    assert _eval(phone_sql, raw) == national.replace(" ", "")
+
+
+def _phone_rows(values: list[str | None]) -> list[tuple[int, str]]:
+    """(row, number) of every number ``build_phones`` finds in ``values``, one field each."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE l_src_phone (id INTEGER, phone VARCHAR, date_from VARCHAR, date_to VARCHAR)"
+    )
+    con.executemany("INSERT INTO l_src_phone VALUES (?, ?, NULL, NULL)", list(enumerate(values)))
+    build_phones(con, "l")
+    return con.execute("SELECT id, phone FROM l_phone ORDER BY ALL").fetchall()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "07497202582 / 07911123456",
+        "07497202582; 07911123456",
+        "07497202582, 07911123456",
+        "07497202582 or +44 7911 123456",
+        "Mob: 07497202582 ext 12, home: 0113 496 0000",
+        "07497202582 x12 / 0113 496 0000 (ext. 4)",
+    ],
+)
+def test_a_field_of_several_phones_is_a_row_per_phone(raw):
+    found = sorted(
+        _national(phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164))
+        for m in phonenumbers.PhoneNumberMatcher(raw, "GB")
+    )
+    assert len(found) == 2  # phonenumbers finds two numbers in the field
+    assert [phone for _, phone in _phone_rows([raw])] == found
+
+
+def test_phone_split_only_between_whole_numbers():
+    rows = _phone_rows(
+        [
+            "01632/960868",  # an area code and its number: one number
+            "07497202582 / 07497202582",  # the same number twice: one row
+            "07497202582, ext 123",  # the extension after a comma is no number
+            "n/a",
+            "07497202582 / n/a",
+            "07911 123456",  # plain numbers are as before
+            "(0113) 496-0000",
+        ]
+    )
+    assert rows == [
+        (0, "01632960868"),
+        (1, "07497202582"),
+        (2, "07497202582"),
+        (4, "07497202582"),
+        (5, "07911123456"),
+        (6, "01134960000"),
+    ]
 
 
 def test_postcode_compacts():
