@@ -789,8 +789,11 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
     truth file) the blocking report and precision/recall/F1."""
     lines = []
     for label, path, s in (("left ", left, result.left), ("right", right, result.right)):
+        headers = (
+            f" (and {s.header_rows:,} repeating the header, left out)" if s.header_rows else ""
+        )
         lines.append(
-            f"{label} {Path(path).name}: {s.rows:,} rows, {s.people:,} people, "
+            f"{label} {Path(path).name}: {s.rows:,} rows{headers}, {s.people:,} people, "
             f"{s.aliases:,} alias records, {s.dob_unparsed:,} dates of birth not parsed or "
             "impossible (NULL)"
         )

@@ -439,10 +439,11 @@ def check_types(
 class SideStats:
     """What building one side's views found: rows read, people, unparsed dates of birth."""
 
-    rows: int
+    rows: int  # data rows read as people's rows (repeated headers not among them)
     people: int
     dob_unparsed: int
     aliases: int
+    header_rows: int = 0  # rows repeating the header inside the file, left out
 
 
 def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: bool) -> None:
@@ -592,9 +593,18 @@ def build_source_views(
                {_phones(side.phone)} AS phones
         FROM {source}
     """)
+    # A header repeated inside the file (parts of an export joined end to end) is no
+    # person: its id is the id column's own name. Counted and left out after the rows are
+    # numbered, so data row numbers stay the file's.
+    header_key = literal(" ".join(side.id))
+    headers = con.execute(f"SELECT count(*) FROM {s}_map_flat WHERE key = {header_key}").fetchall()[
+        0
+    ][0]
+    skip = f"WHERE key IS DISTINCT FROM {header_key}" if headers else ""
     # Insertion order is the file's order, so rowid + 1 is the data row number.
     con.execute(
-        f"CREATE OR REPLACE VIEW {s}_map_rows AS SELECT rowid + 1 AS _row, * FROM {s}_map_flat"
+        f"CREATE OR REPLACE VIEW {s}_map_rows AS "
+        f"SELECT * FROM (SELECT rowid + 1 AS _row, * FROM {s}_map_flat) {skip}"
     )
     rows, no_id, first_no_id, unparsed, ids = con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE key IS NULL), min(_row) FILTER (WHERE key IS NULL),
@@ -629,4 +639,4 @@ def build_source_views(
     if not one_row_each:  # else the views read them
         con.execute(f"DROP VIEW {s}_map_rows")
         con.execute(f"DROP TABLE {s}_map_flat")
-    return SideStats(int(rows), int(people), int(unparsed), int(aliases))
+    return SideStats(int(rows), int(people), int(unparsed), int(aliases), int(headers))

@@ -471,3 +471,17 @@ def test_empty_id_is_an_error_without_values() -> None:
     assert msg.startswith("people.csv: 2 row(s) have an empty id")
     assert "first at data row 2" in msg
     assert "Secretname" not in msg and "Other" not in msg
+
+
+def test_a_header_repeated_inside_the_file_is_no_person() -> None:
+    """Parts of an export joined end to end repeat the header: that row is counted and left
+    out, and the rows after it keep their data row numbers."""
+    side = parse_mapping(
+        {"left": {"id": "pid", "surname": "sn"}, "right": {"id": "x", "surname": "s"}}
+    ).left
+    frame = pd.DataFrame({"pid": ["a", "b", "pid", "c"], "sn": ["Lee", "Kay", "sn", "Day"]})
+    with duckdb.connect() as con:
+        stats = build_source_views(con, "left", side, _load(con, frame), "people.csv")
+        ids = con.execute("SELECT id, key FROM l_ids ORDER BY id").fetchall()
+    assert (stats.rows, stats.people, stats.header_rows) == (3, 3, 1)
+    assert ids == [(1, "a"), (2, "b"), (4, "c")]
