@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from sweep import environment
@@ -43,6 +45,31 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _no_console_traceback_for(errors: tuple[type[BaseException], ...]) -> Iterator[None]:
+    """Prefect logs a failed task and flow with the whole traceback; for an input error the
+    user needs the one line this command prints (the logs keep the traceback)."""
+
+    def drop_traceback(record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], errors):
+            record.exc_info = record.exc_text = None
+        return True
+
+    handlers = [
+        h
+        for name in ("", "prefect", "prefect.flow_runs", "prefect.task_runs")
+        for h in logging.getLogger(name).handlers
+        if isinstance(h, logging.StreamHandler)
+    ]
+    for h in handlers:
+        h.addFilter(drop_traceback)
+    try:
+        yield
+    finally:
+        for h in handlers:
+            h.removeFilter(drop_traceback)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from flows import nightly
     from flows.nightly import nightly_screening
@@ -55,7 +82,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from transforms.load import StructuralError
 
     try:
-        with progress_display(args.quiet) as display:
+        with (
+            _no_console_traceback_for((StructuralError,)),
+            progress_display(args.quiet) as display,
+        ):
             bar = display.bar("sweep run", [PREFECT_START, *flow_task_names(nightly)])
             with observe_prefect_run(bar):
                 result = nightly_screening(

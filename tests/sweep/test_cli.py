@@ -194,3 +194,38 @@ def test_policy_csv_format(capsys):
 def test_policy_missing_extract_exits_2(tmp_path, capsys):
     assert main(["policy", "--rules", "app", "--staff", str(tmp_path / "none")]) == 2
     assert "input error" in capsys.readouterr().err
+
+
+def test_run_input_error_is_one_line_not_tracebacks(tmp_path):
+    """Prefect logs a failed task and flow with their tracebacks; for an extract that cannot
+    be read the console shows the one-line reason, not some 90 lines of engine frames."""
+    import shutil
+    import subprocess
+    import sys
+
+    staff, intel = tmp_path / "staff", tmp_path / "intel"
+    shutil.copytree(SAMPLE / "staff", staff)
+    shutil.copytree(SAMPLE / "intel", intel)
+    history = staff / "declared_history.csv"
+    history.write_bytes(history.read_bytes() + b"S000001,\x92bad\n")  # Windows-1252, not UTF-8
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sweep.cli",
+            "run",
+            "--staff",
+            str(staff),
+            "--intel",
+            str(intel),
+            "--out",
+            str(tmp_path / "out"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 2
+    assert "sweep run: input error: declared_history.csv: not valid UTF-8" in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
