@@ -40,7 +40,7 @@ from transforms.runlog import (
 )
 from transforms.schema import INTEL_TABLES, STAFF_TABLES
 from transforms.sources import create_source_views, load_frames
-from transforms.validate import validate_extract
+from transforms.validate import check_quarantine_share, validate_extract
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
@@ -78,9 +78,10 @@ def _connect(ctx: RunContext, cfg: SweepConfig) -> duckdb.DuckDBPyConnection:
 
 @task(cache_policy=NO_CACHE)
 def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: RunContext):
-    """Read both extracts (structural problems stop the run), quarantine bad rows, and load
-    the accepted rows into the working database. Only the staff side's frames are returned:
-    the intelligence extract's (millions of rows) are released here, not held by the flow."""
+    """Read both extracts (structural problems stop the run), quarantine bad rows (a table
+    mostly quarantined stops the run too), and load the accepted rows into the working
+    database. Only the staff side's frames are returned: the intelligence extract's
+    (millions of rows) are released here, not held by the flow."""
     logger = get_run_logger()
     tables = STAFF_TABLES + INTEL_TABLES
     frames = {**load_extract(staff_dir, STAFF_TABLES), **load_extract(intel_dir, INTEL_TABLES)}
@@ -97,6 +98,8 @@ def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: R
         {k: str(v) for k, v in files.items()},
     )
     del frames
+    # before anything is matched or published: a table gutted by quarantine stops the run
+    check_quarantine_share(result, cfg.validation)
     ledger = read_previous(ctx.out_dir, "screening_ledger")
     batch = select_batch(
         result.accepted["staff"], ledger, cfg.campaign.batch_size, cfg.campaign.batch_priority

@@ -29,8 +29,18 @@ class ValidationConfig:
         r"|[0-9]{1,4} ?[A-Z]{1,3}"
         r"|[A-Z]{1,3} ?[0-9]{1,4})$"
     )
-    date_regex: str = r"^\d{4}-\d{2}-\d{2}$"
+    # A date, optionally with a midnight time as SQL and Excel exports write one
+    # ("2024-09-21 00:00:00", "2024-09-21T00:00:00.000"): the time is dropped before checking
+    # (transforms.validate); any other time of day fails date_format.
+    date_regex: str = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0{1,9})?)?)?$"
     id_regex: str = r"^[A-Za-z0-9_-]{1,40}$"
+    # A table with more than this share of its rows quarantined stops the run before matching
+    # (a wrong export format, not a few bad rows: e.g. every date dd/mm/yyyy, ids written
+    # 1.0): screening the remainder would report staff as checked against a gutted extract.
+    max_quarantine_share: float = 0.5
+    # ... unless it has fewer rows than this: a handful of rows is too few to tell a broken
+    # export from a few bad rows (their quarantine lines still say what is wrong).
+    quarantine_share_min_rows: int = 20
 
 
 @dataclass(frozen=True)

@@ -225,12 +225,25 @@ def _read_parquet(path: Path) -> pa.Table:
     columns = []
     for name, column in zip(header, arrow.columns, strict=True):
         try:
-            columns.append(pc.cast(column, pa.string()))
+            columns.append(pc.cast(_midnight_as_date(column), pa.string()))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             raise StructuralError(
                 path.name, f"column {name.strip()!r} cannot be read as text"
             ) from None
     return pa.Table.from_arrays(columns, names=header)
+
+
+def _midnight_as_date(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A timestamp column whose every value is at midnight as dates, so it reads as
+    ``YYYY-MM-DD`` (what pandas writes for a datetime64 date column); any other column as is."""
+    if not pa.types.is_timestamp(column.type):
+        return column
+    try:
+        dates = pc.cast(column, pa.date32())  # drops any time of day
+        at_midnight = pc.all(pc.equal(pc.cast(dates, column.type), column)).as_py()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return column
+    return dates if at_midnight in (True, None) else column  # None: every value is null
 
 
 # --- shared ------------------------------------------------------------------------------------

@@ -11,6 +11,12 @@ are named as such:
 * ``unknown_parent``: a child row whose parent key is not among the parent table's ACCEPTED rows
   (``validate_extract``; also the ``second_parent`` column of associations).
 
+A date written with a midnight time ("2024-09-21 00:00:00", as SQL and Excel exports write
+one; ``ValidationConfig.date_regex`` allows it) is accepted as that date: the time is dropped
+from the accepted value. ``check_quarantine_share`` stops a run whose extract lost more than
+``ValidationConfig.max_quarantine_share`` of a table to quarantine (a broken export, not a few
+bad rows).
+
 The quarantine has one line per (row, failed rule): source_file, table, row_number, field, rule,
 detail. ``detail`` is built from the contract and configuration only; no data value ever appears
 in it, nor in any exception or log message raised here.
@@ -23,6 +29,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,8 +39,8 @@ import pyarrow.compute as pc
 
 import expectations as ex
 from transforms.config import ValidationConfig
-from transforms.load import ROW_COLUMN
-from transforms.schema import Table
+from transforms.load import ROW_COLUMN, StructuralError
+from transforms.schema import TABLES_BY_NAME, Table
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +54,7 @@ COUNT_COLUMNS = [
     "reconciled",
 ]
 _TEXT = pd.StringDtype("pyarrow")
+_ISO_DATE_LENGTH = len("YYYY-MM-DD")
 
 # COMPLETE for the full unexpected_index_list (pandas index labels of the failing rows), but
 # without the failing values themselves (unexpected_list, partial lists and counts) and without
@@ -65,6 +73,14 @@ class ValidationRunError(RuntimeError):
 
 class ReconciliationError(RuntimeError):
     """rows_read != rows_accepted + rows_quarantined for some table."""
+
+
+class QuarantineShareError(StructuralError):
+    """A table lost more of its rows to quarantine than ``max_quarantine_share`` allows.
+
+    A structural error (the CLI prints it as one input-error line): the extract, not a few of
+    its rows, is wrong, and a run on what is left would count staff as checked.
+    """
 
 
 @dataclass(frozen=True)
@@ -233,6 +249,23 @@ def _prepare(
     return frame
 
 
+def _drop_midnight(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd.DataFrame:
+    """Date columns with a midnight time ("2024-09-21 00:00:00") cut to the date itself.
+
+    Only values ``cfg.date_regex`` accepts and longer than a bare ``YYYY-MM-DD`` are cut; any
+    other value is left for the date rules to judge.
+    """
+    for col in table.columns:
+        if col.kind not in ex.DATE_KINDS:
+            continue
+        text = df[col.name].astype(_TEXT)
+        timed = (text.str.len() > _ISO_DATE_LENGTH) & text.str.contains(cfg.date_regex, regex=True)
+        timed = timed.fillna(False).to_numpy(bool)
+        if timed.any():
+            df[col.name] = text.mask(timed, text.str.slice(0, _ISO_DATE_LENGTH))
+    return df
+
+
 def _raised(result: Any) -> bool:
     info = result.exception_info or {}
     if info.get("raised_exception"):
@@ -261,7 +294,7 @@ def _check_rows(
     missing = [c for c in table.column_names if c not in df.columns]
     if missing:
         raise ValueError(f"{table.name}: frame lacks contract column(s): {', '.join(missing)}")
-    df = _with_rows(df).reset_index(drop=True)
+    df = _drop_midnight(_with_rows(df).reset_index(drop=True), table, cfg)
     rows = df[ROW_COLUMN].to_numpy(np.int64)
     if not (np.all(np.diff(rows) > 0) or pd.Index(rows).is_unique):
         raise ValueError(f"{table.name}: {ROW_COLUMN} values are not unique")
@@ -379,6 +412,11 @@ def _parents_first(tables: Iterable[Table]) -> list[Table]:
     return ordered
 
 
+def cascade_detail(parent_table: str, parent_column: str) -> str:
+    """The detail of an ``unknown_parent`` line whose parent row was itself quarantined."""
+    return f"the {parent_table} row with this {parent_column} was quarantined"
+
+
 def _check_parents(
     df: pd.DataFrame,
     table: Table,
@@ -409,7 +447,7 @@ def _check_parents(
             np.flatnonzero(cascaded),
             column,
             ex.UNKNOWN_PARENT,
-            f"the {parent_table} row with this {parent_column} was quarantined",
+            cascade_detail(parent_table, parent_column),
         )
         failures.add(
             np.flatnonzero(orphan & ~cascaded),
@@ -491,3 +529,89 @@ def validate_extract(
         quarantine=quarantine,
         counts=counts,
     )
+
+
+# --- a table that lost too much ------------------------------------------------------------------
+
+
+def _commonest_rule(quarantine: pd.DataFrame) -> tuple[str, str, int]:
+    """(field, rule, rows) of the rule that quarantined the most rows (ties: contract order)."""
+    by_rule = quarantine.groupby(["field", "rule"], sort=False)["row_number"].nunique()
+    (field, rule), rows = max(by_rule.items(), key=lambda item: item[1])
+    return str(field), str(rule), int(rows)
+
+
+def _parents_fault(quarantine: pd.DataFrame, table: Table, reported: Iterable[str]) -> np.ndarray:
+    """Lines that are the parent table's fault, not this table's: the parent row was
+    quarantined, or (when the parent table is itself ``reported``) no parent row matched."""
+    links = _parent_links(table)
+    details = {cascade_detail(parent, column) for _, parent, column in links}
+    columns = {child for child, parent, _ in links if parent in set(reported)}
+    return (
+        (quarantine["rule"] == ex.UNKNOWN_PARENT)
+        & (
+            quarantine["detail"].isin(list(details)) | quarantine["field"].isin(list(columns))
+        ).fillna(False)
+    ).to_numpy(bool)
+
+
+def quarantine_share_problems(
+    result: ExtractValidation, cfg: ValidationConfig
+) -> list[tuple[str, str]]:
+    """(file, problem) for each table that lost more than ``cfg.max_quarantine_share`` of its
+    rows (and has at least ``cfg.quarantine_share_min_rows``), blamed where the fault lies.
+
+    A table whose rows went mostly for want of their parent rows is blamed on the parent:
+    counted under the parent's problem when the parent is itself reported, else reported
+    naming the parent's commonest rule. Counts, column and rule names only.
+    """
+    limit = cfg.max_quarantine_share
+    too_many = f"more than {limit:.0%} of the table (validation.max_quarantine_share)"
+    own_fault: dict[str, tuple[str, str, int]] = {}  # table -> its commonest own rule
+    problems: dict[str, tuple[str, str]] = {}  # table -> (file, problem), contract order
+    children: dict[str, int] = {}  # reported table -> child tables that lost most rows with it
+    for name, r in result.tables.items():
+        table = TABLES_BY_NAME[name]
+        own = r.quarantine.loc[~_parents_fault(r.quarantine, table, problems)]
+        if len(own):
+            own_fault[name] = _commonest_rule(own)
+        if r.rows_read < cfg.quarantine_share_min_rows or r.rows_quarantined <= limit * r.rows_read:
+            continue
+        file = Path(r.source_file).name
+        lost = f"{r.rows_quarantined:,d} of {r.rows_read:,d} rows quarantined"
+        if own["row_number"].nunique() > limit * r.rows_read:
+            field, rule, rows = own_fault[name]
+            problems[name] = (file, f"{lost} ({field} {rule}: {rows:,d}): {too_many}")
+            continue
+        parents = list(dict.fromkeys(p for _, p, _ in _parent_links(table)))
+        reported = [p for p in parents if p in problems]
+        if reported:
+            children[reported[0]] = children.get(reported[0], 0) + 1
+            continue
+        blame = ", ".join(
+            f"{Path(result.tables[p].source_file).name} {' '.join(own_fault[p][:2])}"
+            for p in parents
+            if p in own_fault
+        )
+        problems[name] = (
+            file,
+            f"{lost}, most because their parent rows were quarantined ({blame}): {too_many}",
+        )
+    return [
+        (file, f"{problem}; {children[name]} child table(s) lost most rows with it")
+        if children.get(name)
+        else (file, problem)
+        for name, (file, problem) in problems.items()
+    ]
+
+
+def check_quarantine_share(result: ExtractValidation, cfg: ValidationConfig) -> None:
+    """Raise :class:`QuarantineShareError` if any table lost too much to quarantine (see
+    ``quarantine_share_problems``); the first such file is the error's file, any others
+    follow in its problem, each with its counts and commonest rule, and what to do."""
+    problems = quarantine_share_problems(result, cfg)
+    if not problems:
+        return
+    (file, first), *rest = problems
+    others = "".join(f"; {f}: {p}" for f, p in rest)
+    raise QuarantineShareError(file, f"{first}{others}; fix the extract")

@@ -251,6 +251,27 @@ def test_structural_error_stops_the_run_and_publishes_nothing(tmp_path, prefect_
     assert not (tmp_path / "out" / "handoff").exists()
 
 
+def test_a_table_mostly_quarantined_stops_the_run_and_publishes_nothing(tmp_path, prefect_harness):
+    # Excel writes booleans TRUE/FALSE: every staff row failed in_set, yet the run completed
+    # and reported 1,996 of 2,000 staff as checked against nothing
+    staff = tmp_path / "staff"
+    shutil.copytree(SAMPLE / "staff", staff)
+    text = (staff / "staff.csv").read_text(encoding="utf-8")
+    (staff / "staff.csv").write_text(
+        text.replace(",false\n", ",FALSE\n").replace(",true\n", ",TRUE\n"), encoding="utf-8"
+    )
+    with pytest.raises(StructuralError) as err:
+        nightly_screening(staff_dir=staff, out_dir=tmp_path / "out")
+    assert str(err.value).startswith(
+        "staff.csv: 2,000 of 2,000 rows quarantined (designated_post in_set: 2,000): "
+    )
+    assert str(err.value).endswith("; fix the extract")
+    out = tmp_path / "out"
+    assert not (out / "sweep.duckdb").exists() and not (out / "handoff").exists()
+    assert not (out / "reports").exists() and not (out / "models").exists()
+    assert list((out / "work").iterdir()) == []  # the working database is gone too
+
+
 def test_explain_adds_up_to_the_match_weight(run):
     from transforms.explain import explain_pair
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from transforms.schema import (
     INTEL_ADDRESSES,
     INTEL_PHONES,
     INTEL_TABLES,
+    MARKERS_TABLE,
     MISCONDUCT_OUTCOMES_TABLE,
     NOMINALS,
     STAFF,
@@ -85,6 +87,27 @@ def test_reads_parquet_and_casts_typed_columns_to_text(tmp_path):
     assert df.loc[0, "surname"] == "Smith"
     assert df.loc[1, "surname"] is pd.NA and df.loc[1, "sex"] is pd.NA
     assert df["_row"].tolist() == [1, 2]
+
+
+def test_parquet_timestamps_at_midnight_read_as_dates(tmp_path):
+    # pandas writes a datetime64 date column as timestamp[us]: every marker's date_added was
+    # quarantined as "not a date in YYYY-MM-DD form"
+    midnight = [datetime(2022, 8, 12), None]
+    table = pa.table(
+        {
+            "nominal_id": ["N1", "N2"],
+            "marker": ["drugs", "ocg"],
+            "date_added": pa.array(midnight, pa.timestamp("us")),
+        }
+    )
+    pq.write_table(table, tmp_path / "markers.parquet")
+    assert read_table(tmp_path, MARKERS_TABLE)["date_added"].tolist() == ["2022-08-12", pd.NA]
+    timed = table.set_column(
+        2, "date_added", pa.array([datetime(2022, 8, 12, 13, 45), None], pa.timestamp("us"))
+    )
+    pq.write_table(timed, tmp_path / "markers.parquet")
+    text = read_table(tmp_path, MARKERS_TABLE)["date_added"].tolist()
+    assert text[0].startswith("2022-08-12 13:45")  # a time of day is kept: validation rejects it
 
 
 def test_missing_directory(tmp_path):

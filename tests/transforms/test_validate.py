@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from transforms.config import ValidationConfig
+from transforms.config import SweepConfig, ValidationConfig
 from transforms.load import load_extract
 from transforms.schema import (
     ASSOCIATIONS,
+    DECLARED_ASSOCIATIONS,
     INTEL_ADDRESSES,
     INTEL_PHONES,
     INTEL_VEHICLES,
@@ -27,7 +28,9 @@ from transforms.schema import (
 from transforms.validate import (
     COUNT_COLUMNS,
     QUARANTINE_COLUMNS,
+    QuarantineShareError,
     ReconciliationError,
+    check_quarantine_share,
     reconcile,
     validate_extract,
     validate_table,
@@ -543,3 +546,132 @@ def test_end_to_end_from_files(tmp_path: Path):
     assert ev.counts["source_file"].tolist() == ["nominals.csv", "phones.csv"]
     assert PLANTED_NAME not in ev.quarantine.to_csv()
     assert ev.accepted["phones"]["phone"].tolist() == ["07700 900123"]
+
+
+# --- midnight times in date columns ------------------------------------------------------------
+
+
+def declarations(*declared: str) -> pd.DataFrame:
+    row = {
+        "staff_id": "S1",
+        "assoc_surname": PLANTED_NAME,
+        "assoc_forenames": "Ann",
+        "assoc_date_of_birth": "",
+        "relationship": "friend",
+    }
+    return frame(
+        DECLARED_ASSOCIATIONS,
+        [{**row, "declaration_id": f"D{i}", "declared_date": d} for i, d in enumerate(declared)],
+    )
+
+
+def test_a_date_with_a_midnight_time_is_that_date():
+    # SQL and Excel exports write a date column as "2024-09-21 00:00:00"; every declaration
+    # of one extract was quarantined for it, and each then raised an association flag
+    df = declarations(
+        "2024-09-21",
+        "2024-09-21 00:00:00",
+        "2024-09-21T00:00:00",
+        "2024-09-21 00:00",
+        "2024-09-21 00:00:00.000000",
+        "2024-09-21 13:45:00",  # a time of day is not a date
+        "2024-02-30 00:00:00",  # nor is a day that does not exist, with or without a time
+    )
+    r = validate_table(df, DECLARED_ASSOCIATIONS, CFG, RUN_DATE, "declared_associations.csv")
+    assert lines(r) == [
+        (6, "declared_date", "date_format"),
+        (7, "declared_date", "calendar_date"),
+    ]
+    assert r.accepted["declared_date"].tolist() == ["2024-09-21"] * 5
+
+
+# --- a table gutted by quarantine stops the run -------------------------------------------------
+
+
+def bad_id_nominals(n_bad: int, n_good: int) -> pd.DataFrame:
+    """Nominals whose first ``n_bad`` ids were exported as numbers ("1.0"), then good ones."""
+    ids = [f"{i}.0" for i in range(1, n_bad + 1)] + [f"N{i}" for i in range(1, n_good + 1)]
+    return nominals(*({"nominal_id": i, "surname": PLANTED_NAME} for i in ids))
+
+
+def addresses_of(ids: list[str]) -> pd.DataFrame:
+    return frame(
+        INTEL_ADDRESSES,
+        [
+            {
+                "nominal_id": i,
+                "address_line": "1 High St",
+                "postcode": "SW1A 1AA",
+                "date_from": "2020-01-01",
+            }
+            for i in ids
+        ],
+    )
+
+
+def test_a_table_mostly_quarantined_stops_naming_file_counts_and_rule():
+    frames = {
+        "nominals": bad_id_nominals(n_bad=30, n_good=0),
+        "addresses": addresses_of([f"N{i}" for i in range(1, 26)]),  # their parents are gone
+    }
+    ev = validate_extract(frames, (NOMINALS, INTEL_ADDRESSES), CFG, RUN_DATE)
+    with pytest.raises(QuarantineShareError) as err:
+        check_quarantine_share(ev, CFG)
+    assert str(err.value) == (
+        "nominals.csv: 30 of 30 rows quarantined (nominal_id id_format: 30): more than 50% of "
+        "the table (validation.max_quarantine_share); 1 child table(s) lost most rows with it; "
+        "fix the extract"
+    )
+    assert err.value.file == "nominals.csv"  # a StructuralError: the CLI prints it as one line
+    assert PLANTED_NAME not in str(err.value) and "1.0" not in str(err.value)
+
+
+def test_a_child_gutted_by_its_parents_quarantine_is_blamed_on_the_parent():
+    bad_sex = [{"nominal_id": f"B{i}", "sex": "X"} for i in range(1, 11)]
+    good = [{"nominal_id": f"N{i}"} for i in range(1, 21)]
+    frames = {
+        "nominals": nominals(*bad_sex, *good),  # a third bad: under the limit
+        "addresses": addresses_of(["B1"] * 25 + ["N1"] * 5),  # most belong to a bad nominal
+    }
+    ev = validate_extract(frames, (NOMINALS, INTEL_ADDRESSES), CFG, RUN_DATE)
+    with pytest.raises(QuarantineShareError) as err:
+        check_quarantine_share(ev, CFG)
+    assert str(err.value) == (
+        "addresses.csv: 25 of 30 rows quarantined, most because their parent rows were "
+        "quarantined (nominals.csv sex in_set): more than 50% of the table "
+        "(validation.max_quarantine_share); fix the extract"
+    )
+
+
+def test_a_child_whose_own_keys_are_wrong_is_blamed_on_itself():
+    # leading zeros stripped from the child's ids: no parent row matches, the parent is fine
+    frames = {
+        "nominals": nominals(*({"nominal_id": f"N{i:03d}"} for i in range(1, 31))),
+        "addresses": addresses_of([f"N{i}" for i in range(1, 31)]),
+    }
+    ev = validate_extract(frames, (NOMINALS, INTEL_ADDRESSES), CFG, RUN_DATE)
+    with pytest.raises(QuarantineShareError) as err:
+        check_quarantine_share(ev, CFG)
+    assert str(err.value).startswith(
+        "addresses.csv: 30 of 30 rows quarantined (nominal_id unknown_parent: 30): "
+    )
+
+
+def test_share_limit_and_minimum_rows_come_from_the_config():
+    half = validate_extract(
+        {"nominals": bad_id_nominals(n_bad=15, n_good=15)}, (NOMINALS,), CFG, RUN_DATE
+    )
+    check_quarantine_share(half, CFG)  # exactly half is not more than half
+    stricter = replace(CFG, max_quarantine_share=0.25)
+    with pytest.raises(QuarantineShareError, match="15 of 30 rows quarantined"):
+        check_quarantine_share(half, stricter)
+    # a tiny table (a test fixture, a new optional table) is too small to judge a share by
+    tiny = validate_extract({"nominals": bad_id_nominals(3, 1)}, (NOMINALS,), CFG, RUN_DATE)
+    assert CFG.quarantine_share_min_rows > 4
+    check_quarantine_share(tiny, CFG)
+    with pytest.raises(QuarantineShareError, match="3 of 4 rows"):
+        check_quarantine_share(tiny, replace(CFG, quarantine_share_min_rows=4))
+    # both are configurable and recorded with the run's config
+    cfg = SweepConfig.from_dict({"validation": {"max_quarantine_share": 0.9}})
+    assert cfg.validation.max_quarantine_share == 0.9
+    assert '"quarantine_share_min_rows": 20' in cfg.to_json()
