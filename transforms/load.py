@@ -7,7 +7,12 @@ back into the file.
 
 Structural problems raise :class:`StructuralError` and stop the run: a missing directory or file,
 an unreadable, corrupt or 0-byte file, a missing header or required column, and a root table
-(``staff``, ``nominals``) with no data rows. Row-level problems are not checked here; that is
+(``staff``, ``nominals``) with no data rows. ``load_extract`` also checks the folder itself
+(``check_extract_folder``): a data file that is not exactly ``<table>.csv`` or
+``<table>.parquet`` of this extract (compressed, a directory, an upper-case extension, a split
+part, another extract's or no table's) stops the run rather than being ignored, so a table is
+never quietly read in part or taken for absent. Hidden files and other files (notes, READMEs)
+are skipped with a warning. Row-level problems are not checked here; that is
 ``transforms.validate``. No message raised or logged here ever contains a data value: only file
 names, column names from the contract, counts and positions.
 """
@@ -27,7 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from transforms.schema import Table
+from transforms.schema import ALL_TABLES, Table
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +40,13 @@ ROW_COLUMN = "_row"
 SUFFIXES = (".csv", ".parquet")
 _STRING = pd.StringDtype("pyarrow")  # missing values are pd.NA
 _SCAN_CHUNK = 16 * 1024 * 1024
+# Name endings (any of a file's suffixes, any case) that mark a file in an extract folder as
+# data: such a file must be exactly one table's ``.csv`` or ``.parquet``. Anything else there
+# (README.md, notes.txt, hidden files) is skipped with a warning.
+_DATA_SUFFIXES = frozenset(
+    {".csv", ".tsv", ".psv", ".dat", ".parquet", ".pq", ".xlsx", ".xls", ".json", ".jsonl"}
+)
+_COMPRESSED_SUFFIXES = frozenset({".gz", ".gzip", ".bz2", ".xz", ".zip", ".zst", ".7z"})
 
 
 class StructuralError(Exception):
@@ -94,16 +106,73 @@ def read_file(path: Path, table: Table, empty_problem: str | None) -> pd.DataFra
     return frame
 
 
+def check_extract_folder(extract_dir: Path, tables: tuple[Table, ...] | list[Table]) -> None:
+    """Raise StructuralError for the first entry of the folder that looks like data but is
+    not exactly one of its extract's ``<table>.csv`` / ``<table>.parquet`` files; warn about
+    and skip the rest (hidden files, notes). The extract's tables are all the contract's
+    tables of the extracts (staff, intel) that ``tables`` belong to."""
+    extracts = {t.extract for t in tables}
+    mine = {t.name for t in ALL_TABLES if t.extract in extracts}
+    others = {t.name: t.extract for t in ALL_TABLES if t.extract not in extracts}
+    expected = {f"{name}{suffix}" for name in mine for suffix in SUFFIXES}
+    for entry in sorted(extract_dir.iterdir()):
+        name = entry.name
+        if name in expected and entry.is_file():
+            continue
+        if name.startswith("."):
+            logger.warning("%s: hidden file in the extract folder, skipped", name[:60])
+            continue
+        problem = _folder_entry_problem(entry, mine, others)
+        if problem:
+            raise StructuralError(name, problem)
+        logger.warning("%s: not a table file of this extract, skipped", name[:60])
+
+
+def _folder_entry_problem(entry: Path, mine: set[str], others: dict[str, str]) -> str | None:
+    """What is wrong with a folder entry that is not an expected table file; None: not data."""
+    name = entry.name
+    stem, _, rest = name.partition(".")
+    suffixes = {f".{s}" for s in rest.lower().split(".")} if rest else set()
+    table = next((t for t in sorted(mine) if stem.lower() == t), None)
+    if table is not None:
+        if entry.is_dir():
+            return f"is a directory, not a file: the {table} table must be {table}.csv or .parquet"
+        if f".{rest}" in SUFFIXES and stem == table:
+            return "not a regular file (a broken link?)"
+        if suffixes & _COMPRESSED_SUFFIXES:
+            return f"is compressed: decompress it to {table}.csv (or {table}.parquet)"
+        if f".{rest.lower()}" in SUFFIXES:
+            return f"extension or name is not lower case: rename it to {table}.{rest.lower()}"
+        return f"not a .csv or .parquet file: write the {table} table as {table}.csv or .parquet"
+    if not suffixes & (_DATA_SUFFIXES | _COMPRESSED_SUFFIXES):
+        return None
+    if stem.lower() in others:
+        return (
+            f"a table of the {others[stem.lower()]} extract, not of this one: "
+            "is the folder the right one?"
+        )
+    part_of = next((t for t in sorted(mine, key=len, reverse=True) if stem.startswith(t)), None)
+    if part_of is not None:
+        return (
+            f"not a table of this extract; if it is part of the {part_of} table, "
+            f"join the parts into {part_of}.csv"
+        )
+    return "not a table of this extract (its tables are " + ", ".join(sorted(mine)) + ")"
+
+
 def load_extract(
     extract_dir: Path, tables: tuple[Table, ...] | list[Table]
 ) -> dict[str, pd.DataFrame]:
     """Read every table of an extract; an ``optional`` table may be absent (then it is left out).
 
-    Each frame's ``attrs["source_file"]`` holds the file name it was read from.
+    The folder is checked first (``check_extract_folder``): a table in an unreadable form is
+    an error, never taken for absent. Each frame's ``attrs["source_file"]`` holds the file
+    name it was read from.
     """
     extract_dir = Path(extract_dir)
     if not extract_dir.is_dir():
         raise StructuralError(str(extract_dir), "extract directory not found")
+    check_extract_folder(extract_dir, tables)
     frames: dict[str, pd.DataFrame] = {}
     for table in tables:
         if table.optional and find_table_file(extract_dir, table) is None:

@@ -243,3 +243,64 @@ def test_an_optional_table_may_be_absent_but_a_required_one_may_not(tmp_path):
     assert frames["misconduct_outcomes"]["outcome"].tolist() == ["written_warning"]
     with pytest.raises(StructuralError, match="staff_phones.csv: file not found"):
         load_extract(tmp_path, (STAFF, STAFF_PHONES))
+
+
+# --- the extract folder: every data file is a table of the contract ------------------------------
+
+STAFF_ROW = ",".join(STAFF.column_names) + "\n" + ",".join(["x"] * 16) + "\n"
+OUTCOMES = "outcome_id,staff_id,outcome,outcome_date\nM1,x,written_warning,2026-01-05\n"
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        # an optional table in an unreadable form was taken for absent (no re-vetting at all)
+        ("misconduct_outcomes.csv/", "is a directory, not a file"),
+        ("misconduct_outcomes.csv.gz", "is compressed: decompress it to misconduct_outcomes.csv"),
+        ("misconduct_outcomes.CSV", "not lower case: rename it to misconduct_outcomes.csv"),
+        ("Misconduct_Outcomes.csv", "not lower case: rename it to misconduct_outcomes.csv"),
+        ("misconduct_outcomes.xlsx", "not a .csv or .parquet file"),
+        # a required one said "file not found"
+        ("staff_phones.csv/", "is a directory, not a file"),
+        ("staff_phones.csv.gz", "is compressed: decompress it to staff_phones.csv"),
+        # a second part of a table was never read
+        ("staff_part2.csv", "if it is part of the staff table, join the parts into staff.csv"),
+        ("nominals.csv", "a table of the intel extract, not of this one"),
+        ("export.parquet", "not a table of this extract (its tables are declared_associations,"),
+    ],
+)
+def test_a_data_file_that_is_not_a_table_file_stops_the_run(tmp_path, entry, problem):
+    write(tmp_path, "staff.csv", STAFF_ROW)
+    if entry.endswith("/"):
+        (tmp_path / entry).mkdir()
+    else:
+        write(tmp_path, entry, OUTCOMES)
+    with pytest.raises(StructuralError) as err:
+        load_extract(tmp_path, (STAFF, MISCONDUCT_OUTCOMES_TABLE))
+    assert err.value.file == entry.rstrip("/")
+    assert problem in err.value.problem
+
+
+def test_a_dangling_link_is_named_as_such(tmp_path):
+    write(tmp_path, "staff.csv", STAFF_ROW)
+    (tmp_path / "misconduct_outcomes.csv").symlink_to(tmp_path / "nowhere" / "outcomes.csv")
+    with pytest.raises(StructuralError, match="misconduct_outcomes.csv: not a regular file"):
+        load_extract(tmp_path, (STAFF, MISCONDUCT_OUTCOMES_TABLE))
+
+
+def test_notes_and_hidden_files_are_skipped_with_a_warning(tmp_path, caplog):
+    write(tmp_path, "staff.csv", STAFF_ROW)
+    write(tmp_path, "README.md", "# staff extract, 2026-11\n")
+    write(tmp_path, "notes.txt", "exported by HR\n")
+    write(tmp_path, ".DS_Store", b"\x00\x01")
+    (tmp_path / "archive").mkdir()
+    with caplog.at_level(logging.WARNING, logger="transforms.load"):
+        frames = load_extract(tmp_path, (STAFF,))
+    assert set(frames) == {"staff"}
+    skipped = [r.getMessage() for r in caplog.records]
+    assert skipped == [
+        ".DS_Store: hidden file in the extract folder, skipped",
+        "README.md: not a table file of this extract, skipped",
+        "archive: not a table file of this extract, skipped",
+        "notes.txt: not a table file of this extract, skipped",
+    ]
