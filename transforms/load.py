@@ -2,8 +2,9 @@
 
 Every column is read as text (strict UTF-8 for CSV), surrounding whitespace is stripped and an
 empty value becomes missing (``pd.NA``). A ``_row`` column holds the 1-based data row number (the
-header is not counted; blank lines are skipped and not counted), so quarantine lines can point
-back into the file.
+header is not counted; blank lines, and lines of only spaces or tabs, are skipped and not
+counted), so quarantine lines can point back into the file. A CSV row with the wrong number of
+fields is located by file line (pyarrow's threaded reader does not say where it is).
 
 Structural problems raise :class:`StructuralError` and stop the run: a missing directory or file,
 an unreadable, corrupt or 0-byte file, a missing header or required column, and a root table
@@ -192,7 +193,9 @@ def _read_csv(path: Path) -> pa.Table:
         return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(use_threads=True),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, invalid_row_handler=_skip_blank_line
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
                 strings_can_be_null=False,
@@ -202,6 +205,11 @@ def _read_csv(path: Path) -> pa.Table:
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
         raise _csv_error(path, exc) from None
+
+
+def _skip_blank_line(row: pacsv.InvalidRow) -> str:
+    """A line of only spaces or tabs is skipped like an empty one; any other bad row stops."""
+    return "skip" if not row.text.strip() else "error"
 
 
 def read_csv_header(path: Path) -> list[str]:
@@ -226,7 +234,6 @@ def _check_header(header: list[str], file: str) -> None:
 
 
 _FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
-_ROW_NUMBER = re.compile(r"Row #(\d+)")
 
 
 def _csv_error(path: Path, exc: Exception) -> StructuralError:
@@ -236,13 +243,45 @@ def _csv_error(path: Path, exc: Exception) -> StructuralError:
         return _utf8_error(path)
     counts = _FIELD_COUNT.search(message)
     if counts:
-        row = _ROW_NUMBER.search(message)
-        where = f"line {row.group(1)}" if row else "a row"
+        expected = int(counts.group(1))
+        found = first_ragged_row(path, expected)
+        if found is None:  # the csv module parsed it differently: say what pyarrow saw
+            where, got = "a row", counts.group(2)
+        else:
+            first, last, n = found
+            where = f"line {first:,d}"
+            if last > first:
+                where = f"the row at lines {first:,d}-{last:,d} (an unclosed quote?)"
+            got = str(n)
         return StructuralError(
-            path.name,
-            f"malformed CSV: {where} has {counts.group(2)} fields, expected {counts.group(1)}",
+            path.name, f"malformed CSV: {where} has {got} fields, expected {expected}"
         )
     return StructuralError(path.name, f"unreadable or corrupt CSV ({type(exc).__name__})")
+
+
+def first_ragged_row(path: Path, expected: int) -> tuple[int, int, int] | None:
+    """(first line, last line, fields) of the first CSV row without ``expected`` fields, or
+    None. Lines are 1-based file lines (the header is line 1); blank lines, and lines of only
+    spaces or tabs, are skipped as the reader skips them. Only run on the error path: it reads
+    the whole file with the csv module."""
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="", errors="strict") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)  # the header
+            while True:
+                first = reader.line_num + 1
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return None
+                except csv.Error:  # e.g. a quote left open at the end of the file
+                    return first, reader.line_num, 0
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                if len(row) != expected:
+                    return first, reader.line_num, len(row)
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _utf8_error(path: Path) -> StructuralError:

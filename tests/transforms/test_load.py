@@ -304,3 +304,54 @@ def test_notes_and_hidden_files_are_skipped_with_a_warning(tmp_path, caplog):
         "archive: not a table file of this extract, skipped",
         "notes.txt: not a table file of this extract, skipped",
     ]
+
+
+# --- a malformed CSV row is located by line -----------------------------------------------------
+
+PHONES_HEADER = "staff_id,phone,phone_type\n"
+
+
+def phone_lines(n: int) -> list[str]:
+    return [f"S{i:06d},07700 900{i % 1000:03d},mobile\n" for i in range(1, n + 1)]
+
+
+def test_a_ragged_row_deep_in_a_large_file_is_named_by_line(tmp_path):
+    # past pyarrow's first block its threaded reader gives no row number ("a row has 4 fields")
+    lines = phone_lines(60_000)
+    lines[49_999] = f"S050000,{PLANTED},mobile,extra\n"  # data row 50,000 is file line 50,001
+    write(tmp_path, "staff_phones.csv", PHONES_HEADER + "".join(lines))
+    with pytest.raises(StructuralError) as err:
+        read_table(tmp_path, STAFF_PHONES)
+    assert err.value.problem == "malformed CSV: line 50,001 has 4 fields, expected 3"
+    assert PLANTED not in str(err.value)
+
+
+def test_a_ragged_row_after_a_quoted_newline_counts_file_lines(tmp_path):
+    lines = phone_lines(5)
+    lines[0] = 'S000001,"07700\n900001",mobile\n'  # one row on two lines
+    lines[3] = "S000004,mobile\n"  # data row 4, file line 6
+    write(tmp_path, "staff_phones.csv", PHONES_HEADER + "".join(lines))
+    with pytest.raises(StructuralError, match="malformed CSV: line 6 has 2 fields, expected 3"):
+        read_table(tmp_path, STAFF_PHONES)
+
+
+def test_an_unclosed_quote_names_the_lines_it_swallowed(tmp_path):
+    lines = phone_lines(5)
+    lines[1] = f'S000002,"{PLANTED},mobile\n'  # the quote runs on into the next line
+    write(tmp_path, "staff_phones.csv", PHONES_HEADER + "".join(lines))
+    with pytest.raises(StructuralError) as err:
+        read_table(tmp_path, STAFF_PHONES)
+    assert err.value.problem.startswith("malformed CSV: the row at lines 3-")
+    assert "(an unclosed quote?)" in err.value.problem and PLANTED not in str(err.value)
+
+
+def test_a_line_of_only_spaces_is_skipped_like_an_empty_one(tmp_path):
+    lines = phone_lines(4)
+    write(
+        tmp_path,
+        "staff_phones.csv",
+        PHONES_HEADER + "".join(lines[:2]) + "   \n\t\n\n" + "".join(lines[2:]),
+    )
+    df = read_table(tmp_path, STAFF_PHONES)
+    assert df["staff_id"].tolist() == ["S000001", "S000002", "S000003", "S000004"]
+    assert df["_row"].tolist() == [1, 2, 3, 4]
