@@ -48,6 +48,8 @@ _DATA_SUFFIXES = frozenset(
     {".csv", ".tsv", ".psv", ".dat", ".parquet", ".pq", ".xlsx", ".xls", ".json", ".jsonl"}
 )
 _COMPRESSED_SUFFIXES = frozenset({".gz", ".gzip", ".bz2", ".xz", ".zip", ".zst", ".7z"})
+# Delimiters other than ',' that a one-column header betrays (European Excel writes ';').
+_OTHER_DELIMITERS = {";": "';'", "\t": "tabs", "|": "'|'"}
 
 
 class StructuralError(Exception):
@@ -364,12 +366,28 @@ def _select_columns(arrow: pa.Table, table: Table, file: str) -> pa.Table:
     if missing:
         # Only contract names are reported: a file without a header would otherwise echo its
         # first data row as "column names".
-        raise StructuralError(file, f"required column(s) missing: {', '.join(missing)}")
+        hint = _missing_columns_hint(list(arrow.column_names), missing)
+        raise StructuralError(file, f"required column(s) missing: {', '.join(missing)}{hint}")
     for extra in (n for n in by_name if n not in set(table.column_names)):
         logger.warning("%s: dropping unexpected column %r", file, extra[:60])
     return pa.Table.from_arrays(
         [arrow.column(by_name[c]) for c in table.column_names], names=table.column_names
     )
+
+
+def _missing_columns_hint(header: list[str], missing: list[str]) -> str:
+    """Why contract columns may look missing: a header in another case (names are matched
+    exactly: the contract's are lower case), or a file split on another delimiter than ','.
+    Names only contract columns and the delimiter, never the header's text."""
+    if len(header) == 1:
+        for delimiter, called in _OTHER_DELIMITERS.items():
+            if delimiter in header[0]:
+                return f" (the header is one column holding {called}: save the file with ',')"
+    folded = {name.strip().lower() for name in header}
+    other_case = [c for c in missing if c in folded]
+    if other_case:
+        return f" ({', '.join(other_case)} present in another case: column names are lower case)"
+    return ""
 
 
 def _clean_text(column: pa.ChunkedArray) -> pa.ChunkedArray:

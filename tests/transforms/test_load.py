@@ -355,3 +355,27 @@ def test_a_line_of_only_spaces_is_skipped_like_an_empty_one(tmp_path):
     df = read_table(tmp_path, STAFF_PHONES)
     assert df["staff_id"].tolist() == ["S000001", "S000002", "S000003", "S000004"]
     assert df["_row"].tolist() == [1, 2, 3, 4]
+
+
+# --- hints when contract columns look missing ---------------------------------------------------
+
+
+def test_a_header_in_another_case_is_named_as_such(tmp_path):
+    write(tmp_path, "staff_phones.csv", "Staff_ID,Phone,phone_type\nS1,07700 900001,mobile\n")
+    with pytest.raises(StructuralError) as err:
+        read_table(tmp_path, STAFF_PHONES)
+    assert err.value.problem == (
+        "required column(s) missing: staff_id, phone "
+        "(staff_id, phone present in another case: column names are lower case)"
+    )
+
+
+def test_a_semicolon_delimited_file_is_named_as_such(tmp_path):
+    write(tmp_path, "staff_phones.csv", f"staff_id;phone;phone_type\nS1;{PLANTED};mobile\n")
+    with pytest.raises(StructuralError) as err:
+        read_table(tmp_path, STAFF_PHONES)
+    assert err.value.problem == (
+        "required column(s) missing: staff_id, phone, phone_type "
+        "(the header is one column holding ';': save the file with ',')"
+    )
+    assert PLANTED not in str(err.value)
