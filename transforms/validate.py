@@ -259,8 +259,11 @@ def _drop_midnight(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd.
         if col.kind not in ex.DATE_KINDS:
             continue
         text = df[col.name].astype(_TEXT)
-        timed = (text.str.len() > _ISO_DATE_LENGTH) & text.str.contains(cfg.date_regex, regex=True)
-        timed = timed.fillna(False).to_numpy(bool)
+        longer = (text.str.len() > _ISO_DATE_LENGTH).fillna(False).to_numpy(bool)
+        if not longer.any():  # the usual case: no regex pass over the column
+            continue
+        matches = text.str.contains(cfg.date_regex, regex=True).fillna(False).to_numpy(bool)
+        timed = longer & matches
         if timed.any():
             df[col.name] = text.mask(timed, text.str.slice(0, _ISO_DATE_LENGTH))
     return df
