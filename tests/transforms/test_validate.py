@@ -609,34 +609,40 @@ def addresses_of(ids: list[str]) -> pd.DataFrame:
     )
 
 
-def test_a_table_mostly_quarantined_stops_naming_file_counts_and_rule():
-    frames = {
-        "nominals": bad_id_nominals(n_bad=30, n_good=0),
-        "addresses": addresses_of([f"N{i}" for i in range(1, 26)]),  # their parents are gone
-    }
+def _share_error(frames: dict) -> QuarantineShareError:
+    """The error the quarantine-share check raises on nominals and addresses ``frames``."""
     ev = validate_extract(frames, (NOMINALS, INTEL_ADDRESSES), CFG, RUN_DATE)
     with pytest.raises(QuarantineShareError) as err:
         check_quarantine_share(ev, CFG)
-    assert str(err.value) == (
+    return err.value
+
+
+def test_a_table_mostly_quarantined_stops_naming_file_counts_and_rule():
+    error = _share_error(
+        {
+            "nominals": bad_id_nominals(n_bad=30, n_good=0),
+            "addresses": addresses_of([f"N{i}" for i in range(1, 26)]),  # parents gone
+        }
+    )
+    assert str(error) == (
         "nominals.csv: 30 of 30 rows quarantined (nominal_id id_format: 30): more than 50% of "
         "the table (validation.max_quarantine_share); 1 child table(s) lost most rows with it; "
         "fix the extract"
     )
-    assert err.value.file == "nominals.csv"  # a StructuralError: the CLI prints it as one line
-    assert PLANTED_NAME not in str(err.value) and "1.0" not in str(err.value)
+    assert error.file == "nominals.csv"  # a StructuralError: the CLI prints it as one line
+    assert PLANTED_NAME not in str(error) and "1.0" not in str(error)
 
 
 def test_a_child_gutted_by_its_parents_quarantine_is_blamed_on_the_parent():
     bad_sex = [{"nominal_id": f"B{i}", "sex": "X"} for i in range(1, 11)]
     good = [{"nominal_id": f"N{i}"} for i in range(1, 21)]
-    frames = {
-        "nominals": nominals(*bad_sex, *good),  # a third bad: under the limit
-        "addresses": addresses_of(["B1"] * 25 + ["N1"] * 5),  # most belong to a bad nominal
-    }
-    ev = validate_extract(frames, (NOMINALS, INTEL_ADDRESSES), CFG, RUN_DATE)
-    with pytest.raises(QuarantineShareError) as err:
-        check_quarantine_share(ev, CFG)
-    assert str(err.value) == (
+    error = _share_error(
+        {
+            "nominals": nominals(*bad_sex, *good),  # a third bad: under the limit
+            "addresses": addresses_of(["B1"] * 25 + ["N1"] * 5),  # most of a bad nominal
+        }
+    )
+    assert str(error) == (
         "addresses.csv: 25 of 30 rows quarantined, most because their parent rows were "
         "quarantined (nominals.csv sex in_set): more than 50% of the table "
         "(validation.max_quarantine_share); fix the extract"
@@ -645,14 +651,13 @@ def test_a_child_gutted_by_its_parents_quarantine_is_blamed_on_the_parent():
 
 def test_a_child_whose_own_keys_are_wrong_is_blamed_on_itself():
     # leading zeros stripped from the child's ids: no parent row matches, the parent is fine
-    frames = {
-        "nominals": nominals(*({"nominal_id": f"N{i:03d}"} for i in range(1, 31))),
-        "addresses": addresses_of([f"N{i}" for i in range(1, 31)]),
-    }
-    ev = validate_extract(frames, (NOMINALS, INTEL_ADDRESSES), CFG, RUN_DATE)
-    with pytest.raises(QuarantineShareError) as err:
-        check_quarantine_share(ev, CFG)
-    assert str(err.value).startswith(
+    error = _share_error(
+        {
+            "nominals": nominals(*({"nominal_id": f"N{i:03d}"} for i in range(1, 31))),
+            "addresses": addresses_of([f"N{i}" for i in range(1, 31)]),
+        }
+    )
+    assert str(error).startswith(
         "addresses.csv: 30 of 30 rows quarantined (nominal_id unknown_parent: 30): "
     )
 
