@@ -499,20 +499,22 @@ def _numbered_truth(con: duckdb.DuckDBPyConnection, truth: pd.DataFrame) -> pd.D
     return out
 
 
-def _unknown_ids_note(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> str:
-    """Which side's ids in a truth or labels file (``pairs``: l_id, r_id text) are not in
-    its data file, and whether the two columns look the wrong way round; '' if all are."""
+def _unknown_ids_note(
+    con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame, numbered: pd.DataFrame
+) -> str:
+    """Which side's ids in a truth or labels file (``pairs``: l_id, r_id text; ``numbered``:
+    the same as :func:`_numbered_truth` gives them) are not in its data file, and whether
+    the two columns look the wrong way round; '' if all are."""
+    l_out, r_out = int((numbered["l_id"] < 0).sum()), int((numbered["r_id"] < 0).sum())
+    if not (l_out or r_out):
+        return ""
     con.register("_pair_keys", pairs)
-    l_out, r_out, l_in_r, r_in_l = con.execute("""
-        SELECT count(*) FILTER (WHERE l_id NOT IN (SELECT key FROM l_ids)),
-               count(*) FILTER (WHERE r_id NOT IN (SELECT key FROM r_ids)),
-               count(*) FILTER (WHERE l_id IN (SELECT key FROM r_ids)),
+    l_in_r, r_in_l = con.execute("""
+        SELECT count(*) FILTER (WHERE l_id IN (SELECT key FROM r_ids)),
                count(*) FILTER (WHERE r_id IN (SELECT key FROM l_ids))
         FROM _pair_keys
     """).fetchall()[0]
     con.unregister("_pair_keys")
-    if not (l_out or r_out):
-        return ""
     note = f"{l_out:,} left id(s) not in the left file, {r_out:,} right id(s) not in the right file"
     if l_in_r + r_in_l > (l_out + r_out) / 2:
         note += (
@@ -536,7 +538,7 @@ def load_labels(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) ->
     if not kept:
         raise LinkInputError(
             f"{path}: no labelled pair has both ids in the files ({len(frame):,} pairs read: "
-            f"{_unknown_ids_note(con, frame)})"
+            f"{_unknown_ids_note(con, frame, numbered)})"
         )
     return int(kept), int(len(frame) - kept)
 
@@ -551,9 +553,9 @@ def evaluate_truth(
 ) -> TruthReport:
     """Blocking recall per rule, and P/R/F1 at the review and auto thresholds and at best;
     with ``labels`` (the table m was counted over), how many true pairs are labels too."""
-    truth, cols = read_truth(con, truth_path, mapping)
-    unknown_note = _unknown_ids_note(con, truth)
-    truth = _numbered_truth(con, truth)
+    text_ids, cols = read_truth(con, truth_path, mapping)
+    truth = _numbered_truth(con, text_ids)
+    unknown_note = _unknown_ids_note(con, text_ids, truth)
     unknown = int(((truth["l_id"] < 0) | (truth["r_id"] < 0)).sum())
     recall = blocking_recall(con, truth)
     per_rule = dict(zip(recall["rule"], recall["true_pairs"], strict=True))

@@ -10,6 +10,7 @@ codes), never per row.
 from __future__ import annotations
 
 import contextlib
+import re
 import unicodedata
 
 import duckdb
@@ -72,13 +73,14 @@ def fold_sql(expr: str, surname: bool = False) -> str:
     out = f"regexp_replace({out}, '[''`]', '', 'g')"  # O'Brien, O`Brien -> OBRIEN
     out = f"regexp_replace({out}, '[^A-Z -]', ' ', 'g')"
     out = f"trim(regexp_replace({out}, '\\s+', ' ', 'g'))"
-    out = f"regexp_replace({out}, '^(?:(?:{_TITLES}) )+', '')"  # the space: a name follows
-    out = f"regexp_replace({out}, '(?: (?:{_SUFFIXES}))+$', '')"
     only = f"{_TITLES}|{_SUFFIXES}"
     if surname:
         only = "|".join(t for t in only.split("|") if t not in _SURNAME_TITLES.split("|"))
-    out = f"(CASE WHEN regexp_full_match({out}, '{only}') THEN '' ELSE {out} END)"
-    return f"nullif({out}, '')"
+    # One pass, each part anchored: leading titles (the space: a name follows), trailing
+    # suffixes, or a value that is only a title. The expression so far appears once: DuckDB
+    # would work it out again for each time it is written.
+    edges = f"^(?:(?:{_TITLES}) )+|(?: (?:{_SUFFIXES}))+$|^(?:{only})$"
+    return f"nullif(regexp_replace({out}, '{edges}', '', 'g'), '')"
 
 
 def known_sql(expr: str, placeholders: tuple[str, ...], cast: str = "VARCHAR") -> str:
@@ -86,6 +88,11 @@ def known_sql(expr: str, placeholders: tuple[str, ...], cast: str = "VARCHAR") -
     record "not known": MatchConfig.placeholder_names and placeholder_dobs)."""
     if not placeholders:
         return expr
+    if cast == "VARCHAR":
+        # One anchored match, so ``expr`` (a whole name fold) is written once: DuckDB works
+        # out each copy in a CASE again, which took a fold of 591,532 names from 0.5 to 1.9 s.
+        words = "|".join(re.escape(p).replace("'", "''") for p in placeholders)
+        return f"nullif(regexp_replace({expr}, '^(?:{words})$', ''), '')"
     values = ", ".join(f"'{p}'::{cast}" for p in placeholders)
     return f"(CASE WHEN {expr} IN ({values}) THEN NULL ELSE {expr} END)"
 
