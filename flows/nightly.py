@@ -27,7 +27,7 @@ from transforms.fellegi_sunter import Model, training_warning
 from transforms.handoff import write_handoff
 from transforms.linkage import block, compare_and_score
 from transforms.load import find_table_file, load_extract
-from transforms.publish import publish_database, read_previous
+from transforms.publish import check_output, publish_database, read_previous
 from transforms.report import write_report
 from transforms.revetting import revetting_referrals
 from transforms.runlog import (
@@ -305,8 +305,8 @@ def nightly_screening(
     out_dir = Path(out_dir)
     started = datetime.now(UTC)
     run_id = new_run_id(started)
+    check_output(out_dir)
     work = out_dir / "work"
-    work.mkdir(parents=True, exist_ok=True, mode=0o700)
     ctx = RunContext(
         run_id, cfg.effective_run_date().isoformat(), out_dir, work / f"{run_id}.duckdb"
     )

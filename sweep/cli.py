@@ -80,10 +80,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         progress_display,
     )
     from transforms.load import StructuralError
+    from transforms.publish import OutputError
 
     try:
         with (
-            _no_console_traceback_for((StructuralError,)),
+            _no_console_traceback_for((StructuralError, OutputError)),
             progress_display(args.quiet) as display,
         ):
             bar = display.bar("sweep run", [PREFECT_START, *flow_task_names(nightly)])
@@ -98,6 +99,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 )
     except StructuralError as exc:
         print(f"sweep run: input error: {exc}", file=sys.stderr)
+        return 2
+    except OutputError as exc:
+        print(f"sweep run: output error: {exc}", file=sys.stderr)
         return 2
     prog = result["progress"]
     print(f"run {result['run_id']} finished")

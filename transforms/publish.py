@@ -20,6 +20,31 @@ from transforms.views import apply_views
 PUBLISHED_NAME = "sweep.duckdb"
 
 
+# The folders a run writes under its output folder. They are checked before anything is
+# read: a run that cannot write one stops at once, not after it has published its database
+# and handoff (a file named "reports" in the output folder did that).
+OUTPUT_FOLDERS = ("work", "handoff", "reports", "models")
+
+
+class OutputError(Exception):
+    """The output folder cannot take a run's outputs: names the path and the problem."""
+
+
+def check_output(out_dir: Path) -> None:
+    """Raise OutputError if ``out_dir`` or one of its :data:`OUTPUT_FOLDERS` exists and is
+    not a folder, or the output folder cannot be written; make ``out_dir`` and ``work``
+    (the working database's; nothing else is made until there is something to publish)."""
+    for path in (out_dir, *(out_dir / name for name in OUTPUT_FOLDERS)):
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"{path}: exists and is not a folder")
+    try:
+        (out_dir / "work").mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot be written ({exc.strerror})") from None
+    if not os.access(out_dir, os.W_OK):
+        raise OutputError(f"{out_dir}: cannot be written (permission denied)")
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename inside ``path`` durable."""
     fd = os.open(path, os.O_RDONLY)

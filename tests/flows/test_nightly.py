@@ -434,3 +434,18 @@ def test_a_night_with_nobody_left_to_screen_still_reports(tmp_path, prefect_harn
         + runs[1]["progress"]["flags_association"]
         + runs[1]["progress"]["flags_welfare"]
     )
+
+
+def test_an_output_folder_that_cannot_take_the_run_stops_it_before_anything(
+    tmp_path, prefect_harness
+):
+    # a file where the reports folder goes: the run used to publish its database and
+    # handoff, record itself completed and disclosed, and only then fail on the report
+    from transforms.publish import OutputError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "reports").write_text("", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"out/reports: exists and is not a folder"):
+        nightly_screening(out_dir=out)
+    assert sorted(p.name for p in out.iterdir()) == ["reports"]

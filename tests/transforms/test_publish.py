@@ -77,3 +77,16 @@ def test_read_previous(tmp_path):
     _publish(tmp_path, "run-1", 2)
     assert list(read_previous(tmp_path, "runs")["run_id"]) == ["run-1", "run-1"]
     assert read_previous(tmp_path, "no_such_table").empty
+
+
+def test_check_output_names_a_file_where_a_folder_goes(tmp_path):
+    from transforms.publish import OutputError, check_output
+
+    check_output(tmp_path / "new")  # a new output folder is made, with its work folder
+    assert (tmp_path / "new" / "work").is_dir()
+    (tmp_path / "new" / "handoff").write_text("", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"new/handoff: exists and is not a folder"):
+        check_output(tmp_path / "new")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"file: exists and is not a folder"):
+        check_output(tmp_path / "file")
