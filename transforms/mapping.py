@@ -67,7 +67,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 FULL_NAME_ORDERS = ("forenames_first", "surname_first")
 # A CSV's text encodings (the names DuckDB and Python take), with the other spellings a
 # mapping may use. DuckDB reads the first three without an extension; Windows-1252, what Excel
-# on Windows saves as "CSV", is turned into UTF-8 first (transforms/link.py).
+# on Windows saves as "CSV", is turned into UTF-8 first (transforms/flat_files.py).
 ENCODINGS = {
     "utf-8": "utf-8",
     "utf8": "utf-8",

@@ -1,0 +1,296 @@
+"""Reading the flat files ``sweep link`` is given: one side's person extract (CSV or
+Parquet, its columns named by the mapping) or a truth or labels file of id pairs.
+
+A file's kind is told by its name or its first bytes (Parquet without its suffix is read; a
+workbook is refused with what to do). A CSV is read as text in the mapping's encoding;
+Windows-1252, which DuckDB cannot read, through a UTF-8 copy. Every problem raises
+:class:`LinkInputError` (or the mapping's :class:`MappingError`) naming the file, and the
+line where there is one, never quoting the file's contents: a row whose fields do not line
+up with the header is found by reading the file through once, only when DuckDB failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from transforms.mapping import (
+    Mapping,
+    MappingError,
+    SideMapping,
+    SideStats,
+    build_source_views,
+    check_columns,
+    check_types,
+    literal,
+    quote,
+)
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+
+class LinkInputError(ValueError):
+    """A data file that cannot be linked (missing, empty, unreadable): names the file."""
+
+
+def is_parquet(path: Path) -> bool:
+    """Whether ``path`` is Parquet: by its name, or by its first bytes (a Parquet file saved
+    without the suffix, or as .csv)."""
+    path = Path(path)
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def _not_csv(path: Path) -> str | None:
+    """Why a file that is not Parquet is not a CSV either, from its first bytes, or None."""
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        return f"{path}: is a zip archive (an Excel workbook is one): unzip it, or export the sheet as CSV"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return f"{path}: is an old Excel (.xls) or other Office file: export the sheet as CSV"
+    return None
+
+
+def _reader(path: Path, encoding: str = "utf-8") -> str:
+    """SQL table function reading ``path`` (CSV: every column as text, header required, in
+    ``encoding``)."""
+    lit = literal(str(path))
+    if is_parquet(path):
+        return f"read_parquet({lit})"
+    return f"read_csv({lit}, header = true, all_varchar = true, encoding = '{encoding}')"
+
+
+def _safe_reason(exc: duckdb.Error, key: str) -> str:
+    """A DuckDB reading error without any data from the file (only a line number if given),
+    and for text in another encoding, the mapping ``key`` that says which."""
+    text = str(exc)
+    line = re.search(r"[Ll]ine:? (\d+)", text)
+    where = f" near line {line.group(1)}" if line else ""
+    hint = ""
+    if "Invalid unicode" in text or "not utf-8 encoded" in text:
+        hint = (
+            f": its text is not in the expected encoding; set {key} in the mapping "
+            "(utf-8, utf-16, latin-1 or cp1252)"
+        )
+    elif "not latin-1 encoded" in text:
+        hint = (
+            ": it holds characters Latin-1 does not have, as a file Excel saves on Windows "
+            f'does; set {key} = "cp1252" in the mapping'
+        )
+    return f"{type(exc).__name__}{where}{hint}"
+
+
+# A header is split on whichever of these it holds most (DuckDB's sniffer tries the same).
+_DELIMITERS = ",;|\t"
+
+
+def _utf16_hint(path: Path, encoding: str, key: str) -> str | None:
+    """Why a CSV read as ``encoding`` is really UTF-16 (a byte order mark, or a NUL byte in
+    every other place, as Excel and Windows tools write it), or None."""
+    if encoding == "utf-16":
+        return None
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if head.startswith(b"\x1f\x8b"):  # gzip: DuckDB reads it, and its bytes are no text
+        return None
+    nuls = head.count(0)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) >= 8 and nuls * 3 > len(head)):
+        return f'{path}: the file is UTF-16 text; set {key} = "utf-16" in the mapping'
+    return None
+
+
+def _ragged_row(path: Path, encoding: str) -> str | None:
+    """A CSV line whose fields do not line up with the header (a delimiter missing or extra,
+    a quote left open), found by reading the file through once, or None. DuckDB's sniffer
+    meets such a row as a file it cannot parse, or as one column named by the whole header:
+    either way the user needs the line number, never its text."""
+    python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    try:
+        with path.open(newline="", encoding=python_encoding) as f:
+            header = f.readline()
+            delimiter = max(_DELIMITERS, key=header.count)
+            if not header.count(delimiter):
+                return None
+            width = len(next(csv.reader([header], delimiter=delimiter)))
+            rows = csv.reader(f, delimiter=delimiter)
+            for fields_ in rows:
+                if fields_ and len(fields_) != width:
+                    return (
+                        f"{path}: line {rows.line_num + 1} has {len(fields_)} fields where the "
+                        f"header has {width} (a delimiter missing or extra, or a quote left "
+                        "open); mend or remove that line"
+                    )
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    return None
+
+
+def _bad_read(exc: duckdb.Error, path: Path, encoding: str, section: str) -> str:
+    """The message for a file DuckDB failed to read past its sniffing: the ragged line if
+    that is what it met, else DuckDB's reason without any data."""
+    is_csv = not is_parquet(path)
+    ragged = _ragged_row(path, encoding) if is_csv else None
+    return ragged or f"{path}: cannot read ({_safe_reason(exc, f'[{section}].encoding')})"
+
+
+def describe_file(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str = "utf-8", section: str = "truth"
+) -> dict[str, str]:
+    """Column name -> DuckDB type of a data file; a problem with the file raises
+    LinkInputError naming it (never quoting its contents) and, for a CSV in another
+    encoding, the mapping key ``[section].encoding`` to set."""
+    path = Path(path)
+    key = f"[{section}].encoding"
+    if not path.is_file():
+        raise LinkInputError(f"{path}: file not found")
+    if path.stat().st_size == 0:
+        raise LinkInputError(f"{path}: file is empty (0 bytes)")
+    is_csv = not is_parquet(path)
+    if is_csv and (hint := _not_csv(path) or _utf16_hint(path, encoding, key)):
+        raise LinkInputError(hint)
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {_reader(path, encoding)}").fetchall()
+    except duckdb.Error as exc:
+        if is_csv and (ragged := _ragged_row(path, encoding)):
+            raise LinkInputError(ragged) from None
+        kind = "CSV" if is_csv else "Parquet"
+        raise LinkInputError(f"{path}: cannot read as {kind} ({_safe_reason(exc, key)})") from None
+    if is_csv and len(rows) == 1 and any(d in rows[0][0] for d in _DELIMITERS):
+        # one column named by a whole header: the sniffer gave up on the delimiter
+        raise LinkInputError(
+            _ragged_row(path, encoding)
+            or f"{path}: read as one column: its delimiter could not be told from its rows"
+        )
+    return {r[0]: r[1] for r in rows}
+
+
+@contextmanager
+def _readable(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str
+) -> Iterator[tuple[Path, str]]:
+    """(path, encoding) DuckDB can read. A CSV in Windows-1252 is first written out as UTF-8
+    beside the working database (streamed; DuckDB has no Windows-1252 without an extension
+    to download); any message about the copy names ``path``, the user's file, whose lines
+    are the copy's."""
+    path = Path(path)
+    if encoding != "cp1252" or is_parquet(path):
+        yield path, encoding
+        return
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    folder = Path(tempfile.mkdtemp(prefix="text-", dir=Path(spill).parent))
+    copy = folder / path.name
+    try:
+        try:
+            with (
+                path.open(encoding="cp1252", newline="") as src,
+                copy.open("w", encoding="utf-8", newline="") as dst,
+            ):
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+        except UnicodeDecodeError:
+            raise LinkInputError(
+                f"{path}: not Windows-1252 text (a byte it does not define); check the "
+                "file's encoding"
+            ) from None
+        except FileNotFoundError:
+            raise LinkInputError(f"{path}: file not found") from None
+        try:
+            yield copy, "utf-8"
+        except (LinkInputError, MappingError) as exc:
+            raise type(exc)(str(exc).replace(str(copy), str(path))) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def read_side(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, side_name: str
+) -> SideStats:
+    """Read the mapped columns of one side's file into DuckDB and build its source views."""
+    with _readable(con, Path(path), mapping.side(side_name).encoding) as (readable, encoding):
+        side = dataclasses.replace(mapping.side(side_name), encoding=encoding)
+        return _read_side(con, readable, side, mapping.source, side_name)
+
+
+def _read_side(
+    con: duckdb.DuckDBPyConnection, path: Path, side: SideMapping, source: str, side_name: str
+) -> SideStats:
+    types = describe_file(con, path, side.encoding, side_name)
+    wanted = {c for cols in side.mapped().values() for c in cols}
+    # A row with an extra field among the first ones makes DuckDB's sniffer skip the header
+    # and take a data row for it: the ragged row is the fault to name.
+    if (
+        not wanted <= set(types)
+        and not is_parquet(Path(path))
+        and (ragged := _ragged_row(Path(path), side.encoding))
+    ):
+        raise LinkInputError(ragged)
+    check_columns(side, list(types), side_name, str(path), source)
+    check_types(side, types, side_name, str(path), source)
+    try:
+        stats = build_source_views(con, side_name, side, _reader(path, side.encoding), str(path))
+    except duckdb.Error as exc:  # a bad row past the sniffer's sample
+        raise LinkInputError(_bad_read(exc, path, side.encoding, side_name)) from None
+    if stats.rows == 0:
+        raise LinkInputError(f"{path}: no data rows")
+    return stats
+
+
+def read_truth(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping
+) -> tuple[pd.DataFrame, tuple[str, str]]:
+    """True pairs (a --truth or --labels file) as ``(l_id, r_id)`` text, distinct. Columns:
+    [truth] in the mapping, else the mapping's id column names if the file has both, else its
+    first two columns."""
+    with _readable(con, Path(path), mapping.truth.encoding) as (readable, encoding):
+        return _read_truth(con, readable, encoding, mapping)
+
+
+def _read_truth(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str, mapping: Mapping
+) -> tuple[pd.DataFrame, tuple[str, str]]:
+    types = describe_file(con, path, encoding)
+    names = list(types)
+    t = mapping.truth
+    if t.left_id or t.right_id:
+        cols = (t.left_id or mapping.left.id_name(), t.right_id or mapping.right.id_name())
+        for key, col in zip(("left_id", "right_id"), cols, strict=True):
+            if col not in types:
+                raise MappingError(
+                    f"{path}: column {col!r} named by [truth].{key} in {mapping.source} is not "
+                    f"in the file (columns: {', '.join(names[:40])})"
+                )
+    elif (
+        mapping.left.id_name() in types
+        and mapping.right.id_name() in types
+        and mapping.left.id_name() != mapping.right.id_name()  # one column is not a pair
+    ):
+        cols = (mapping.left.id_name(), mapping.right.id_name())
+    elif len(names) >= 2:
+        cols = (names[0], names[1])
+    else:
+        raise LinkInputError(f"{path}: a truth file needs two id columns")
+    try:
+        frame = con.execute(
+            f"SELECT DISTINCT trim(CAST({quote(cols[0])} AS VARCHAR)) AS l_id, "
+            f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id "
+            f"FROM {_reader(Path(path), encoding)} "
+            f"WHERE {quote(cols[0])} IS NOT NULL AND {quote(cols[1])} IS NOT NULL"
+        ).df()
+    except duckdb.Error as exc:  # a bad row past the sniffer's sample: never quote it
+        raise LinkInputError(_bad_read(exc, Path(path), encoding, "truth")) from None
+    return frame, (str(cols[0]), str(cols[1]))
