@@ -6,9 +6,12 @@ what it is about.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
+from transforms.mapping import Mapping, parse_mapping
 from transforms.schema import ALL_TABLES, TABLES_BY_NAME
 
 STAFF_DEFAULTS = {
@@ -63,3 +66,20 @@ def linkage_db(frames: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
     load_frames(con, frames)
     create_source_views(con)
     return con
+
+
+def mini_link_files(tmp_path: Path) -> tuple[Path, Path, Mapping]:
+    """Two tiny CSV extracts for sweep link (two people each, one pair the same person) and
+    their mapping; tests overwrite a file to make the case they need."""
+    left = tmp_path / "l.csv"
+    right = tmp_path / "r.csv"
+    left.write_text("pid,fn,sn,dob\n1,Ann,Lee,1980-01-02\n2,Bob,Kay,1975-03-04\n", "utf-8")
+    right.write_text("ref,fn,sn,dob\nA,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
+    mapping = parse_mapping(
+        {
+            "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+            "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+        },
+        "mini.toml",
+    )
+    return left, right, mapping

@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from faker import Faker
 
+from tests.factories import mini_link_files
 from transforms.config import SweepConfig
 from transforms.fellegi_sunter import Model
 from transforms.link import (
@@ -38,7 +39,7 @@ from transforms.link import (
     summary_lines,
     working_database,
 )
-from transforms.mapping import MappingError, load_mapping, parse_mapping
+from transforms.mapping import load_mapping, parse_mapping
 from transforms.nicknames_table import nickname_groups
 
 MAPPING = Path(__file__).resolve().parents[2] / "examples" / "mappings" / "febrl_people.toml"
@@ -433,55 +434,10 @@ def test_labels_give_m_and_rank_held_out_people_at_least_as_well(
 # --- bad inputs -------------------------------------------------------------------------------
 
 
-def _mini(tmp_path: Path) -> tuple[Path, Path, object]:
-    left = tmp_path / "l.csv"
-    right = tmp_path / "r.csv"
-    left.write_text("pid,fn,sn,dob\n1,Ann,Lee,1980-01-02\n2,Bob,Kay,1975-03-04\n", "utf-8")
-    right.write_text("ref,fn,sn,dob\nA,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
-    mapping = parse_mapping(
-        {
-            "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
-            "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
-        },
-        "mini.toml",
-    )
-    return left, right, mapping
-
-
-def test_missing_id_column(tmp_path: Path) -> None:
-    left, right, mapping = _mini(tmp_path)
-    right.write_text("reference,fn,sn,dob\nA,Ann,Lee,1980-01-02\n", "utf-8")
-    with pytest.raises(MappingError) as err:
-        link(left, right, mapping, None)
-    msg = str(err.value)
-    assert msg.startswith(f"{right}: column 'ref'") and "[right].id" in msg and "mini.toml" in msg
-
-
-def test_empty_and_header_only_files(tmp_path: Path) -> None:
-    left, right, mapping = _mini(tmp_path)
-    right.write_text("", "utf-8")
-    with pytest.raises(LinkInputError, match=r"r\.csv: file is empty \(0 bytes\)"):
-        link(left, right, mapping, None)
-    right.write_text("ref,fn,sn,dob\n", "utf-8")
-    with pytest.raises(LinkInputError, match=r"r\.csv: no data rows"):
-        link(left, right, mapping, None)
-    with pytest.raises(LinkInputError, match=r"missing\.csv: file not found"):
-        link(left, tmp_path / "missing.csv", mapping, None)
-
-
-def test_unreadable_file_error_quotes_no_data(tmp_path: Path) -> None:
-    left, right, mapping = _mini(tmp_path)
-    bad = tmp_path / "bad.parquet"
-    bad.write_bytes(b"Ann Lee 1980-01-02 not a parquet file")
-    with pytest.raises(LinkInputError) as err:
-        link(left, bad, mapping, None)
-    assert "cannot read as Parquet" in str(err.value) and "Ann" not in str(err.value)
-
-
 def test_small_link_and_default_truth_columns(tmp_path: Path) -> None:
     """Bad dates become NULL and are counted; truth columns default to the first two when the
     file does not use the mapping's id names."""
-    left, right, mapping = _mini(tmp_path)
+    left, right, mapping = mini_link_files(tmp_path)
     right.write_text(
         "ref,fn,sn,dob\nA,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\nC,Cy,Day,31/12/1990\n",
         "utf-8",
@@ -507,7 +463,7 @@ def test_small_link_and_default_truth_columns(tmp_path: Path) -> None:
 def test_truth_ids_in_neither_file_still_count(tmp_path: Path) -> None:
     """People are numbered inside the linker; a true pair naming an id that is in neither
     file is still one of the truth's pairs (missed), and two such pairs stay two."""
-    left, right, mapping = _mini(tmp_path)
+    left, right, mapping = mini_link_files(tmp_path)
     right.write_text("ref,fn,sn,dob\nA,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
     truth = tmp_path / "t.csv"
     truth.write_text("staff,nominal\n1,A\n2,B\n1,Q\n9,Z\n8,Y\n", "utf-8")
@@ -529,40 +485,8 @@ def test_truth_ids_in_neither_file_still_count(tmp_path: Path) -> None:
     )
 
 
-def test_a_bad_row_deep_in_a_truth_or_labels_file_is_named_not_quoted(tmp_path: Path) -> None:
-    """DuckDB samples a CSV's first rows to read its shape; a row past the sample that does
-    not fit fails later, and the message must not carry the row."""
-    left, right, mapping = _mini(tmp_path)
-    pairs = tmp_path / "pairs.csv"
-    pairs.write_text(
-        "staff,nominal\n" + "1,A\n" * 30_000 + "2,B,Alice Hartwell 1980-03-14\n", "utf-8"
-    )
-    for option in ("truth", "labels"):
-        with pytest.raises(LinkInputError) as err:
-            link(left, right, mapping, tmp_path / "p.parquet", **{option: pairs})
-        assert str(err.value).startswith(f"{pairs}: line 30002 has 3 fields where the header has 2")
-        assert "Hartwell" not in str(err.value)
-
-
-@pytest.mark.parametrize("at", [2, 30_002])
-def test_a_row_with_too_few_fields_is_named_by_line(tmp_path: Path, at: int) -> None:
-    """Early in the file, such a row makes DuckDB's sniffer read the file as one column
-    named by its whole header, which used to be reported as every mapped column missing;
-    late, it fails the read. Either way the message names the line and never quotes it."""
-    left, right, mapping = _mini(tmp_path)
-    rows = [f"{i},Ann,Lee{i},1980-01-02\n" for i in range(30_001)]
-    rows.insert(at - 2, "99,Alice Hartwell\n")
-    left.write_text("pid,fn,sn,dob\n" + "".join(rows), "utf-8")
-    with pytest.raises(LinkInputError) as err:
-        link(left, right, mapping, tmp_path / "p.parquet")
-    assert str(err.value) == (
-        f"{left}: line {at} has 2 fields where the header has 4 (a delimiter missing or "
-        "extra, or a quote left open); mend or remove that line"
-    )
-
-
 def test_labels_with_no_usable_pair_stop_the_run(tmp_path: Path) -> None:
-    left, right, mapping = _mini(tmp_path)
+    left, right, mapping = mini_link_files(tmp_path)
     labels = tmp_path / "labels.csv"
     labels.write_text("staff,nominal\n9,Z\n", "utf-8")
     with pytest.raises(LinkInputError, match="no labelled pair has both ids in the files"):
@@ -616,73 +540,9 @@ def test_names_in_other_scripts_link_and_names_lost_are_reported(tmp_path: Path)
 
 
 def test_an_output_that_cannot_be_written_is_named(tmp_path: Path) -> None:
-    left, right, mapping = _mini(tmp_path)
+    left, right, mapping = mini_link_files(tmp_path)
     with pytest.raises(LinkInputError, match=r"^/proc/pairs.parquet: cannot write"):
         link(left, right, mapping, Path("/proc/pairs.parquet"))
-
-
-@pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
-def test_csv_in_another_encoding(tmp_path: Path, encoding: str) -> None:
-    """A CSV that is not UTF-8 stops with the file, line and the mapping key to set (never
-    its text); with [left].encoding set, accented names fold and match."""
-    left, right, mapping = _mini(tmp_path)
-    left.write_text(
-        "pid,fn,sn,dob\n1,Zoë,Müller,1980-01-02\n2,Bob,Kay,1975-03-04\n", encoding=encoding
-    )
-    right.write_text("ref,fn,sn,dob\nA,ZOE,MULLER,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
-    with pytest.raises(LinkInputError) as err:
-        link(left, right, mapping, tmp_path / "p.parquet")
-    msg = str(err.value)
-    assert "[left].encoding" in msg and "ller" not in msg and "Zo" not in msg
-    if encoding == "utf-16":  # told by its first bytes, whatever DuckDB makes of them
-        assert (
-            msg == f'{left}: the file is UTF-16 text; set [left].encoding = "utf-16" in the mapping'
-        )
-    else:
-        assert msg.startswith(f"{left}: cannot read as CSV")
-    raw = {
-        "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
-        "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
-    }
-    raw["left"]["encoding"] = encoding.upper()  # spelt as the user likes
-    res = link(left, right, parse_mapping(raw, "enc.toml"), tmp_path / "p.parquet")
-    pairs = pd.read_parquet(res.out).set_index(["left_id", "right_id"])
-    top = pairs.loc[("1", "A")]
-    assert (top["forename_level"], top["surname_level"]) == ("exact", "exact")
-
-
-def test_utf16_without_a_byte_order_mark_is_told(tmp_path: Path) -> None:
-    left, right, mapping = _mini(tmp_path)
-    left.write_text("pid,fn,sn,dob\n1,Ann,Lee,1980-01-02\n", encoding="utf-16-le")
-    with pytest.raises(LinkInputError, match=r"the file is UTF-16 text; set \[left\].encoding"):
-        link(left, right, mapping, tmp_path / "p.parquet")
-
-
-def test_truth_file_encoding_is_its_own_key(tmp_path: Path) -> None:
-    """A truth file in Latin-1 is told to set [truth].encoding, a key that exists; set, its
-    accented ids are read."""
-    left, right, _ = _mini(tmp_path)
-    right.write_text("ref,fn,sn,dob\nAé,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
-    truth = tmp_path / "t.csv"
-    truth.write_text("staff,nominal\n1,Aé\n", encoding="latin-1")
-    raw = {
-        "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
-        "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
-    }
-    with pytest.raises(LinkInputError, match=r"set \[truth\].encoding in the mapping"):
-        link(left, right, parse_mapping(raw, "t.toml"), None, truth=truth)
-    raw["truth"] = {"encoding": "latin-1"}
-    res = link(left, right, parse_mapping(raw, "t.toml"), None, truth=truth)
-    assert res.truth is not None and res.truth.best["true_positive"] == 1
-
-
-def test_unknown_encoding_names_the_key() -> None:
-    raw = {
-        "left": {"id": "pid", "surname": "sn", "encoding": "shift-jis"},
-        "right": {"id": "ref", "surname": "sn"},
-    }
-    with pytest.raises(MappingError, match=r"enc.toml: \[left\].encoding must be one of"):
-        parse_mapping(raw, "enc.toml")
 
 
 def test_no_dates_of_birth_warns_but_still_ranks(extracts: Extracts, tmp_path: Path) -> None:
@@ -806,31 +666,6 @@ def test_placeholders_for_unknown_names_and_dates_are_missing(tmp_path: Path) ->
     assert dora["forename_level"] == "exact" and dora["surname_level"] == "exact"
 
 
-def test_a_nested_parquet_column_is_refused_by_name(tmp_path: Path) -> None:
-    left, _right, _mapping = _mini(tmp_path)
-    right = tmp_path / "r.parquet"
-    pd.DataFrame(
-        {
-            "ref": ["A"],
-            "fn": ["Ann"],
-            "sn": ["Lee"],
-            "dob": ["1980-01-02"],
-            "phones": [["0770", "0771"]],
-        }
-    ).to_parquet(right)
-    mapping = parse_mapping(
-        {
-            "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
-            "right": {"id": "ref", "forenames": "fn", "surname": "sn", "phone": "phones"},
-        },
-        "nested.toml",
-    )
-    with pytest.raises(MappingError) as err:
-        link(left, right, mapping, None)
-    assert str(err.value).startswith(f"{right}: column 'phones' named by [right].phone")
-    assert "holds VARCHAR[] values; map columns of one value each" in str(err.value)
-
-
 def _swapped_left(raw: object) -> object:
     """The FEBRL mapping with the left side's forenames and surname columns swapped."""
     sides = {
@@ -867,7 +702,7 @@ def test_names_mapped_the_wrong_way_round_are_told(extracts: Extracts) -> None:
 def test_capped_blocking_keys_are_told_without_truth(tmp_path: Path) -> None:
     """A key shared by more right-side people than blocking.max_block_size makes no pairs
     for its rule: the summary says so on every run, not only in the truth report."""
-    left, right, mapping = _mini(tmp_path)
+    left, right, mapping = mini_link_files(tmp_path)
     right.write_text(
         "ref,fn,sn,dob\n" + "".join(f"R{i},Ann,Lee,1980-01-02\n" for i in range(30)), "utf-8"
     )
@@ -882,7 +717,7 @@ def test_capped_blocking_keys_are_told_without_truth(tmp_path: Path) -> None:
 def test_dates_the_format_cannot_read_are_told(tmp_path: Path) -> None:
     """US dates read as day/month: many fail and the rest are misread; a date with a midnight
     time part is read; every date failing is not 'no date of birth'."""
-    left, right, mapping = _mini(tmp_path)
+    left, right, mapping = mini_link_files(tmp_path)
     raw = {
         "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
         "right": {
@@ -908,76 +743,6 @@ def test_dates_the_format_cannot_read_are_told(tmp_path: Path) -> None:
     res = link(left, right, parse_mapping(raw, "d.toml"), None)
     assert res.right.dob_unparsed == 20  # the midnight times are read
     assert any("does not read the dates of birth of 20 of 40 right rows" in w for w in res.warnings)
-
-
-def test_truth_columns_are_never_one_column_twice(tmp_path: Path) -> None:
-    """Both sides' ids are called "id": a truth file with "id,matched_id" must not pair the
-    id column with itself."""
-    left, right, _ = _mini(tmp_path)
-    left.write_text("id,fn,sn,dob\n1,Ann,Lee,1980-01-02\n2,Bob,Kay,1975-03-04\n", "utf-8")
-    right.write_text("id,fn,sn,dob\nA,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
-    side = {"id": "id", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
-    truth = tmp_path / "t.csv"
-    truth.write_text("id,matched_id\n1,A\n2,B\n", "utf-8")
-    res = link(left, right, parse_mapping({"left": side, "right": side}), None, truth=truth)
-    assert res.truth is not None and res.truth.columns == ("id", "matched_id")
-    assert res.truth.unknown_pairs == 0 and res.truth.best["true_positive"] == 2
-
-
-def test_a_file_is_told_by_its_first_bytes(tmp_path: Path) -> None:
-    """A Parquet file saved without its suffix is read as Parquet; a workbook is refused
-    with what to do, not as a CSV (or as UTF-16 for the zeros in it)."""
-    left, right, mapping = _mini(tmp_path)
-    pq = tmp_path / "right_export"
-    pd.read_csv(right, dtype=str).to_parquet(pq)
-    res = link(left, pq, mapping, None)
-    assert res.right.rows == 2 and res.candidate_pairs >= 1
-    book = tmp_path / "right.xlsx"
-    book.write_bytes(b"PK\x03\x04" + bytes(2000))
-    with pytest.raises(
-        LinkInputError, match=r"right.xlsx: is a zip archive .*export the sheet as CSV"
-    ):
-        link(left, book, mapping, None)
-
-
-def test_an_extra_field_among_the_first_rows_is_named_by_line(tmp_path: Path) -> None:
-    """An unquoted comma in an early row makes DuckDB's sniffer take a data row for the
-    header; the fault is the row, not the mapping."""
-    left, right, mapping = _mini(tmp_path)
-    left.write_text(
-        "pid,fn,sn,dob\n1,Ann,Lee,1980-01-02\n2,Bob,Kay,Jr,1975-03-04\n3,Cy,Day,1990-01-01\n",
-        "utf-8",
-    )
-    with pytest.raises(LinkInputError) as err:
-        link(left, right, mapping, None)
-    assert str(err.value).startswith(f"{left}: line 3 has 5 fields where the header has 4")
-    assert "Kay" not in str(err.value)
-
-
-def test_windows_1252_text_is_read(tmp_path: Path) -> None:
-    """Excel on Windows saves "CSV" in Windows-1252, whose curly apostrophe DuckDB's Latin-1
-    refuses: the message says cp1252, and with it set the names fold and match."""
-    left, right, _ = _mini(tmp_path)
-    left.write_bytes(
-        "pid,fn,sn,dob\n1,Ann,O’Lee,1980-01-02\n2,Bob,Kay,1975-03-04\n".encode("cp1252")
-    )
-    right.write_text("ref,fn,sn,dob\nA,Ann,OLee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
-    raw = {
-        "left": {
-            "id": "pid",
-            "forenames": "fn",
-            "surname": "sn",
-            "date_of_birth": "dob",
-            "encoding": "latin-1",
-        },
-        "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
-    }
-    with pytest.raises(LinkInputError, match=r'set \[left\]\.encoding = "cp1252"'):
-        link(left, right, parse_mapping(raw), None)
-    raw["left"]["encoding"] = "windows-1252"
-    res = link(left, right, parse_mapping(raw), tmp_path / "p.parquet")
-    top = pd.read_parquet(res.out).set_index(["left_id", "right_id"]).loc[("1", "A")]
-    assert top["surname_level"] == "exact"
 
 
 def test_phones_stored_as_numbers_or_several_to_a_field_are_shared(tmp_path: Path) -> None:

@@ -1,0 +1,235 @@
+"""Reading the flat files sweep link is given: each problem names the file (and the line),
+never quotes it; the shapes other agencies export are read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.factories import mini_link_files
+from transforms.flat_files import LinkInputError
+from transforms.link import link
+from transforms.mapping import MappingError, parse_mapping
+
+
+def test_missing_id_column(tmp_path: Path) -> None:
+    left, right, mapping = mini_link_files(tmp_path)
+    right.write_text("reference,fn,sn,dob\nA,Ann,Lee,1980-01-02\n", "utf-8")
+    with pytest.raises(MappingError) as err:
+        link(left, right, mapping, None)
+    msg = str(err.value)
+    assert msg.startswith(f"{right}: column 'ref'") and "[right].id" in msg and "mini.toml" in msg
+
+
+def test_empty_and_header_only_files(tmp_path: Path) -> None:
+    left, right, mapping = mini_link_files(tmp_path)
+    right.write_text("", "utf-8")
+    with pytest.raises(LinkInputError, match=r"r\.csv: file is empty \(0 bytes\)"):
+        link(left, right, mapping, None)
+    right.write_text("ref,fn,sn,dob\n", "utf-8")
+    with pytest.raises(LinkInputError, match=r"r\.csv: no data rows"):
+        link(left, right, mapping, None)
+    with pytest.raises(LinkInputError, match=r"missing\.csv: file not found"):
+        link(left, tmp_path / "missing.csv", mapping, None)
+
+
+def test_unreadable_file_error_quotes_no_data(tmp_path: Path) -> None:
+    left, right, mapping = mini_link_files(tmp_path)
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"Ann Lee 1980-01-02 not a parquet file")
+    with pytest.raises(LinkInputError) as err:
+        link(left, bad, mapping, None)
+    assert "cannot read as Parquet" in str(err.value) and "Ann" not in str(err.value)
+
+
+def test_a_bad_row_deep_in_a_truth_or_labels_file_is_named_not_quoted(tmp_path: Path) -> None:
+    """DuckDB samples a CSV's first rows to read its shape; a row past the sample that does
+    not fit fails later, and the message must not carry the row."""
+    left, right, mapping = mini_link_files(tmp_path)
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "staff,nominal\n" + "1,A\n" * 30_000 + "2,B,Alice Hartwell 1980-03-14\n", "utf-8"
+    )
+    for option in ("truth", "labels"):
+        with pytest.raises(LinkInputError) as err:
+            link(left, right, mapping, tmp_path / "p.parquet", **{option: pairs})
+        assert str(err.value).startswith(f"{pairs}: line 30002 has 3 fields where the header has 2")
+        assert "Hartwell" not in str(err.value)
+
+
+@pytest.mark.parametrize("at", [2, 30_002])
+def test_a_row_with_too_few_fields_is_named_by_line(tmp_path: Path, at: int) -> None:
+    """Early in the file, such a row makes DuckDB's sniffer read the file as one column
+    named by its whole header, which used to be reported as every mapped column missing;
+    late, it fails the read. Either way the message names the line and never quotes it."""
+    left, right, mapping = mini_link_files(tmp_path)
+    rows = [f"{i},Ann,Lee{i},1980-01-02\n" for i in range(30_001)]
+    rows.insert(at - 2, "99,Alice Hartwell\n")
+    left.write_text("pid,fn,sn,dob\n" + "".join(rows), "utf-8")
+    with pytest.raises(LinkInputError) as err:
+        link(left, right, mapping, tmp_path / "p.parquet")
+    assert str(err.value) == (
+        f"{left}: line {at} has 2 fields where the header has 4 (a delimiter missing or "
+        "extra, or a quote left open); mend or remove that line"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
+def test_csv_in_another_encoding(tmp_path: Path, encoding: str) -> None:
+    """A CSV that is not UTF-8 stops with the file, line and the mapping key to set (never
+    its text); with [left].encoding set, accented names fold and match."""
+    left, right, mapping = mini_link_files(tmp_path)
+    left.write_text(
+        "pid,fn,sn,dob\n1,Zoë,Müller,1980-01-02\n2,Bob,Kay,1975-03-04\n", encoding=encoding
+    )
+    right.write_text("ref,fn,sn,dob\nA,ZOE,MULLER,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
+    with pytest.raises(LinkInputError) as err:
+        link(left, right, mapping, tmp_path / "p.parquet")
+    msg = str(err.value)
+    assert "[left].encoding" in msg and "ller" not in msg and "Zo" not in msg
+    if encoding == "utf-16":  # told by its first bytes, whatever DuckDB makes of them
+        assert (
+            msg == f'{left}: the file is UTF-16 text; set [left].encoding = "utf-16" in the mapping'
+        )
+    else:
+        assert msg.startswith(f"{left}: cannot read as CSV")
+    raw = {
+        "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+        "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+    }
+    raw["left"]["encoding"] = encoding.upper()  # spelt as the user likes
+    res = link(left, right, parse_mapping(raw, "enc.toml"), tmp_path / "p.parquet")
+    pairs = pd.read_parquet(res.out).set_index(["left_id", "right_id"])
+    top = pairs.loc[("1", "A")]
+    assert (top["forename_level"], top["surname_level"]) == ("exact", "exact")
+
+
+def test_utf16_without_a_byte_order_mark_is_told(tmp_path: Path) -> None:
+    left, right, mapping = mini_link_files(tmp_path)
+    left.write_text("pid,fn,sn,dob\n1,Ann,Lee,1980-01-02\n", encoding="utf-16-le")
+    with pytest.raises(LinkInputError, match=r"the file is UTF-16 text; set \[left\].encoding"):
+        link(left, right, mapping, tmp_path / "p.parquet")
+
+
+def test_truth_file_encoding_is_its_own_key(tmp_path: Path) -> None:
+    """A truth file in Latin-1 is told to set [truth].encoding, a key that exists; set, its
+    accented ids are read."""
+    left, right, _ = mini_link_files(tmp_path)
+    right.write_text("ref,fn,sn,dob\nAé,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
+    truth = tmp_path / "t.csv"
+    truth.write_text("staff,nominal\n1,Aé\n", encoding="latin-1")
+    raw = {
+        "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+        "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+    }
+    with pytest.raises(LinkInputError, match=r"set \[truth\].encoding in the mapping"):
+        link(left, right, parse_mapping(raw, "t.toml"), None, truth=truth)
+    raw["truth"] = {"encoding": "latin-1"}
+    res = link(left, right, parse_mapping(raw, "t.toml"), None, truth=truth)
+    assert res.truth is not None and res.truth.best["true_positive"] == 1
+
+
+def test_unknown_encoding_names_the_key() -> None:
+    raw = {
+        "left": {"id": "pid", "surname": "sn", "encoding": "shift-jis"},
+        "right": {"id": "ref", "surname": "sn"},
+    }
+    with pytest.raises(MappingError, match=r"enc.toml: \[left\].encoding must be one of"):
+        parse_mapping(raw, "enc.toml")
+
+
+def test_a_nested_parquet_column_is_refused_by_name(tmp_path: Path) -> None:
+    left, _right, _mapping = mini_link_files(tmp_path)
+    right = tmp_path / "r.parquet"
+    pd.DataFrame(
+        {
+            "ref": ["A"],
+            "fn": ["Ann"],
+            "sn": ["Lee"],
+            "dob": ["1980-01-02"],
+            "phones": [["0770", "0771"]],
+        }
+    ).to_parquet(right)
+    mapping = parse_mapping(
+        {
+            "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+            "right": {"id": "ref", "forenames": "fn", "surname": "sn", "phone": "phones"},
+        },
+        "nested.toml",
+    )
+    with pytest.raises(MappingError) as err:
+        link(left, right, mapping, None)
+    assert str(err.value).startswith(f"{right}: column 'phones' named by [right].phone")
+    assert "holds VARCHAR[] values; map columns of one value each" in str(err.value)
+
+
+def test_truth_columns_are_never_one_column_twice(tmp_path: Path) -> None:
+    """Both sides' ids are called "id": a truth file with "id,matched_id" must not pair the
+    id column with itself."""
+    left, right, _ = mini_link_files(tmp_path)
+    left.write_text("id,fn,sn,dob\n1,Ann,Lee,1980-01-02\n2,Bob,Kay,1975-03-04\n", "utf-8")
+    right.write_text("id,fn,sn,dob\nA,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
+    side = {"id": "id", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
+    truth = tmp_path / "t.csv"
+    truth.write_text("id,matched_id\n1,A\n2,B\n", "utf-8")
+    res = link(left, right, parse_mapping({"left": side, "right": side}), None, truth=truth)
+    assert res.truth is not None and res.truth.columns == ("id", "matched_id")
+    assert res.truth.unknown_pairs == 0 and res.truth.best["true_positive"] == 2
+
+
+def test_a_file_is_told_by_its_first_bytes(tmp_path: Path) -> None:
+    """A Parquet file saved without its suffix is read as Parquet; a workbook is refused
+    with what to do, not as a CSV (or as UTF-16 for the zeros in it)."""
+    left, right, mapping = mini_link_files(tmp_path)
+    pq = tmp_path / "right_export"
+    pd.read_csv(right, dtype=str).to_parquet(pq)
+    res = link(left, pq, mapping, None)
+    assert res.right.rows == 2 and res.candidate_pairs >= 1
+    book = tmp_path / "right.xlsx"
+    book.write_bytes(b"PK\x03\x04" + bytes(2000))
+    with pytest.raises(
+        LinkInputError, match=r"right.xlsx: is a zip archive .*export the sheet as CSV"
+    ):
+        link(left, book, mapping, None)
+
+
+def test_an_extra_field_among_the_first_rows_is_named_by_line(tmp_path: Path) -> None:
+    """An unquoted comma in an early row makes DuckDB's sniffer take a data row for the
+    header; the fault is the row, not the mapping."""
+    left, right, mapping = mini_link_files(tmp_path)
+    left.write_text(
+        "pid,fn,sn,dob\n1,Ann,Lee,1980-01-02\n2,Bob,Kay,Jr,1975-03-04\n3,Cy,Day,1990-01-01\n",
+        "utf-8",
+    )
+    with pytest.raises(LinkInputError) as err:
+        link(left, right, mapping, None)
+    assert str(err.value).startswith(f"{left}: line 3 has 5 fields where the header has 4")
+    assert "Kay" not in str(err.value)
+
+
+def test_windows_1252_text_is_read(tmp_path: Path) -> None:
+    """Excel on Windows saves "CSV" in Windows-1252, whose curly apostrophe DuckDB's Latin-1
+    refuses: the message says cp1252, and with it set the names fold and match."""
+    left, right, _ = mini_link_files(tmp_path)
+    left.write_bytes(
+        "pid,fn,sn,dob\n1,Ann,O’Lee,1980-01-02\n2,Bob,Kay,1975-03-04\n".encode("cp1252")
+    )
+    right.write_text("ref,fn,sn,dob\nA,Ann,OLee,1980-01-02\nB,Rob,Kay,1975-03-04\n", "utf-8")
+    raw = {
+        "left": {
+            "id": "pid",
+            "forenames": "fn",
+            "surname": "sn",
+            "date_of_birth": "dob",
+            "encoding": "latin-1",
+        },
+        "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+    }
+    with pytest.raises(LinkInputError, match=r'set \[left\]\.encoding = "cp1252"'):
+        link(left, right, parse_mapping(raw), None)
+    raw["left"]["encoding"] = "windows-1252"
+    res = link(left, right, parse_mapping(raw), tmp_path / "p.parquet")
+    top = pd.read_parquet(res.out).set_index(["left_id", "right_id"]).loc[("1", "A")]
+    assert top["surname_level"] == "exact"
