@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from transforms.load import first_ragged_row
 from transforms.mapping import (
     Mapping,
     MappingError,
@@ -116,28 +117,29 @@ def _utf16_hint(path: Path, encoding: str, key: str) -> str | None:
 
 def _ragged_row(path: Path, encoding: str) -> str | None:
     """A CSV line whose fields do not line up with the header (a delimiter missing or extra,
-    a quote left open), found by reading the file through once, or None. DuckDB's sniffer
-    meets such a row as a file it cannot parse, or as one column named by the whole header:
-    either way the user needs the line number, never its text."""
+    a quote left open), found by reading the file through once (the nightly loader's
+    :func:`~transforms.load.first_ragged_row`), or None. DuckDB's sniffer meets such a row as
+    a file it cannot parse, or as one column named by the whole header: either way the user
+    needs the line number, never its text."""
     python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
     try:
         with path.open(newline="", encoding=python_encoding) as f:
             header = f.readline()
-            delimiter = max(_DELIMITERS, key=header.count)
-            if not header.count(delimiter):
-                return None
-            width = len(next(csv.reader([header], delimiter=delimiter)))
-            rows = csv.reader(f, delimiter=delimiter)
-            for fields_ in rows:
-                if fields_ and len(fields_) != width:
-                    return (
-                        f"{path}: line {rows.line_num + 1} has {len(fields_)} fields where the "
-                        f"header has {width} (a delimiter missing or extra, or a quote left "
-                        "open); mend or remove that line"
-                    )
-    except (UnicodeDecodeError, csv.Error):
+    except UnicodeDecodeError:
         return None
-    return None
+    delimiter = max(_DELIMITERS, key=header.count)
+    if not header.count(delimiter):
+        return None
+    width = len(next(csv.reader([header], delimiter=delimiter)))
+    found = first_ragged_row(path, width, python_encoding, delimiter)
+    if found is None:
+        return None
+    first, last, fields = found
+    where = f"line {first}" if last == first else f"the row at lines {first}-{last}"
+    return (
+        f"{path}: {where} has {fields} fields where the header has {width} (a delimiter "
+        "missing or extra, or a quote left open); mend or remove that line"
+    )
 
 
 def _bad_read(exc: duckdb.Error, path: Path, encoding: str, section: str) -> str:

@@ -261,14 +261,17 @@ def _csv_error(path: Path, exc: Exception) -> StructuralError:
     return StructuralError(path.name, f"unreadable or corrupt CSV ({type(exc).__name__})")
 
 
-def first_ragged_row(path: Path, expected: int) -> tuple[int, int, int] | None:
+def first_ragged_row(
+    path: Path, expected: int, encoding: str = "utf-8-sig", delimiter: str = ","
+) -> tuple[int, int, int] | None:
     """(first line, last line, fields) of the first CSV row without ``expected`` fields, or
     None. Lines are 1-based file lines (the header is line 1); blank lines, and lines of only
     spaces or tabs, are skipped as the reader skips them. Only run on the error path: it reads
-    the whole file with the csv module."""
+    the whole file with the csv module. (``sweep link`` finds its files' ragged rows with it
+    too, in their own encoding and delimiter.)"""
     try:
-        with path.open("r", encoding="utf-8-sig", newline="", errors="strict") as fh:
-            reader = csv.reader(fh)
+        with path.open("r", encoding=encoding, newline="", errors="strict") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
             next(reader, None)  # the header
             while True:
                 first = reader.line_num + 1

@@ -351,8 +351,9 @@ def _dob(side: SideMapping, types: dict[str, str]) -> tuple[str, str]:
         return text, _plausible_dob(f"CAST({quote(cols[0])} AS DATE)")
     parsed = [_parsed_dob(text, f) for f in side.date_format]
     if not any("%H" in f for f in side.date_format):
-        # a date written with a midnight time ("1985-03-12T00:00:00", "12/03/1985 00:00"),
-        # as spreadsheets and databases export dates: tried only where the format failed
+        # a date written with a time of day ("1985-03-12T00:00:00", "12/03/1985 00:00", as
+        # spreadsheets and databases export dates; a birth time is no evidence either way):
+        # tried only where the format failed
         bare = f"regexp_replace({text}, '{_TIME_PART}', '')"
         parsed += [_parsed_dob(bare, f) for f in side.date_format]
     return text, parsed[0] if len(parsed) == 1 else f"coalesce({', '.join(parsed)})"

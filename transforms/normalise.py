@@ -64,9 +64,10 @@ def fold_sql(expr: str, surname: bool = False) -> str:
     """SQL expression: upper-case, accents, specials and other scripts written in Latin
     letters, punctuation removed, hyphens and single spaces kept (so double-barrelled names
     can be split), and leading titles and trailing suffixes taken out where a name is left.
-    A value that is only a title or suffix is missing ("Mr" as a forename), except a
-    title that is also a surname when ``surname`` is set ("Lord"). Only text that is not ASCII (a few distinct names) goes
-    through Python (:func:`latin`); the connection needs :func:`register_functions`."""
+    A value that is only a title or suffix is missing ("Mr" as a forename), except a title
+    that is also a surname when ``surname`` is set ("Lord"). Only text that is not ASCII (a
+    few distinct names) goes through Python (:func:`latin`); the connection needs
+    :func:`register_functions`."""
     raw = f"coalesce({expr}, '')"
     text = f"(CASE WHEN strlen({raw}) = length({raw}) THEN {raw} ELSE {_LATIN_UDF}({raw}) END)"
     out = f"upper({text})"  # ASCII from here: anyascii spelt out accents, ß, Ø and the rest
