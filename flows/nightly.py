@@ -27,7 +27,13 @@ from transforms.fellegi_sunter import Model, training_warning
 from transforms.handoff import write_handoff
 from transforms.linkage import block, compare_and_score
 from transforms.load import find_table_file, load_extract
-from transforms.publish import check_output, publish_database, read_previous
+from transforms.publish import (
+    OutputError,
+    check_output,
+    publish_database,
+    read_previous,
+    unreported_message,
+)
 from transforms.report import write_report
 from transforms.revetting import revetting_referrals
 from transforms.runlog import (
@@ -363,14 +369,17 @@ def nightly_screening(
                 "stage_timings": timer.frame(),
             }
             outputs = publish(ctx, cfg, frames, flags, referrals, recipient)
-        report = write_report(
-            out_dir / "reports",
-            run_id,
-            row,
-            history,
-            cfg.campaign,
-            database=Path(outputs["database"]),
-        )
+        try:
+            report = write_report(
+                out_dir / "reports",
+                run_id,
+                row,
+                history,
+                cfg.campaign,
+                database=Path(outputs["database"]),
+            )
+        except OSError as exc:
+            raise OutputError(unreported_message(run_id, outputs, out_dir, exc)) from None
         create_markdown_artifact(
             key="sweep-progress",
             markdown=prog.progress_markdown(row),

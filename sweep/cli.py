@@ -224,6 +224,25 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from transforms.publish import PUBLISHED_NAME
+    from transforms.report import rewrite_report
+
+    out = Path(args.out)
+    db = out / PUBLISHED_NAME
+    if not db.exists():
+        print(f"sweep report: no published database at {db}", file=sys.stderr)
+        return 2
+    try:
+        report = rewrite_report(db, out / "reports", args.run_id)
+    except (LookupError, OSError) as exc:
+        print(f"sweep report: {exc}", file=sys.stderr)
+        return 2
+    print(f"run report:      {report.with_suffix('.html')}")
+    print(f"progress report: {report}")
+    return 0
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from transforms.explain import explain_pair, explain_pairs_file
 
@@ -524,6 +543,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--recipient", default="DPS")
     r.add_argument("--quiet", action="store_true", help="no progress bar (none in CI anyway)")
     r.set_defaults(func=_cmd_run)
+
+    rp = sub.add_parser(
+        "report",
+        help="write a published run's report again from the database (for a run whose report "
+        "failed after it published)",
+    )
+    rp.add_argument("--out", default=str(DEFAULT_OUT), help="the run's output folder")
+    rp.add_argument("--run-id", help="an earlier run (default: the latest, and latest.*)")
+    rp.set_defaults(func=_cmd_report)
 
     e = sub.add_parser("evaluate", help="precision and recall of a run against planted truth")
     e.add_argument("--truth", default=str(SAMPLE / "truth"))

@@ -45,6 +45,17 @@ def check_output(out_dir: Path) -> None:
         raise OutputError(f"{out_dir}: cannot be written (permission denied)")
 
 
+def unreported_message(run_id: str, outputs: dict[str, str], out_dir: Path, exc: OSError) -> str:
+    """What to tell the operator when a run published its database and handoff (so it is
+    recorded completed, and the handoff disclosed) but its report could not be written."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return (
+        f"run {run_id} is published ({outputs['database']}; handoff {outputs['handoff']}) "
+        f"but its report could not be written: {exc.strerror or exc}{where}; once that is "
+        f"mended, write the report with `sweep report --out {out_dir}`"
+    )
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename inside ``path`` durable."""
     fd = os.open(path, os.O_RDONLY)

@@ -5,14 +5,16 @@ copied to ``latest.*``."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from transforms.burnup import burnup_svg
-from transforms.config import CampaignConfig
+from transforms.config import CampaignConfig, SweepConfig
 from transforms.progress import progress_markdown
 from transforms.report_html import HISTORY_RUNS, report_from_database
 
@@ -44,10 +46,11 @@ def write_report(
     database: Path | None = None,
     *,
     history_runs: int = HISTORY_RUNS,
+    latest: bool = True,
 ) -> Path:
-    """Write this run's report and chart, and the ``latest`` copies; returns the markdown
-    report. With ``database`` (the published DuckDB holding this run) also the HTML page,
-    showing up to ``history_runs`` runs of history."""
+    """Write this run's report and chart, and (``latest``) the ``latest`` copies; returns the
+    markdown report. With ``database`` (the published DuckDB holding this run) also the HTML
+    page, showing up to ``history_runs`` runs of history."""
     reports.mkdir(parents=True, exist_ok=True)
     svg = burnup_svg(
         history,
@@ -60,7 +63,7 @@ def write_report(
         if database is not None
         else None
     )
-    for stem in (run_id, "latest"):
+    for stem in (run_id, "latest") if latest else (run_id,):
         write_text_atomic(reports / f"{stem}-burnup.svg", svg)
         text = progress_markdown(row) + f"\n![burn-up toward the target]({stem}-burnup.svg)\n"
         if html is not None:
@@ -68,3 +71,27 @@ def write_report(
             text += f"\nThe full report, with flags, scores, data quality and timings: [{stem}.html]({stem}.html)\n"
         write_text_atomic(reports / f"{stem}.md", text)
     return reports / f"{run_id}.md"
+
+
+def rewrite_report(database: Path, reports: Path, run_id: str | None = None) -> Path:
+    """Write a published run's report again from the database alone (default: the latest
+    run, which also refreshes the ``latest`` copies): its progress row and history from
+    ``progress_history``, the campaign it was measured against from its recorded config.
+    For a run whose report failed after the database and handoff were published."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        history = con.execute("SELECT * FROM progress_history ORDER BY rowid").df()
+        runs = con.execute("SELECT run_id, config_json FROM runs").df()
+    newest = history["run_id"].iloc[-1] if len(history) else None
+    run_id = run_id or newest
+    if run_id not in set(history["run_id"]):
+        raise LookupError(f"{database}: no run {run_id!r} in progress_history")
+    upto = history.index[history["run_id"] == run_id][0]
+    history = history.loc[:upto].reset_index(drop=True)
+    row = {k: (None if pd.isna(v) else v) for k, v in history.iloc[-1].to_dict().items()}
+    config_json = runs.loc[runs["run_id"] == run_id, "config_json"]
+    if config_json.empty:
+        raise LookupError(f"{database}: run {run_id!r} has no row in runs")
+    campaign = SweepConfig.from_dict(json.loads(config_json.iloc[0])).campaign
+    return write_report(
+        reports, run_id, row, history, campaign, database=database, latest=run_id == newest
+    )

@@ -449,3 +449,57 @@ def test_an_output_folder_that_cannot_take_the_run_stops_it_before_anything(
     with pytest.raises(OutputError, match=r"out/reports: exists and is not a folder"):
         nightly_screening(out_dir=out)
     assert sorted(p.name for p in out.iterdir()) == ["reports"]
+
+
+def test_a_published_runs_report_is_written_again_from_the_database(run, tmp_path):
+    from transforms.report import rewrite_report
+
+    out, first, second, _ = run
+    reports = out / "reports"
+    before = {p.name: p.read_bytes() for p in reports.iterdir()}
+    again = tmp_path / "reports"
+    assert rewrite_report(out / "sweep.duckdb", again) == again / f"{second['run_id']}.md"
+    assert {p.name: p.read_bytes() for p in again.iterdir()} == {
+        name: body
+        for name, body in before.items()
+        if name.startswith(("latest", second["run_id"])) and "-pr." not in name
+    }
+    # an earlier run: its own files, byte for byte, and the latest copies left alone
+    earlier = tmp_path / "earlier"
+    rewrite_report(out / "sweep.duckdb", earlier, first["run_id"])
+    assert sorted(p.name for p in earlier.iterdir()) == sorted(
+        f"{first['run_id']}{s}" for s in (".md", ".html", "-burnup.svg")
+    )
+    assert (earlier / f"{first['run_id']}.md").read_bytes() == before[f"{first['run_id']}.md"]
+    with pytest.raises(LookupError, match="no run 'nope'"):
+        rewrite_report(out / "sweep.duckdb", earlier, "nope")
+
+
+def test_a_report_that_fails_after_publishing_says_so_and_can_be_written_again(
+    tmp_path, prefect_harness, monkeypatch, capsys
+):
+    # the database and handoff are published (the run is recorded completed and the
+    # handoff disclosed) before the report is written: a full disk there used to end the
+    # run with a bare traceback and no report
+    import errno
+
+    from sweep.cli import main
+    from transforms import report as report_module
+    from transforms.publish import OutputError
+
+    def full_disk(path, text, **kw):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as m:
+        m.setattr(report_module, "write_text_atomic", full_disk)
+        with pytest.raises(OutputError) as caught:
+            nightly_screening(out_dir=out)
+    message = str(caught.value)
+    assert "is published" in message and "No space left on device" in message
+    assert f"sweep report --out {out}" in message
+    assert not list((out / "reports").glob("*.md"))
+    assert main(["report", "--out", str(out)]) == 0
+    assert "run report:" in capsys.readouterr().out
+    latest = (out / "reports" / "latest.md").read_text(encoding="utf-8")
+    assert "checked so far | 1,885" in latest
