@@ -54,6 +54,7 @@ DECISIONS = (
     "management_intervention",
     "no_further_action",
     "welfare_support",
+    "not_same_person",  # mistaken identity: never reopened (transforms/lifecycle.py)
 )
 FIELDS = ("flag_id", "decision", "decided_on", "decided_by")
 DEFAULT_STORE = Path("state") / "dispositions.parquet"  # under the output folder

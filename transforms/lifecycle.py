@@ -5,6 +5,10 @@ Tuesday's. Against the last published run each flag is ``new``, ``unchanged`` or
 ``updated`` (its evidence changed: new intelligence), and a flag that has gone is
 ``closed``. A flag DPS has decided stays ``decided`` and is not raised again, unless
 intelligence dated after the decision arrives: then it is ``reopened`` and says so.
+
+A ``not_same_person`` decision (mistaken identity) is about who someone is, not about the
+intelligence: it never reopens, and on a misconduct or welfare flag it settles the other
+flags that rest on the same identity (the same staff member and nominal).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 
 OPEN_STATUSES = ("new", "unchanged", "updated", "reopened")
+NOT_SAME_PERSON = "not_same_person"
+IDENTITY_KINDS = ("misconduct", "welfare")  # flags that assert staff member = nominal
 HISTORY_COLUMNS = ["run_id", "flag_id", "staff_id", "nominal_id", "flag_kind", "status"]
 
 
@@ -69,6 +75,7 @@ def apply_lifecycle(
     flags = flags.merge(
         dec.reindex(columns=["flag_id", "decision", "decided_on"]), on="flag_id", how="left"
     )
+    flags = _settle_mistaken_identity(flags, previous, dec)
     # Typed the same whether or not any decision exists yet (all-NULL columns would be DOUBLE).
     flags["decision"] = flags["decision"].astype("string")
     flags["decided_on"] = pd.to_datetime(flags["decided_on"], errors="coerce").astype(
@@ -78,6 +85,7 @@ def apply_lifecycle(
     after = pd.to_datetime(flags["evidence_to"], errors="coerce") > pd.to_datetime(
         flags["decided_on"], errors="coerce"
     )
+    after &= (flags["decision"] != NOT_SAME_PERSON).fillna(True).astype(bool)
     flags.loc[decided & ~after, "status"] = "decided"
     flags.loc[decided & after, "status"] = "reopened"
 
@@ -90,6 +98,40 @@ def apply_lifecycle(
         ignore_index=True,
     )
     return flags, history
+
+
+def _settle_mistaken_identity(
+    flags: pd.DataFrame, previous: pd.DataFrame, decisions: pd.DataFrame
+) -> pd.DataFrame:
+    """Give every undecided misconduct or welfare flag of a pair that DPS found is not the
+    same person (on any identity flag of that pair, tonight's or an earlier one) that
+    decision and its date."""
+    if "decision" not in decisions or not (decisions["decision"] == NOT_SAME_PERSON).any():
+        return flags
+    keys = ["flag_id", "staff_id", "nominal_id", "flag_kind"]
+    known = pd.concat(
+        [flags[keys], previous.reindex(columns=keys) if len(previous) else None]
+    ).drop_duplicates("flag_id")
+    mistaken = (
+        decisions.loc[decisions["decision"] == NOT_SAME_PERSON, ["flag_id", "decided_on"]]
+        .merge(known[known["flag_kind"].isin(IDENTITY_KINDS)], on="flag_id")
+        .sort_values("decided_on")
+        .drop_duplicates(["staff_id", "nominal_id"])[["staff_id", "nominal_id", "decided_on"]]
+    )
+    settled = flags[["staff_id", "nominal_id"]].merge(
+        mistaken, on=["staff_id", "nominal_id"], how="left"
+    )["decided_on"]
+    fill = (
+        flags["decision"].isna().to_numpy()
+        & flags["flag_kind"].isin(IDENTITY_KINDS).to_numpy()
+        & settled.notna().to_numpy()
+    )
+    flags = flags.copy()
+    flags["decision"] = flags["decision"].astype(object)
+    flags.loc[fill, "decision"] = NOT_SAME_PERSON
+    flags["decided_on"] = flags["decided_on"].astype(object)
+    flags.loc[fill, "decided_on"] = settled.to_numpy()[fill]
+    return flags
 
 
 def open_flags(flags: pd.DataFrame) -> pd.DataFrame:

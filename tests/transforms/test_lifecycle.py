@@ -78,3 +78,50 @@ def test_flags_of_staff_not_screened_tonight_are_carried_not_closed():
     # Wednesday re-screens S2, whose flag has gone: now it closes.
     _, history = _run([_flag("1")], previous=tuesday, run_id="r3", screened_ids={"S2"})
     assert list(history.loc[history["status"] == "closed", "flag_id"]) == ["2"]
+
+
+def test_not_the_same_person_never_reopens_and_settles_the_pairs_identity_flags():
+    # S1 = N1 was a mistaken identity: the misconduct flag was decided so, and new
+    # intelligence on the nominal must not put it (or a welfare flag on the same pair)
+    # back in front of DPS; the same decision on an association flag just never reopens
+    monday, _ = _run(
+        [_flag("1"), _flag("3", flag_kind="association"), _flag("4")],
+        run_id="r1",
+    )
+    welfare = _flag("2", flag_kind="welfare", staff_id="S1", nominal_id="N1")
+    decisions = pd.DataFrame(
+        {
+            "flag_id": ["1", "3", "4"],
+            "decision": ["not_same_person", "not_same_person", "no_further_action"],
+            "decided_on": ["2025-07-01"] * 3,
+        }
+    )
+    later = {"records": 3, "evidence_to": "2025-10-01"}
+    tuesday, _ = _run(
+        [
+            _flag("1", **later),
+            welfare,
+            _flag("3", flag_kind="association", **later),
+            _flag("4", **later),
+        ],
+        previous=monday,
+        decisions=decisions,
+    )
+    by_id = tuesday.set_index("flag_id")
+    assert list(by_id["status"]) == ["decided", "decided", "decided", "reopened"]
+    assert by_id.loc["2", "decision"] == "not_same_person"
+    assert str(by_id.loc["2", "decided_on"]) == "2025-07-01"
+    assert list(open_flags(tuesday)["flag_id"]) == ["4"]
+
+
+def test_a_mistaken_identity_decided_on_a_closed_flag_still_settles_the_pair():
+    # the misconduct flag closed (its records were removed) and a welfare flag on the
+    # same pair appears later: the pair is still not the same person
+    monday, _ = _run([_flag("1")], run_id="r1")
+    decisions = pd.DataFrame(
+        {"flag_id": ["1"], "decision": ["not_same_person"], "decided_on": ["2025-07-01"]}
+    )
+    welfare = _flag("2", flag_kind="welfare", staff_id="S1", nominal_id="N1")
+    tuesday, history = _run([welfare], previous=monday, decisions=decisions)
+    assert list(tuesday["status"]) == ["decided"]
+    assert list(history.sort_values("flag_id")["status"]) == ["closed", "decided"]
