@@ -202,10 +202,16 @@ def track_lifecycle(
         from transforms.dispositions import current_decisions
 
         decisions = current_decisions(store)
+    earlier = read_previous(ctx.out_dir, "flag_history")
     flags, rows = lifecycle.apply_lifecycle(
-        flags, read_previous(ctx.out_dir, "flags"), decisions, ctx.run_id, set(screened)
+        flags,
+        read_previous(ctx.out_dir, "flags"),
+        decisions,
+        ctx.run_id,
+        set(screened),
+        earlier=earlier,
     )
-    history = append_rows(read_previous(ctx.out_dir, "flag_history"), rows, "run_id")
+    history = append_rows(earlier, rows, "run_id")
     get_run_logger().info("flags by status: %s", rows["status"].value_counts().to_dict())
     return flags, history
 

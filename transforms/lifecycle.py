@@ -45,12 +45,14 @@ def apply_lifecycle(
     decisions: pd.DataFrame,
     run_id: str,
     screened_ids: set[str] | None = None,
+    earlier: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """This run's flags with ``status``, ``first_raised_run``, ``fingerprint`` and the latest
     decision; and the rows this run adds to the flag history (closed flags included).
 
     ``screened_ids``: the staff screened tonight (None: everyone). A previous flag on someone
-    not screened tonight is carried over as it was, not closed.
+    not screened tonight is carried over as it was, not closed. ``earlier``: the flag
+    history so far, where a decision on a flag closed before the last run finds its pair.
     """
     flags = current.copy()
     flags["fingerprint"] = evidence_fingerprint(flags)
@@ -75,7 +77,9 @@ def apply_lifecycle(
     flags = flags.merge(
         dec.reindex(columns=["flag_id", "decision", "decided_on"]), on="flag_id", how="left"
     )
-    flags = _settle_mistaken_identity(flags, previous, dec)
+    flags = _settle_mistaken_identity(
+        flags, pd.concat([previous.reindex(columns=HISTORY_COLUMNS), earlier]), dec
+    )
     # Typed the same whether or not any decision exists yet (all-NULL columns would be DOUBLE).
     flags["decision"] = flags["decision"].astype("string")
     flags["decided_on"] = pd.to_datetime(flags["decided_on"], errors="coerce").astype(
@@ -101,17 +105,15 @@ def apply_lifecycle(
 
 
 def _settle_mistaken_identity(
-    flags: pd.DataFrame, previous: pd.DataFrame, decisions: pd.DataFrame
+    flags: pd.DataFrame, earlier: pd.DataFrame, decisions: pd.DataFrame
 ) -> pd.DataFrame:
     """Give every undecided misconduct or welfare flag of a pair that DPS found is not the
-    same person (on any identity flag of that pair, tonight's or an earlier one) that
+    same person (on any identity flag of that pair, tonight's or an ``earlier`` one) that
     decision and its date."""
     if "decision" not in decisions or not (decisions["decision"] == NOT_SAME_PERSON).any():
         return flags
     keys = ["flag_id", "staff_id", "nominal_id", "flag_kind"]
-    known = pd.concat(
-        [flags[keys], previous.reindex(columns=keys) if len(previous) else None]
-    ).drop_duplicates("flag_id")
+    known = pd.concat([flags[keys], earlier.reindex(columns=keys)]).drop_duplicates("flag_id")
     mistaken = (
         decisions.loc[decisions["decision"] == NOT_SAME_PERSON, ["flag_id", "decided_on"]]
         .merge(known[known["flag_kind"].isin(IDENTITY_KINDS)], on="flag_id")

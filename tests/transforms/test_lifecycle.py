@@ -17,13 +17,14 @@ def _flag(fid: str, records: int = 1, evidence_to: str = "2025-06-01", **kw) -> 
     }
 
 
-def _run(current, previous=None, decisions=None, run_id="r2", screened_ids=None):
+def _run(current, previous=None, decisions=None, run_id="r2", screened_ids=None, earlier=None):
     return apply_lifecycle(
         pd.DataFrame(current),
         previous if previous is not None else pd.DataFrame(),
         decisions if decisions is not None else pd.DataFrame(),
         run_id,
         screened_ids,
+        earlier=earlier,
     )
 
 
@@ -125,3 +126,20 @@ def test_a_mistaken_identity_decided_on_a_closed_flag_still_settles_the_pair():
     tuesday, history = _run([welfare], previous=monday, decisions=decisions)
     assert list(tuesday["status"]) == ["decided"]
     assert list(history.sort_values("flag_id")["status"]) == ["closed", "decided"]
+
+
+def test_a_mistaken_identity_on_a_flag_closed_runs_ago_is_found_in_the_history():
+    monday, monday_history = _run([_flag("1")], run_id="r1")
+    tuesday, tuesday_history = _run([_flag("9")], previous=monday, run_id="r2")  # 1 closes
+    decisions = pd.DataFrame(
+        {"flag_id": ["1"], "decision": ["not_same_person"], "decided_on": ["2025-07-01"]}
+    )
+    welfare = _flag("2", flag_kind="welfare", staff_id="S1", nominal_id="N1")
+    wednesday, _ = _run(
+        [welfare],
+        previous=tuesday,
+        decisions=decisions,
+        run_id="r3",
+        earlier=pd.concat([monday_history, tuesday_history]),
+    )
+    assert list(wednesday["status"]) == ["decided"]
