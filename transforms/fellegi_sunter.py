@@ -267,9 +267,12 @@ class TrainingSession:
 # - same date of birth and forename: teaches the surname levels (previous names, typos...);
 # - same date of birth and surname: teaches the forename levels (nicknames, initials...);
 # - same rare full name (shared by few nominals): teaches the date-of-birth levels.
-# Address, phone and sex are learned from all three. Candidate pairs are never used: the
-# candidate rules condition on names and dates together, so their non-matches agree far more
-# often than random pairs and EM calls nearly all of them matches. Nor are postcode blocks:
+# Phone is learned from all three; address from the two date-of-birth blocks; sex only from
+# the one joined on surname (a forename all but fixes the recorded sex: in a block joined on
+# it namesakes agree on sex 99% of the time where u says half, and EM took them for matches).
+# Candidate pairs are never used: the candidate rules condition on names and dates together,
+# so their non-matches agree far more often than random pairs and EM calls nearly all of
+# them matches. Nor are postcode blocks:
 # EM there learns "same address", not "same person". Common full names are left out of the
 # third block: "John Smith" pairs are almost all different people, and EM would model them.
 def training_sessions(cfg: MatchConfig) -> tuple[TrainingSession, ...]:
@@ -289,6 +292,8 @@ def training_sessions(cfg: MatchConfig) -> tuple[TrainingSession, ...]:
             "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_person l "
             f"JOIN {r_name_dob} r ON r.dob = l.dob AND r.fn = l.fn",
             ("dob", "forename", "name_order"),
+            # a forename all but fixes the recorded sex, so its agreement here is not u's
+            estimates=("surname", "address", "phone"),
             agrees_on=(("dob", ("exact",)), ("forename", ("exact",))),
         ),
         TrainingSession(
@@ -304,6 +309,9 @@ def training_sessions(cfg: MatchConfig) -> tuple[TrainingSession, ...]:
             "SELECT DISTINCT l.id AS l_id, r.id AS r_id FROM l_person l "
             "JOIN k ON k.sn = l.sn AND k.fn = l.fn JOIN r_names r ON r.sn = k.sn AND r.fn = k.fn",
             ("forename", "surname", "name_order"),
+            # sex follows the forename, and namesakes cluster by place (a family name in a
+            # town), so neither sex nor address agrees here at u's rate among non-matches
+            estimates=("dob", "phone"),
             agrees_on=(("forename", ("exact",)), ("surname", ("exact", "variant_exact"))),
             # a left person whose full name is on the right is in the block if few share it
             reach_sql=f"WITH c AS ({name_counts}) "
