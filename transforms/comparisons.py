@@ -144,6 +144,20 @@ def dob(cfg: MatchConfig) -> Comparison:
                 "same day and month, year one apart",
                 "month(ld) = month(rd) AND day(ld) = day(rd) AND abs(year(ld) - year(rd)) = 1",
             ),
+            # a day and month not known (1 January, 1 July) or a date worked out from an age:
+            # the year agrees, or the dates are within a year. Apart from these, "different"
+            # is left with siblings and the like, born years apart.
+            Level(
+                "same_year",
+                "same year of birth, day and month differ (a placeholder day and month, or a "
+                "date worked out from an age)",
+                "year(ld) = year(rd)",
+            ),
+            Level(
+                "within_a_year",
+                "born less than a year apart",
+                "abs(date_diff('day', ld, rd)) <= 366",
+            ),
             Level(
                 "generation_apart",
                 f"born {cfg.dob_generation_years} or more years apart: a parent or child, "

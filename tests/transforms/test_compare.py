@@ -463,3 +463,32 @@ def test_forenames_that_sound_alike_beyond_any_similarity_are_phonetic():
         (sid, labels[lv]) for sid, lv in con.execute("SELECT l_id, forename FROM out").fetchall()
     )
     assert got == {"S0": "phonetic", "S1": "phonetic", "S2": "fuzzy_mid", "S3": "different"}
+
+
+def test_a_date_of_birth_in_the_same_year_or_within_one_is_not_different():
+    """A placeholder day and month (1 January), or a date worked out from an age, lands on
+    its own level, so "different" is left with people born years apart (siblings)."""
+    pairs = [
+        ("1985-06-17", "1985-01-01", "same_year"),
+        ("1985-12-20", "1986-03-02", "within_a_year"),
+        ("1985-06-17", "1988-02-11", "different"),
+        ("1985-06-17", "1985-06-17", "exact"),
+        ("1989-06-17", "1990-06-17", "year_off_by_one"),
+        ("1985-06-17", "1965-06-18", "generation_apart"),
+    ]
+    staff = [
+        {"staff_id": f"S{i}", "surname": "Hussain", "forenames": "Amir", "date_of_birth": a}
+        for i, (a, _, _) in enumerate(pairs)
+    ]
+    nominals = [
+        {"nominal_id": f"N{i}", "surname": "Hussain", "forenames": "Amir", "date_of_birth": b}
+        for i, (_, b, _) in enumerate(pairs)
+    ]
+    con = linkage_db(tables(staff=staff, nominals=nominals))
+    normalise_all(con)
+    values = ", ".join(f"('S{i}', 'N{i}')" for i in range(len(pairs)))
+    con.execute(f"CREATE TEMP TABLE p AS SELECT * FROM (VALUES {values}) t(l_id, r_id)")
+    compare_pairs(con, "p", CFG, "out")
+    labels = next(c for c in all_comparisons(CFG) if c.name == "dob").labels()
+    got = dict((sid, labels[lv]) for sid, lv in con.execute("SELECT l_id, dob FROM out").fetchall())
+    assert got == {f"S{i}": want for i, (_, _, want) in enumerate(pairs)}
