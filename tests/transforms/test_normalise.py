@@ -388,3 +388,24 @@ def test_name_keys_pair_every_name_with_every_date_of_birth():
         "SELECT count(DISTINCT h_fn), count(DISTINCT h_sn) FROM r_name_keys WHERE id = 'N1'"
     ).fetchall()[0]
     assert same == (1, 2)
+
+
+def test_a_surname_is_as_common_as_the_people_known_by_it_in_any_form():
+    """A surname's share counts everyone who carries it: as their surname, a part of it, an
+    alias. A part such as AL, shared by everyone named Al-Something, was missing
+    from the table and took the largest rare-name bonus there is."""
+    nominals = [
+        {"nominal_id": "N1", "surname": "Al-Hassan", "forenames": "Omar"},
+        {"nominal_id": "N2", "surname": "Al-Amin", "forenames": "Yusuf"},
+        {"nominal_id": "N3", "surname": "Hassan", "forenames": "Ali"},
+        {"nominal_id": "N4", "surname": "Smith", "forenames": "Jo"},
+    ]
+    aliases = [{"nominal_id": "N4", "surname": "Hassan", "forenames": "Jo"}]
+    con = linkage_db(
+        tables(staff=[{"staff_id": "S1", "surname": "Hassan"}], nominals=nominals, aliases=aliases)
+    )
+    normalise_all(con)
+    tf = dict(con.execute("SELECT sn, tf FROM tf_sn").fetchall())
+    assert tf["AL"] == pytest.approx(2 / 4)
+    assert tf["HASSAN"] == pytest.approx(3 / 4)  # N1's part, N3's surname, N4's alias
+    assert tf["SMITH"] == pytest.approx(1 / 4)
