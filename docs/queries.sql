@@ -110,19 +110,21 @@ ORDER BY run_date, run_id;
 
 -- name: quarantined_rows_by_rule_last_run
 -- answers: which validation rules quarantined how many lines of which input table in the
---   latest run, with the first few file row numbers to look at (values are never stored)
--- columns: run_id, table, rule, field, lines, rows_read, example_rows
+--   latest run, whether each set its rows aside or only blanked the value (action), with the
+--   first few file row numbers to look at (values are never stored)
+-- columns: run_id, table, rule, field, action, lines, rows_read, example_rows
 SELECT
     d.run_id,
     q."table",
     q.rule,
     q.field,
+    q.action,
     count(*) AS lines,
     any_value(d.rows_read) AS rows_read,
     array_to_string(list(q.row_number ORDER BY q.row_number)[1:5], ', ') AS example_rows
 FROM quarantine AS q
 JOIN data_quality AS d ON d."table" = q."table"
-GROUP BY d.run_id, q."table", q.rule, q.field
+GROUP BY d.run_id, q."table", q.rule, q.field, q.action
 ORDER BY lines DESC, q."table", q.rule, q.field;
 
 -- name: quarantine_night_by_night

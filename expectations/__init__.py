@@ -14,6 +14,7 @@ import great_expectations as gx
 from expectations import intel, staff
 from expectations.builder import (
     CALENDAR_DATE,
+    COLLAR_FORMAT,
     DATE_FORMAT,
     DATE_KINDS,
     DATE_MIN,
@@ -55,6 +56,7 @@ def build_suites(
 
 __all__ = [
     "CALENDAR_DATE",
+    "COLLAR_FORMAT",
     "DATE_FORMAT",
     "DATE_KINDS",
     "DATE_MIN",

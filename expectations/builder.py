@@ -30,6 +30,7 @@ ID_FORMAT = "id_format"
 POSTCODE_FORMAT = "postcode_format"
 PHONE_FORMAT = "phone_format"
 VRM_FORMAT = "vrm_format"
+COLLAR_FORMAT = "collar_format"
 DATE_FORMAT = "date_format"
 CALENDAR_DATE = "calendar_date"  # checked in pandas by transforms.validate
 IN_SET = "in_set"
@@ -85,6 +86,12 @@ def column_expectations(
         "postcode": (POSTCODE_FORMAT, cfg.postcode_regex, "not a valid UK postcode"),
         "phone": (PHONE_FORMAT, cfg.phone_regex, "not a valid phone number"),
         "vrm": (VRM_FORMAT, cfg.vrm_regex, "not a valid vehicle registration"),
+        "collar": (
+            COLLAR_FORMAT,
+            cfg.collar_regex,
+            "not a collar number (letters and digits, single spaces or hyphens; "
+            "not a number in Excel's scientific or decimal form)",
+        ),
         "date": (DATE_FORMAT, cfg.date_regex, "not a date in YYYY-MM-DD form"),
         "dob": (DATE_FORMAT, cfg.date_regex, "not a date in YYYY-MM-DD form"),
     }

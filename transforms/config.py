@@ -34,6 +34,10 @@ class ValidationConfig:
     # (transforms.validate); any other time of day fails date_format.
     date_regex: str = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0{1,9})?)?)?$"
     id_regex: str = r"^[A-Za-z0-9_-]{1,40}$"
+    # A warrant or collar number: letters and digits, a single space or hyphen between them
+    # ("4471", "PC 1234", "MPS-220"), at most 20 letters and digits. Excel's forms of a number
+    # ("2.81E+05", "280720.0") fail: a bad one is blanked, the row kept (schema.py).
+    collar_regex: str = r"^[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){0,19}$"
     # A table with more than this share of its rows quarantined stops the run before matching
     # (a wrong export format, not a few bad rows: e.g. every date dd/mm/yyyy, ids written
     # 1.0): screening the remainder would report staff as checked against a gutted extract.

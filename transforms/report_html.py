@@ -97,7 +97,7 @@ class ReportData:
     band_counts: pd.DataFrame  # band, pairs
     non_finite_weights: int
     row_counts: pd.DataFrame  # table, rows_read, rows_accepted, rows_quarantined, reconciled
-    quarantine: pd.DataFrame  # table, rule, field, lines
+    quarantine: pd.DataFrame  # table, rule, field, action, lines
     stage_timings: pd.DataFrame  # stage, seconds, peak_rss_mib
     run_history: pd.DataFrame  # last N runs: run_id, run_date, screened, flags, seconds
     revetting_referrals: int | None
@@ -245,11 +245,11 @@ def collect(
     quarantine = (
         _df(
             con,
-            """SELECT "table", rule, field, count(*) AS lines FROM quarantine
-               GROUP BY ALL ORDER BY "table", lines DESC, rule, field""",
+            f"""SELECT "table", rule, field, {_quarantine_action(con)}, count(*) AS lines
+               FROM quarantine GROUP BY ALL ORDER BY "table", lines DESC, rule, field""",
         )
         if "quarantine" in have
-        else pd.DataFrame(columns=["table", "rule", "field", "lines"])
+        else pd.DataFrame(columns=["table", "rule", "field", "action", "lines"])
     )
     timings = (
         _df(con, "SELECT stage, seconds, peak_rss_mib FROM stage_timings")
@@ -484,6 +484,17 @@ def _bin_width(edges: Sequence[float]) -> str:
     return f"{max(widths):g} bit{'s' if max(widths) != 1 else ''}"
 
 
+def _quarantine_action(con: duckdb.DuckDBPyConnection) -> str:
+    """The quarantine's ``action`` column; a database from before it set every row aside."""
+    columns = {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'quarantine'"
+        ).fetchall()
+    }
+    return "action" if "action" in columns else "'row_quarantined' AS action"
+
+
 def _quality_section(d: ReportData) -> str:
     q = d.quarantine
     rc = d.row_counts
@@ -509,9 +520,18 @@ def _quality_section(d: ReportData) -> str:
     parts.append(
         html_table(
             q,
-            {"table": "table", "rule": "rule", "field": "field", "lines": "lines"},
+            {
+                "table": "table",
+                "rule": "rule",
+                "field": "field",
+                "action": "action",
+                "lines": "lines",
+            },
             numeric=["lines"],
-            caption="Quarantined rows by table, rule and field (no values are shown)",
+            caption=(
+                "Quarantine lines by table, rule and field: the row set aside "
+                "(row_quarantined) or only the value blanked (value_blanked); no values are shown"
+            ),
             cls="quarantine",
         )
     )

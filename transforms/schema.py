@@ -78,10 +78,19 @@ class Column:
 
     name: str
     required: bool = True  # False: the column must exist but a value may be empty
-    kind: str = "text"  # text | id | date | dob | postcode | phone | vrm | enum | bool
+    kind: str = "text"  # text | id | date | dob | postcode | phone | vrm | collar | enum | bool
     allowed: tuple[str, ...] = ()
     unique: bool = False
     pii: bool = False  # never logged, never in an exception message
+    # A value breaking a rule is blanked and the row kept (a quarantine line with action
+    # ``value_blanked``), instead of setting the whole row aside. Only for an optional column
+    # that nothing matches or joins on, whose loss would otherwise take a person out of
+    # screening for a cosmetic fault (collar_number).
+    blank_if_invalid: bool = False
+
+    def __post_init__(self) -> None:
+        if self.blank_if_invalid and (self.required or self.unique):
+            raise ValueError(f"{self.name}: only an optional, non-key column may be blanked")
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,7 @@ STAFF = Table(
     key=("staff_id",),
     columns=(
         _c("staff_id", "id", unique=True),
-        _c("collar_number", required=False),
+        _c("collar_number", "collar", required=False, blank_if_invalid=True),
         _c("person_type", "enum", allowed=PERSON_TYPES),
         _c("rank_grade"),
         _c("unit"),

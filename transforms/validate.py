@@ -18,8 +18,12 @@ from the accepted value. ``check_quarantine_share`` stops a run whose extract lo
 bad rows).
 
 The quarantine has one line per (row, failed rule): source_file, table, row_number, field, rule,
-detail. ``detail`` is built from the contract and configuration only; no data value ever appears
-in it, nor in any exception or log message raised here.
+detail, action. ``action`` is ``row_quarantined`` (the row is set aside) or, for a column the
+contract marks ``blank_if_invalid`` (collar_number), ``value_blanked``: the value is removed and
+the row kept, so a cosmetic fault never takes a person out of screening. A row counts as
+quarantined when it has at least one ``row_quarantined`` line; rows read = accepted +
+quarantined still holds. ``detail`` is built from the contract and configuration only; no data
+value ever appears in it, nor in any exception or log message raised here.
 """
 
 from __future__ import annotations
@@ -44,7 +48,9 @@ from transforms.schema import TABLES_BY_NAME, Table
 
 logger = logging.getLogger(__name__)
 
-QUARANTINE_COLUMNS = ["source_file", "table", "row_number", "field", "rule", "detail"]
+QUARANTINE_COLUMNS = ["source_file", "table", "row_number", "field", "rule", "detail", "action"]
+ROW_QUARANTINED = "row_quarantined"  # the row is set aside
+VALUE_BLANKED = "value_blanked"  # the value is removed, the row kept (Column.blank_if_invalid)
 COUNT_COLUMNS = [
     "table",
     "source_file",
@@ -87,11 +93,11 @@ class QuarantineShareError(StructuralError):
 class TableValidation:
     table: str
     source_file: str
-    accepted: pd.DataFrame  # passing rows: every original column plus _row
+    accepted: pd.DataFrame  # passing rows: every original column plus _row (values blanked)
     quarantine: pd.DataFrame  # QUARANTINE_COLUMNS, one line per (row, failed rule)
     rows_read: int
     rows_accepted: int
-    rows_quarantined: int  # distinct rows with at least one quarantine line
+    rows_quarantined: int  # distinct rows with at least one row_quarantined line
 
 
 @dataclass(frozen=True)
@@ -171,22 +177,36 @@ class _GX:
 
 
 class _Failures:
-    """Collects (positions, field, rule, detail) and builds the quarantine frame at the end."""
+    """Collects (positions, field, rule, detail) and builds the quarantine frame at the end.
 
-    def __init__(self) -> None:
+    A failure on a field of ``blankable`` (the contract's ``blank_if_invalid`` columns) blanks
+    that value; any other sets the row aside.
+    """
+
+    def __init__(self, blankable: Iterable[str] = ()) -> None:
         self.parts: list[tuple[np.ndarray, str, str, str | np.ndarray]] = []
+        self.blankable = frozenset(blankable)
 
     def add(self, positions: np.ndarray, field: str, rule: str, detail: str | np.ndarray) -> None:
         if len(positions):
             self.parts.append((np.asarray(positions, dtype=np.int64), field, rule, detail))
 
     def mask(self, n: int, field: str | None = None) -> np.ndarray:
-        """Rows (by position) with at least one failure, optionally only on ``field``."""
+        """Rows (by position) set aside by at least one failure, optionally only on ``field``."""
         bad = np.zeros(n, dtype=bool)
         for positions, f, *_ in self.parts:
-            if field is None or f == field:
+            if f not in self.blankable and (field is None or f == field):
                 bad[positions] = True
         return bad
+
+    def blanked(self, n: int) -> dict[tuple[str, str], np.ndarray]:
+        """(field, rule) -> rows (a boolean mask by position) whose value a failure blanks."""
+        out: dict[tuple[str, str], np.ndarray] = {}
+        for positions, f, rule, _ in self.parts:
+            if f in self.blankable:
+                mask = out.setdefault((f, rule), np.zeros(n, dtype=bool))
+                mask[positions] = True
+        return out
 
     def frame(self, rows: np.ndarray, table: str, source_file: str) -> pd.DataFrame:
         if not self.parts:
@@ -207,6 +227,16 @@ class _Failures:
                 "field": pd.array(np.repeat([f for _, f, _, _ in self.parts], sizes), dtype=_TEXT),
                 "rule": pd.array(np.repeat([r for _, _, r, _ in self.parts], sizes), dtype=_TEXT),
                 "detail": pd.array(details, dtype=_TEXT),
+                "action": pd.array(
+                    np.repeat(
+                        [
+                            VALUE_BLANKED if f in self.blankable else ROW_QUARANTINED
+                            for _, f, _, _ in self.parts
+                        ],
+                        sizes,
+                    ),
+                    dtype=_TEXT,
+                ),
             }
         )
         return out.sort_values(["row_number", "field", "rule"], kind="stable", ignore_index=True)
@@ -302,7 +332,7 @@ def _check_rows(
     if not (np.all(np.diff(rows) > 0) or pd.Index(rows).is_unique):
         raise ValueError(f"{table.name}: {ROW_COLUMN} values are not unique")
 
-    failures = _Failures()
+    failures = _Failures(c.name for c in table.columns if c.blank_if_invalid)
     frame = _prepare(df, table, cfg, failures)
     if not len(frame):
         return df, rows, failures
@@ -341,10 +371,20 @@ def _with_rows(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def row_lines(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """The quarantine lines that set their row aside (not those that only blanked a value)."""
+    return quarantine.loc[(quarantine["action"] == ROW_QUARANTINED).to_numpy(bool)]
+
+
 def _finish(
     df: pd.DataFrame, rows: np.ndarray, failures: _Failures, table: str, source_file: str
 ) -> TableValidation:
     bad = failures.mask(len(df))
+    for (field, rule), blank in failures.blanked(len(df)).items():
+        df[field] = df[field].mask(blank)  # copy-on-write: the caller's frame is untouched
+        kept = int((blank & ~bad).sum())
+        if kept:
+            logger.warning("%s: %d %s value(s) blanked (%s), rows kept", table, kept, field, rule)
     accepted = df if not bad.any() else df.loc[~bad].reset_index(drop=True)
     return TableValidation(
         table=table,
@@ -443,7 +483,8 @@ def _check_parents(
         # keys of the parent's quarantined rows: a small set
         parent_frame = _with_rows(frames[parent_table])
         dropped = parent_frame.loc[
-            parent_frame[ROW_COLUMN].isin(parent.quarantine["row_number"]), parent_column
+            parent_frame[ROW_COLUMN].isin(row_lines(parent.quarantine)["row_number"]),
+            parent_column,
         ]
         cascaded = orphan & _isin(keys, dropped)
         failures.add(
@@ -465,7 +506,7 @@ def reconcile(results: Mapping[str, TableValidation]) -> pd.DataFrame:
     records = []
     broken = []
     for name, r in results.items():
-        distinct = int(r.quarantine["row_number"].nunique())
+        distinct = int(row_lines(r.quarantine)["row_number"].nunique())
         ok = (
             r.rows_read == r.rows_accepted + r.rows_quarantined
             and len(r.accepted) == r.rows_accepted
@@ -575,7 +616,8 @@ def quarantine_share_problems(
     children: dict[str, int] = {}  # reported table -> child tables that lost most rows with it
     for name, r in result.tables.items():
         table = TABLES_BY_NAME[name]
-        own = r.quarantine.loc[~_parents_fault(r.quarantine, table, problems)]
+        lines = row_lines(r.quarantine)
+        own = lines.loc[~_parents_fault(lines, table, problems)]
         if len(own):
             own_fault[name] = _commonest_rule(own)
         if r.rows_read < cfg.quarantine_share_min_rows or r.rows_quarantined <= limit * r.rows_read:

@@ -51,6 +51,10 @@ def test_rules_follow_the_contract(table):
             assert rules[("date_format", col.name)].regex == CFG.date_regex
         if col.kind == "id":
             assert rules[("id_format", col.name)].regex == CFG.id_regex
+        if col.kind == "collar":
+            assert rules[("collar_format", col.name)].regex == CFG.collar_regex
+        if col.blank_if_invalid:  # blanked, never set aside: so optional, and no key
+            assert not col.required and not col.unique
 
 
 def test_dob_bounds():
@@ -80,7 +84,14 @@ def test_date_order_pairs():
 
 def test_every_regex_works_in_python_and_in_re2():
     """pandas 3 runs GX's regex check in pyarrow (RE2) unless the pattern needs Python's re."""
-    patterns = {CFG.id_regex, CFG.postcode_regex, CFG.date_regex, CFG.phone_regex, CFG.vrm_regex}
+    patterns = {
+        CFG.id_regex,
+        CFG.postcode_regex,
+        CFG.date_regex,
+        CFG.phone_regex,
+        CFG.vrm_regex,
+        CFG.collar_regex,
+    }
     for pattern in patterns:
         re.compile(pattern)
         pc.match_substring_regex(pa.array(["x"]), pattern)
@@ -99,6 +110,11 @@ def test_every_regex_works_in_python_and_in_re2():
             ["AB12 CDE", "ab12cde", "A123 BCD", "ABC 123D", "1234 AB", "ABZ 1234"],
             ["NOT A PLATE", "AB12 CDEF", "", "12345678"],
         ),
+        (
+            CFG.collar_regex,
+            ["4471", "0123", "PC 1234", "MPS-220", "ab12", "A1-B2 C3", "1" * 20],
+            ["2.81E+05", "280720.0", "1E+05", "4471.", "PC  1234", "-220", "1" * 21, ""],
+        ),
     ],
 )
 def test_phone_and_vrm_patterns(pattern, good, bad):
@@ -111,3 +127,12 @@ def test_wrong_extract_is_refused():
         staff.build_suite(NOMINALS, CFG, RUN_DATE)
     with pytest.raises(ValueError, match="unknown extract"):
         ex.build_suite(Table(name="x", extract="hr", columns=()), CFG, RUN_DATE)
+
+
+def test_only_an_optional_non_key_column_may_be_blanked():
+    from transforms.schema import Column
+
+    assert Column("collar_number", required=False, blank_if_invalid=True).blank_if_invalid
+    for bad in ({"required": True}, {"required": False, "unique": True}):
+        with pytest.raises(ValueError, match="only an optional, non-key column"):
+            Column("x", blank_if_invalid=True, **bad)

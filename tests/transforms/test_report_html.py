@@ -149,6 +149,7 @@ def published_frames(runs: int = 2) -> dict[str, pd.DataFrame]:
         ],
         columns=["source_file", "table", "row_number", "field", "rule", "detail"],
     )
+    quarantine["action"] = "row_quarantined"
     timings = pd.DataFrame(
         [
             ("load_validate", 5.277, 522.8),
@@ -352,6 +353,22 @@ def test_an_earlier_run_can_be_reported_without_later_history():
 def test_revetting_count_is_this_runs():
     progress = _section(report_from_frames(published_frames()), "progress")
     assert re.search(r"re-vetting referrals this run</td><td class=\"num\">2<", progress)
+
+
+def test_the_quality_table_says_whether_a_row_went_or_only_a_value():
+    frames = published_frames()
+    blanked = (
+        frames["quarantine"]
+        .iloc[[0]]
+        .assign(row_number=30, field="collar_number", rule="collar_format", action="value_blanked")
+    )
+    frames["quarantine"] = pd.concat([frames["quarantine"], blanked], ignore_index=True)
+    quality = _section(report_from_frames(frames), "quality")
+    assert "<td>value_blanked</td>" in quality and "<td>row_quarantined</td>" in quality
+    # a database from before the action column: every line set its row aside
+    frames["quarantine"] = frames["quarantine"].drop(columns="action")
+    quality = _section(report_from_frames(frames), "quality")
+    assert "<td>row_quarantined</td>" in quality and "<td>value_blanked</td>" not in quality
 
 
 def test_database_is_read_only_and_older_databases_still_render(tmp_path):

@@ -680,3 +680,77 @@ def test_share_limit_and_minimum_rows_come_from_the_config():
     cfg = SweepConfig.from_dict({"validation": {"max_quarantine_share": 0.9}})
     assert cfg.validation.max_quarantine_share == 0.9
     assert '"quarantine_share_min_rows": 20' in cfg.to_json()
+
+
+# --- collar numbers: a bad one is blanked, the staff member is still screened ------------------
+
+
+def staff(*rows: dict[str, str]) -> pd.DataFrame:
+    return frame(STAFF, [{**STAFF_ROW, **r} for r in rows])
+
+
+@pytest.mark.parametrize("collar", ["4471", "0123", "PC 1234", "MPS-220", "ab12", "A1-B2 C3"])
+def test_collar_numbers_as_forces_write_them_are_kept(collar):
+    r = validate_table(staff({"collar_number": collar}), STAFF, CFG, RUN_DATE, "staff.csv")
+    assert r.rows_quarantined == 0 and r.quarantine.empty
+    assert r.accepted["collar_number"].tolist() == [collar]
+
+
+@pytest.mark.parametrize(
+    "collar",
+    ["2.81E+05", "2.8072E+5", "1E+05", "280720.0", "4471.", "PC  1234", "MPS--220", "#4471"],
+)
+def test_a_collar_number_excel_made_a_number_is_blanked_and_the_row_kept(collar):
+    # Excel writes a numeric column as 2.81E+05 or 280720.0: that went into the DPS handoff.
+    # The row is kept (the staff member is still screened) and the value blanked, not guessed.
+    df = staff({"staff_id": "S1"}, {"staff_id": "S2", "collar_number": collar})
+    r = validate_table(df, STAFF, CFG, RUN_DATE, "staff.csv")
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (2, 2, 0)
+    assert lines(r) == [(2, "collar_number", "collar_format")]
+    assert r.quarantine["action"].tolist() == ["value_blanked"]
+    assert r.accepted["collar_number"].tolist() == ["1234", pd.NA]
+    assert r.accepted["_row"].tolist() == [1, 2]
+    assert collar not in r.quarantine.to_csv()
+
+
+def test_a_row_quarantined_for_another_rule_says_so_beside_the_blanked_collar():
+    df = staff({"collar_number": "2.81E+05", "sex": "X"})
+    r = validate_table(df, STAFF, CFG, RUN_DATE, "staff.csv")
+    assert (r.rows_accepted, r.rows_quarantined) == (0, 1)
+    q = r.quarantine.set_index("rule")["action"]
+    assert q.to_dict() == {"collar_format": "value_blanked", "in_set": "row_quarantined"}
+    assert reconcile({"staff": r})["reconciled"].all()
+
+
+def test_a_blanked_collar_keeps_the_staff_members_child_rows_and_counts_reconcile(caplog):
+    df = staff({"staff_id": "S1", "collar_number": "2.81E+05"}, {"staff_id": "S2"})
+    addresses = frame(
+        STAFF_ADDRESSES,
+        [
+            {"staff_id": s, "address_line": "a", "postcode": "SW1A 1AA", "date_from": "2020-01-01"}
+            for s in ("S1", "S2")
+        ],
+    )
+    with caplog.at_level(logging.INFO):
+        ev = validate_extract(
+            {"staff": df, "staff_addresses": addresses}, (STAFF, STAFF_ADDRESSES), CFG, RUN_DATE
+        )
+    counts = ev.counts.set_index("table")
+    assert counts.loc["staff", ["rows_read", "rows_accepted", "rows_quarantined"]].tolist() == [
+        2,
+        2,
+        0,
+    ]
+    assert counts.loc["staff_addresses", "rows_accepted"] == 2  # no unknown_parent cascade
+    assert ev.accepted["staff"]["collar_number"].isna().tolist() == [True, False]
+    assert lines(ev.tables["staff"]) == [(1, "collar_number", "collar_format")]
+    # the run log says how many values were blanked, never which
+    assert "1 collar_number value(s) blanked (collar_format)" in caplog.text
+    assert "2.81E+05" not in caplog.text
+
+
+def test_blanked_values_do_not_count_toward_the_quarantine_share():
+    rows = [{"staff_id": f"S{i}", "collar_number": f"{i}.0"} for i in range(1, 31)]
+    ev = validate_extract({"staff": staff(*rows)}, (STAFF,), CFG, RUN_DATE)
+    assert ev.counts["rows_quarantined"].tolist() == [0]
+    check_quarantine_share(ev, CFG)  # 30 blanked values, no row lost: the run goes on

@@ -152,10 +152,14 @@ def _candidates(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["staff_id", "nominal_id", "band", "match_weight"])
 
 
-def _inputs(quarantine: list[tuple[str, int, str, str]], counts: list[tuple]) -> dict:
-    q = pd.DataFrame(quarantine, columns=["table", "row_number", "field", "rule"])
+def _inputs(quarantine: list[tuple], counts: list[tuple]) -> dict:
+    """Quarantine lines (table, row, field, rule[, action]; the row set aside unless given)."""
+    q = pd.DataFrame(
+        [(*line, "row_quarantined")[:5] for line in quarantine],
+        columns=["table", "row_number", "field", "rule", "action"],
+    )
     q.insert(0, "source_file", q["table"] + ".csv")
-    q["detail"] = "synthetic"
+    q.insert(5, "detail", "synthetic")
     c = pd.DataFrame(counts, columns=["table", "rows_read", "rows_accepted", "rows_quarantined"])
     c.insert(1, "source_file", c["table"] + ".csv")
     c["reconciled"] = c["rows_read"] == c["rows_accepted"] + c["rows_quarantined"]
@@ -212,6 +216,7 @@ def published(tmp_path_factory) -> Path:
                 [
                     ("staff", 4, "date_of_birth", "calendar_date"),
                     ("staff", 4, "person_type", "in_set"),
+                    ("staff", 6, "collar_number", "collar_format", "value_blanked"),
                     ("staff_phones", 2, "staff_id", "unknown_parent"),
                 ],
                 [("staff", 8, 7, 1), ("staff_phones", 6, 5, 1), ("nominals", 10, 10, 0)],
@@ -391,9 +396,16 @@ def test_data_quality_reconciles_with_row_counts_and_quarantine(published):
     assert dq["reconciled"].all()
     assert set(dq["run_id"]) == {R2}
     assert dq.loc["staff", "rows_quarantined"] == 1
-    assert dq.loc["staff", "quarantine_lines"] == 2  # one row, two rules broken
-    assert dict(dq.loc["staff", "quarantined_by_rule"]) == {"calendar_date": 1, "in_set": 1}
-    assert dq.loc["nominals", "quarantine_lines"] == 0
+    # one row set aside for two rules, and a collar number blanked on a row that was kept
+    assert dq.loc["staff", "quarantine_lines"] == 3
+    assert dict(dq.loc["staff", "quarantined_by_rule"]) == {
+        "calendar_date": 1,
+        "collar_format": 1,
+        "in_set": 1,
+    }
+    assert dq.loc["staff", "values_blanked"] == 1
+    assert dq.loc["staff_phones", "values_blanked"] == 0
+    assert dq.loc["nominals", "quarantine_lines"] == 0 == dq.loc["nominals", "values_blanked"]
     assert dict(dq.loc["nominals", "quarantined_by_rule"]) == {}
     assert dq["quarantine_lines"].sum() == len(_df(published, "SELECT * FROM quarantine"))
 
