@@ -30,6 +30,7 @@ from expectations.builder import (
     UNKNOWN_PARENT,
     VRM_FORMAT,
     day_column,
+    key_column,
     latest_dob,
     suite_name,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "build_suite",
     "build_suites",
     "day_column",
+    "key_column",
     "latest_dob",
     "suite_name",
 ]

@@ -10,6 +10,8 @@ date (in pandas, ``transforms.validate``, because GX's strftime expectation is a
 ``<column>__day`` (days since 1970-01-01, float, missing unless the value is a real date) that
 the validator adds to the frame it hands GX: GX coerces an ISO-string bound to ``datetime.date``
 and then refuses to compare it with text, and its between/pair checks are vectorised on numbers.
+Likewise an id is unique by its derived ``<column>__key`` (case-folded: "S000012" and "s000012"
+are one id), reported against the id column itself.
 """
 
 from __future__ import annotations
@@ -50,6 +52,12 @@ _EPOCH = date(1970, 1, 1)
 def day_column(column: str) -> str:
     """The derived column holding ``column`` as days since 1970-01-01 (see module docstring)."""
     return f"{column}__day"
+
+
+def key_column(column: str) -> str:
+    """The derived column holding an id column's comparison key: trimmed (by the loader) and
+    case-folded, so "S000012" and "s000012" are one id (``transforms.validate.id_key``)."""
+    return f"{column}__key"
 
 
 def day_number(d: date) -> int:
@@ -108,9 +116,11 @@ def column_expectations(
             )
         if col.unique:
             # GX reports every copy; transforms.validate keeps the first and names it per row.
+            # An id is unique by its case-folded key.
             out.append(
                 gxe.ExpectColumnValuesToBeUnique(
-                    column=name, meta=_meta(UNIQUE, name, "duplicate of an earlier row")
+                    column=key_column(name) if col.kind == "id" else name,
+                    meta=_meta(UNIQUE, name, "duplicate of an earlier row"),
                 )
             )
         if col.kind in formats:

@@ -11,6 +11,13 @@ are named as such:
 * ``unknown_parent``: a child row whose parent key is not among the parent table's ACCEPTED rows
   (``validate_extract``; also the ``second_parent`` column of associations).
 
+Ids (every ``id`` column of both extracts) are compared by ``id_key``: trimmed (the loader
+strips every value) and case-folded, so "S000012" and "s000012" are one id. The uniqueness
+rule runs on that key (the derived column ``<column>__key``), and the parent lookup matches
+on it: a child key written in another case than its parent's is accepted and rewritten as the
+parent row writes it, so every later join on the id (exact, in DuckDB) finds it. Both are
+vectorised (Arrow), and the parent lookup folds only when some exact lookup failed.
+
 A date written with a midnight time ("2024-09-21 00:00:00", as SQL and Excel exports write
 one; ``ValidationConfig.date_regex`` allows it) is accepted as that date: the time is dropped
 from the accepted value. ``check_quarantine_share`` stops a run whose extract lost more than
@@ -248,10 +255,16 @@ def empty_quarantine() -> pd.DataFrame:
     )
 
 
+def id_key(values: pd.Series) -> pd.Series:
+    """Ids as compared: case-folded (the loader has trimmed them), missing stays missing."""
+    return values.astype(_TEXT).str.upper()
+
+
 def _prepare(
     df: pd.DataFrame, table: Table, cfg: ValidationConfig, failures: _Failures
 ) -> pd.DataFrame:
-    """The frame GX sees: the contract's columns plus ``<date column>__day`` for every date.
+    """The frame GX sees: the contract's columns plus ``<date column>__day`` for every date
+    and ``<id column>__key`` (``id_key``) for every unique id.
 
     Also records the pandas ``calendar_date`` rule: YYYY-MM-DD form but not a real date.
     """
@@ -259,6 +272,9 @@ def _prepare(
     for name in table.column_names:
         if frame[name].dtype != _TEXT:  # e.g. a frame made by hand with object columns
             frame[name] = frame[name].astype(_TEXT)
+    for col in table.columns:
+        if col.kind == "id" and col.unique:
+            frame[ex.key_column(col.name)] = id_key(frame[col.name])
     for col in table.columns:
         if col.kind not in ex.DATE_KINDS:
             continue
@@ -309,7 +325,8 @@ def _raised(result: Any) -> bool:
 def _duplicates(
     frame: pd.DataFrame, column: str, positions: np.ndarray, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Of the rows GX flagged as sharing a value, all but the first; and the first's row number."""
+    """Of the rows GX flagged as sharing a value of ``column`` (an id's ``__key`` column), all
+    but the first; and the first's row number."""
     positions = np.sort(positions)
     values = frame[column].iloc[positions].reset_index(drop=True)
     codes, _ = pd.factorize(values)
@@ -355,7 +372,7 @@ def _check_rows(
             )
         positions = np.asarray(index, dtype=np.int64)
         if meta["rule"] == ex.UNIQUE:
-            dupes, details = _duplicates(frame, meta["field"], positions, rows)
+            dupes, details = _duplicates(frame, conf.kwargs["column"], positions, rows)
             failures.add(dupes, meta["field"], ex.UNIQUE, details)
         else:
             failures.add(positions, meta["field"], meta["rule"], meta["detail"])
@@ -460,14 +477,27 @@ def cascade_detail(parent_table: str, parent_column: str) -> str:
     return f"the {parent_table} row with this {parent_column} was quarantined"
 
 
+def _spelled_as_parent(keys: pd.Series, parent_keys: pd.Series) -> pd.Series:
+    """Each of ``keys`` as ``parent_keys`` writes it, matched by ``id_key``; missing where no
+    parent key matches. ``parent_keys`` are unique by ``id_key`` (the parent's unique rule)."""
+    parent_keys = parent_keys.dropna()
+    haystack = pa.array(id_key(parent_keys), from_pandas=True).cast(pa.large_string())
+    needles = pa.array(id_key(keys), from_pandas=True).cast(pa.large_string())
+    index = pc.index_in(needles, value_set=haystack, skip_nulls=True)
+    spelled = pc.take(pa.array(parent_keys, from_pandas=True).cast(pa.large_string()), index)
+    return pd.Series(pd.array(spelled, dtype=_TEXT), index=keys.index)
+
+
 def _check_parents(
     df: pd.DataFrame,
     table: Table,
     failures: _Failures,
     results: Mapping[str, TableValidation],
     frames: Mapping[str, pd.DataFrame],
-) -> None:
-    """Add ``unknown_parent`` failures: parent key not among the parent's ACCEPTED rows.
+) -> pd.DataFrame:
+    """Add ``unknown_parent`` failures: parent key not among the parent's ACCEPTED rows,
+    compared by ``id_key``. A key found only ignoring case is rewritten as its parent row
+    writes it (in the returned frame).
 
     Rows already failing on the key column (missing, malformed) are not looked up again.
     """
@@ -480,13 +510,35 @@ def _check_parents(
         orphan = eligible & ~_isin(keys, parent.accepted[parent_column])
         if not orphan.any():
             continue
+        # Not found as written: look again ignoring case (only these rows are folded).
+        missed = np.flatnonzero(orphan)
+        spelled = _spelled_as_parent(keys.iloc[missed], parent.accepted[parent_column])
+        found = spelled.notna().to_numpy(bool)
+        if found.any():
+            rewritten = keys.copy()
+            rewritten.iloc[missed[found]] = spelled.iloc[found].to_numpy()
+            df[column] = rewritten
+            orphan[missed[found]] = False
+            logger.warning(
+                "%s: %d %s value(s) matched their %s row only ignoring case; "
+                "written as the %s row has them",
+                table.name,
+                int(found.sum()),
+                column,
+                parent_table,
+                parent_table,
+            )
+            if not orphan.any():
+                continue
         # keys of the parent's quarantined rows: a small set
         parent_frame = _with_rows(frames[parent_table])
         dropped = parent_frame.loc[
             parent_frame[ROW_COLUMN].isin(row_lines(parent.quarantine)["row_number"]),
             parent_column,
         ]
-        cascaded = orphan & _isin(keys, dropped)
+        cascaded = np.zeros(len(df), dtype=bool)
+        left = np.flatnonzero(orphan)
+        cascaded[left] = _isin(id_key(keys.iloc[left]), id_key(dropped))
         failures.add(
             np.flatnonzero(cascaded),
             column,
@@ -499,6 +551,7 @@ def _check_parents(
             ex.UNKNOWN_PARENT,
             f"no {parent_table} row with this {parent_column}",
         )
+    return df
 
 
 def reconcile(results: Mapping[str, TableValidation]) -> pd.DataFrame:
@@ -553,7 +606,7 @@ def validate_extract(
         frame = frames[table.name]
         source = source_files.get(table.name) or frame.attrs.get("source_file", f"{table.name}.csv")
         df, rows, failures = _check_rows(frame, table, cfg, run_date)
-        _check_parents(df, table, failures, results, frames)
+        df = _check_parents(df, table, failures, results, frames)
         result = _finish(df, rows, failures, table.name, source)
         results[table.name] = result
         logger.info(

@@ -51,6 +51,9 @@ def test_rules_follow_the_contract(table):
             assert rules[("date_format", col.name)].regex == CFG.date_regex
         if col.kind == "id":
             assert rules[("id_format", col.name)].regex == CFG.id_regex
+        if col.unique:  # every unique column is an id, unique by its case-folded key
+            assert col.kind == "id"
+            assert rules[("unique", col.name)].column == f"{col.name}__key"
         if col.kind == "collar":
             assert rules[("collar_format", col.name)].regex == CFG.collar_regex
         if col.blank_if_invalid:  # blanked, never set aside: so optional, and no key

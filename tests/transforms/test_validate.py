@@ -754,3 +754,110 @@ def test_blanked_values_do_not_count_toward_the_quarantine_share():
     ev = validate_extract({"staff": staff(*rows)}, (STAFF,), CFG, RUN_DATE)
     assert ev.counts["rows_quarantined"].tolist() == [0]
     check_quarantine_share(ev, CFG)  # 30 blanked values, no row lost: the run goes on
+
+
+# --- ids: compared trimmed and case-folded, in every id column ----------------------------------
+
+
+def staff_phones(*staff_ids: str) -> pd.DataFrame:
+    from transforms.schema import STAFF_PHONES
+
+    return frame(
+        STAFF_PHONES,
+        [{"staff_id": s, "phone": "07700 900123", "phone_type": "mobile"} for s in staff_ids],
+    )
+
+
+def test_ids_differing_only_in_case_are_one_id():
+    df = nominals({"nominal_id": "N1"}, {"nominal_id": "n1"}, {"nominal_id": "N2"})
+    r = validate_table(df, NOMINALS, CFG, RUN_DATE, "nominals.csv")
+    assert lines(r) == [(2, "nominal_id", "unique")]
+    assert r.quarantine["detail"].tolist() == ["duplicate of row 1"]
+    assert r.accepted["nominal_id"].tolist() == ["N1", "N2"]  # as written, not folded
+
+
+def test_a_child_key_in_another_case_finds_its_parent_and_takes_its_spelling(caplog):
+    from transforms.schema import STAFF_PHONES
+
+    tables = (STAFF, STAFF_PHONES)
+    frames = {"staff": staff({"staff_id": "S000001"}), "staff_phones": staff_phones("s000001")}
+    with caplog.at_level(logging.INFO):
+        ev = validate_extract(frames, tables, CFG, RUN_DATE)
+    assert ev.quarantine.empty
+    # written as the staff row has it, so every later join on staff_id finds it
+    assert ev.accepted["staff_phones"]["staff_id"].tolist() == ["S000001"]
+    assert "1 staff_id value(s) matched their staff row only ignoring case" in caplog.text
+    assert "s000001" not in caplog.text
+
+
+def test_a_case_variant_duplicate_is_quarantined_and_its_children_stay_with_the_first():
+    from transforms.schema import STAFF_PHONES
+
+    frames = {
+        "staff": staff({"staff_id": "S000012"}, {"staff_id": "s000012", "sex": "F"}),
+        "staff_phones": staff_phones("S000012", "s000012", "S999999"),
+    }
+    ev = validate_extract(frames, (STAFF, STAFF_PHONES), CFG, RUN_DATE)
+    assert lines(ev.tables["staff"]) == [(2, "staff_id", "unique")]
+    assert lines(ev.tables["staff_phones"]) == [(3, "staff_id", "unknown_parent")]
+    assert ev.accepted["staff_phones"]["staff_id"].tolist() == ["S000012", "S000012"]
+
+
+def test_a_child_of_a_quarantined_parent_in_another_case_is_the_cascade():
+    from transforms.schema import STAFF_PHONES
+
+    frames = {"staff": staff({"staff_id": "S1", "sex": "X"}), "staff_phones": staff_phones("s1")}
+    ev = validate_extract(frames, (STAFF, STAFF_PHONES), CFG, RUN_DATE)
+    assert ev.tables["staff_phones"].quarantine["detail"].tolist() == [
+        "the staff row with this staff_id was quarantined"
+    ]
+
+
+def test_every_id_column_of_both_extracts_is_case_folded():
+    from transforms.schema import ALL_TABLES, INTEL_TABLES
+
+    frames = intel_frames()
+    frames["nominals"] = nominals({"nominal_id": "N1"}, {"nominal_id": "N3"})
+    frames["associations"] = frame(
+        ASSOCIATIONS,
+        [
+            {
+                "nominal_id_a": "n1",
+                "nominal_id_b": "n3",
+                "association_type": "associate",
+                "date_from": "2021-01-01",
+            }
+        ],
+    )
+    frames["records"] = frames["records"].iloc[[0, 0]].reset_index(drop=True)
+    frames["records"]["record_id"] = pd.array(["R1", "r1"], dtype="string")
+    frames["records"]["_row"] = [1, 2]
+    frames["addresses"] = frames["addresses"].iloc[[0]]
+    ev = validate_extract(frames, INTEL_TABLES, CFG, RUN_DATE)
+    assert lines(ev.tables["records"]) == [(2, "record_id", "unique")]
+    assert ev.accepted["associations"][["nominal_id_a", "nominal_id_b"]].values.tolist() == [
+        ["N1", "N3"]
+    ]
+    # the contract: every unique id is checked case-folded, every parent link too
+    for t in ALL_TABLES:
+        for col in t.columns:
+            if col.unique:
+                assert col.kind == "id", (t.name, col.name)
+
+
+def test_ids_from_files_are_trimmed_and_case_folded(tmp_path: Path):
+    from transforms.schema import STAFF_PHONES
+
+    header = ",".join(STAFF.column_names)
+    row = ",".join(STAFF_ROW[c] for c in STAFF.column_names[1:])
+    (tmp_path / "staff.csv").write_text(
+        f"{header}\nS000011,{row}\n S000011 ,{row}\ns000011,{row}\n", encoding="utf-8"
+    )
+    (tmp_path / "staff_phones.csv").write_text(
+        "staff_id,phone,phone_type\n s000011,07700 900123,mobile\n", encoding="utf-8"
+    )
+    tables = (STAFF, STAFF_PHONES)
+    ev = validate_extract(load_extract(tmp_path, tables), tables, CFG, RUN_DATE)
+    assert lines(ev.tables["staff"]) == [(2, "staff_id", "unique"), (3, "staff_id", "unique")]
+    assert ev.tables["staff_phones"].quarantine.empty
+    assert ev.accepted["staff_phones"]["staff_id"].tolist() == ["S000011"]
