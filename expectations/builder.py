@@ -17,7 +17,7 @@ are one id), reported against the id column itself.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
@@ -37,6 +37,7 @@ DATE_FORMAT = "date_format"
 CALENDAR_DATE = "calendar_date"  # checked in pandas by transforms.validate
 IN_SET = "in_set"
 DATE_MIN = "date_min"
+NOT_FUTURE = "not_future"
 DOB_MIN_YEAR = "dob_min_year"
 DOB_MIN_AGE = "dob_min_age"
 DATE_ORDER = "date_order"
@@ -77,6 +78,19 @@ def latest_dob(cfg: ValidationConfig, run_date: date) -> date:
     return years_before(run_date, cfg.min_age_years)
 
 
+def latest_event_date(cfg: ValidationConfig, run_date: date) -> date:
+    """The latest date an event (not a renewal or an end date) may carry on ``run_date``."""
+    return run_date + timedelta(days=cfg.max_days_after_run_date)
+
+
+def _not_future_detail(cfg: ValidationConfig, run_date: date) -> str:
+    days = cfg.max_days_after_run_date
+    if not days:
+        return f"after the run date, {run_date.isoformat()}"
+    latest = latest_event_date(cfg, run_date).isoformat()
+    return f"after {latest} (the run date, {run_date.isoformat()}, + {days} day{'s' * (days != 1)})"
+
+
 def suite_name(table: Table) -> str:
     return f"sweep.{table.extract}.{table.name}"
 
@@ -105,6 +119,7 @@ def column_expectations(
     }
     earliest = date.fromisoformat(cfg.earliest_date)
     max_dob = latest_dob(cfg, run_date)
+    latest_event = latest_event_date(cfg, run_date)
     out: list[gxe.Expectation] = []
     for col in table.columns:
         name = col.name
@@ -166,6 +181,14 @@ def column_expectations(
                     meta=_meta(DATE_MIN, name, f"before {earliest.isoformat()}"),
                 )
             )
+            if not col.may_be_future:
+                out.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=day_column(name),
+                        max_value=day_number(latest_event),
+                        meta=_meta(NOT_FUTURE, name, _not_future_detail(cfg, run_date)),
+                    )
+                )
     return out
 
 

@@ -17,6 +17,11 @@ class ValidationConfig:
     min_birth_year: int = 1900
     min_age_years: int = 16  # staff and nominals younger than this on the run date are impossible
     earliest_date: str = "1900-01-01"
+    # An event date (start, clearance, declaration, offence, record, date_from...) later than
+    # the run date by more than this many days is quarantined (not_future). 0: the extract is
+    # taken before the run and dated in the same calendar; raise it only for an extract dated
+    # ahead of the run's clock (another time zone).
+    max_days_after_run_date: int = 0
     # Values are stripped before checking, so " ?" suffices (and keeps the regex on pyarrow's RE2).
     postcode_regex: str = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"
     # 7-15 digits, optional leading + and (, single spaces, dashes or brackets between digits.

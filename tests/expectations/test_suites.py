@@ -56,6 +56,8 @@ def test_rules_follow_the_contract(table):
             assert rules[("unique", col.name)].column == f"{col.name}__key"
         if col.kind == "collar":
             assert rules[("collar_format", col.name)].regex == CFG.collar_regex
+        # an event date may not lie after the run date; renewals and end dates may
+        assert (("not_future", col.name) in rules) == (col.kind == "date" and not col.may_be_future)
         if col.blank_if_invalid:  # blanked, never set aside: so optional, and no key
             assert not col.required and not col.unique
 
@@ -67,6 +69,18 @@ def test_dob_bounds():
     assert young.max_value == day_number(date(2010, 11, 25))
     assert young.column == "date_of_birth__day"
     assert young.meta["detail"] == "younger than 16 on 2026-11-25 (born after 2010-11-25)"
+
+
+def test_not_future_bound_is_the_run_date_plus_the_configured_days():
+    from dataclasses import replace
+
+    assert by_rule(STAFF)[("not_future", "start_date")].max_value == day_number(RUN_DATE)
+    assert ("not_future", "vetting_renewal_date") not in by_rule(STAFF)
+    assert ("not_future", "date_to") not in by_rule(INTEL_ADDRESSES)
+    assert ("not_future", "date_of_birth") not in by_rule(NOMINALS)  # dob_min_age covers it
+    later = ex.build_suite(STAFF, replace(CFG, max_days_after_run_date=2), RUN_DATE)
+    rule = next(e for e in later.expectations if e.meta["rule"] == "not_future")
+    assert rule.max_value == day_number(date(2026, 11, 27))
 
 
 def test_leap_day_run_date():

@@ -13,6 +13,7 @@ import pytest
 from transforms.config import SweepConfig, ValidationConfig
 from transforms.load import load_extract
 from transforms.schema import (
+    ALL_TABLES,
     ASSOCIATIONS,
     DECLARED_ASSOCIATIONS,
     INTEL_ADDRESSES,
@@ -814,7 +815,7 @@ def test_a_child_of_a_quarantined_parent_in_another_case_is_the_cascade():
 
 
 def test_every_id_column_of_both_extracts_is_case_folded():
-    from transforms.schema import ALL_TABLES, INTEL_TABLES
+    from transforms.schema import INTEL_TABLES
 
     frames = intel_frames()
     frames["nominals"] = nominals({"nominal_id": "N1"}, {"nominal_id": "N3"})
@@ -861,3 +862,102 @@ def test_ids_from_files_are_trimmed_and_case_folded(tmp_path: Path):
     assert lines(ev.tables["staff"]) == [(2, "staff_id", "unique"), (3, "staff_id", "unique")]
     assert ev.tables["staff_phones"].quarantine.empty
     assert ev.accepted["staff_phones"]["staff_id"].tolist() == ["S000011"]
+
+
+# --- dates of events cannot lie after the run date ----------------------------------------------
+
+
+def one_good_row(table: Table) -> pd.DataFrame:
+    """One row of ``table`` that breaks no rule (parents aside); date_to empty (current)."""
+    by_kind = {
+        "id": "X1",
+        "date": "2020-01-01",
+        "dob": "1980-01-01",
+        "postcode": "SW1A 1AA",
+        "phone": "07700 900123",
+        "vrm": "AB12 CDE",
+        "collar": "1234",
+        "text": "x",
+    }
+    row = {c.name: c.allowed[0] if c.allowed else by_kind[c.kind] for c in table.columns}
+    if "vetting_renewal_date" in row:
+        row["vetting_renewal_date"] = "2030-01-01"
+    if "date_to" in row:
+        row["date_to"] = ""
+    return frame(table, [row])
+
+
+EVENT_DATES = [
+    (t, c.name)
+    for t in ALL_TABLES
+    for c in t.columns
+    if c.kind == "date" and c.name not in ("vetting_renewal_date", "date_to")
+]
+
+
+def test_every_event_date_column_is_covered():
+    names = {f"{t.name}.{c}" for t, c in EVENT_DATES}
+    assert {
+        "staff.start_date",
+        "staff.vetting_cleared_date",
+        "staff_addresses.date_from",
+        "declared_associations.declared_date",
+        "declared_history.offence_date",
+        "misconduct_outcomes.outcome_date",
+        "open_matters.opened_date",
+        "addresses.date_from",
+        "phones.date_from",
+        "vehicles.date_from",
+        "markers.date_added",
+        "records.record_date",
+        "associations.date_from",
+    } == names
+
+
+@pytest.mark.parametrize(("table", "column"), EVENT_DATES, ids=lambda x: getattr(x, "name", x))
+def test_an_event_dated_after_the_run_date_is_quarantined(table, column):
+    good = one_good_row(table)
+    assert validate_table(good, table, CFG, RUN_DATE, "f.csv").rows_quarantined == 0
+    on_the_day = good.assign(**{column: pd.array(["2026-11-25"], dtype="string")})
+    assert validate_table(on_the_day, table, CFG, RUN_DATE, "f.csv").rows_quarantined == 0
+    tomorrow = good.assign(**{column: pd.array(["2026-11-26"], dtype="string")})
+    r = validate_table(tomorrow, table, CFG, RUN_DATE, "f.csv")
+    assert lines(r) == [(1, column, "not_future")]
+    assert r.quarantine["detail"].tolist() == ["after the run date, 2026-11-25"]
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [(STAFF, "vetting_renewal_date"), (STAFF_ADDRESSES, "date_to"), (INTEL_ADDRESSES, "date_to")]
+    + [(t, "date_to") for t in (INTEL_PHONES, INTEL_VEHICLES)],
+    ids=lambda x: getattr(x, "name", x),
+)
+def test_renewals_and_end_dates_may_lie_ahead(table, column):
+    # a renewal is due in the future; an address, phone or vehicle with a date_to still to
+    # come is current until then (flags.py: date_to >= run date is current)
+    row = one_good_row(table).assign(**{column: pd.array(["2031-06-30"], dtype="string")})
+    assert validate_table(row, table, CFG, RUN_DATE, "f.csv").rows_quarantined == 0
+
+
+def test_a_record_dated_next_year_is_quarantined_and_the_tolerance_is_config():
+    from transforms.schema import INTEL_TABLES
+
+    frames = intel_frames()
+    frames["records"].loc[0, "record_date"] = "2027-01-14"
+    ev = validate_extract(frames, INTEL_TABLES, CFG, RUN_DATE)
+    assert (1, "record_date", "not_future") in lines(ev.tables["records"])
+    assert "2027-01-14" not in ev.quarantine.to_csv()
+    lenient = replace(CFG, max_days_after_run_date=60)
+    ev = validate_extract(frames, INTEL_TABLES, lenient, RUN_DATE)
+    assert (1, "record_date", "not_future") not in lines(ev.tables["records"])
+    one_day = replace(CFG, max_days_after_run_date=1)
+    r = validate_table(
+        one_good_row(RECORDS).assign(record_date=pd.array(["2026-11-27"], dtype="string")),
+        RECORDS,
+        one_day,
+        RUN_DATE,
+        "records.csv",
+    )
+    assert r.quarantine["detail"].tolist() == [
+        "after 2026-11-26 (the run date, 2026-11-25, + 1 day)"
+    ]
