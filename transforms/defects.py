@@ -30,7 +30,8 @@ Rows of planted truth cases are never touched: no row of a staff member or nomin
 file (including the ``via:`` nominals in ``noise``), nor of a nominal associated with one, so
 recall measured against the truth does not change. In-place corruption keeps row numbers; the
 one appended row goes at the end of its table. Row numbers are 1-based data rows (the header is
-not counted), as ``transforms.load`` numbers ``_row``.
+not counted), as ``transforms.load`` numbers ``_row`` for a file of one row per line (the
+generator writes no blank line and no value spanning lines; row N is line N + 1).
 
 Nothing here prints or logs personal data.
 """

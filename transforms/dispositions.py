@@ -14,7 +14,8 @@ A dispositions file is CSV (UTF-8) with one row per decision::
 
 A structural problem (file missing, empty, not UTF-8, malformed, a required column missing, no
 data rows) raises :class:`transforms.load.StructuralError` naming the file and the problem. A bad
-row is rejected with its 1-based data row number, the field and the reason, and the good rows go
+row is rejected with its data row number (its file line minus one, as ``transforms.load``
+numbers rows), the field and the reason, and the good rows go
 on; rows read = accepted + rejected, always. A reason may quote a flag id or a decision, never
 any other value (a ``decided_by`` that is not an id could be someone's name).
 

@@ -1,10 +1,13 @@
 """Load one extract's tables as text, and stop the run on anything structurally wrong.
 
 Every column is read as text (strict UTF-8 for CSV), surrounding whitespace is stripped and an
-empty value becomes missing (``pd.NA``). A ``_row`` column holds the 1-based data row number (the
-header is not counted; blank lines, and lines of only spaces or tabs, are skipped and not
-counted), so quarantine lines can point back into the file. A CSV row with the wrong number of
-fields is located by file line (pyarrow's threaded reader does not say where it is).
+empty value becomes missing (``pd.NA``). A ``_row`` column holds the data row number, so
+quarantine lines can point back into the file: in a CSV, the row's first file line minus one
+(the header is line 1, so data row N is line N + 1). Blank lines, and lines of only spaces or
+tabs, are skipped but still counted, and so are the extra lines of a quoted value spanning
+several lines: the number is where the row is in a text editor, whatever came before it. In a
+Parquet file, the row's 1-based position. A CSV row with the wrong number of fields is located
+by file line too (pyarrow's threaded reader does not say where it is).
 
 Structural problems raise :class:`StructuralError` and stop the run: a missing directory or file,
 an unreadable, corrupt or 0-byte file, a missing header or required column, and a root table
@@ -100,12 +103,16 @@ def read_file(path: Path, table: Table, empty_problem: str | None) -> pd.DataFra
         raise StructuralError(path.name, f"cannot read file ({type(exc).__name__})") from None
     if size == 0:
         raise StructuralError(path.name, "file is empty (0 bytes)")
-    arrow = _read_csv(path) if path.suffix == ".csv" else _read_parquet(path)
+    if path.suffix == ".csv":
+        arrow, rows = _read_csv(path)
+    else:
+        arrow = _read_parquet(path)
+        rows = np.arange(1, arrow.num_rows + 1, dtype="int64")
     arrow = _select_columns(arrow, table, path.name)
     if arrow.num_rows == 0 and empty_problem:
         raise StructuralError(path.name, empty_problem)
     frame = _to_text_frame(arrow)
-    frame[ROW_COLUMN] = np.arange(1, len(frame) + 1, dtype="int64")
+    frame[ROW_COLUMN] = rows
     return frame
 
 
@@ -188,11 +195,12 @@ def load_extract(
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> pa.Table:
+def _read_csv(path: Path) -> tuple[pa.Table, np.ndarray]:
+    """The file as text columns, and each row's data row number (``data_rows``)."""
     header = read_csv_header(path)
     _check_header(header, path.name)
     try:
-        return pacsv.read_csv(
+        arrow = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(use_threads=True),
             parse_options=pacsv.ParseOptions(
@@ -207,6 +215,8 @@ def _read_csv(path: Path) -> pa.Table:
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
         raise _csv_error(path, exc) from None
+    header_lines = 1 + sum(len(_TERMINATOR.findall(name)) for name in header)
+    return arrow, data_rows(path, arrow, header_lines)
 
 
 def _skip_blank_line(row: pacsv.InvalidRow) -> str:
@@ -321,6 +331,185 @@ def first_invalid_utf8(path: Path) -> tuple[int, int] | None:
                 return None
             consumed += len(chunk)
             newlines += chunk.count(b"\n")
+
+
+# --- row numbers: file lines --------------------------------------------------------------------
+
+# What ends a line, for pyarrow's reader, Python's csv module and a text editor alike: \n, \r\n
+# or a lone \r.
+_TERMINATOR = re.compile(r"\r\n|\r|\n")
+# Bytes that are not blank: anything but space, tab, vertical tab, form feed, \r and \n.
+_SOLID = np.ones(256, dtype=bool)
+_SOLID[[9, 10, 11, 12, 13, 32]] = False
+
+
+def data_rows(path: Path, arrow: pa.Table, header_lines: int = 1) -> np.ndarray:
+    """Each row's data row number: its first file line minus one (``header_lines`` is how many
+    lines the header takes, 1 unless a quoted name spans lines).
+
+    Vectorised, no loop over rows. The usual file (one row per line, blank lines only at the
+    end) costs one count of its line ends. Otherwise each row's embedded line ends are counted
+    in its values (numpy over the Arrow buffers); if they account for every line, rows follow on from each other.
+    Else blank lines lie between rows: the file's non-blank lines are found (numpy, in chunks)
+    and each row's first line is the next non-blank line not taken by the rows before it (a
+    value's own blank lines, between two line ends inside it, are known from its text).
+    Should those counts ever disagree with the rows read (a line of only non-ASCII spaces,
+    which the reader skips), the lines are found row by row with the csv module instead.
+    """
+    n = arrow.num_rows
+    first = header_lines + 1  # the first data row's line, when no blank line comes before
+    lines = _content_lines(path)
+    if lines is not None and lines == header_lines + n:
+        return np.arange(first - 1, first - 1 + n, dtype="int64")
+    embedded, blank_inside = _line_ends_in_values(arrow)
+    taken = 1 + embedded  # lines each row takes
+    offsets = np.concatenate(([0], np.cumsum(taken)[:-1])).astype("int64") if n else taken
+    if lines is not None and lines == header_lines + int(taken.sum()):
+        return first - 1 + offsets
+    nonblank = _nonblank_lines(path)
+    nonblank = nonblank[nonblank >= first]
+    counted = 1 + embedded - blank_inside  # non-blank lines each row takes
+    if len(nonblank) == int(counted.sum()):
+        at = np.concatenate(([0], np.cumsum(counted)[:-1])).astype("int64") if n else counted
+        return nonblank[at] - 1
+    logger.warning("%s: line numbers found row by row (slow): unusual blank lines", path.name)
+    found = _rows_by_csv_module(path)
+    if len(found) == n:
+        return found
+    logger.warning("%s: row numbers count rows, not file lines", path.name)
+    return np.arange(1, n + 1, dtype="int64")
+
+
+def _content_lines(path: Path) -> int | None:
+    """The number of the file's last line holding anything but blanks (1-based; line ends
+    as in ``_line_ends``); None if the file ends in more than ``_SCAN_CHUNK`` blank bytes."""
+    ends = 0
+    with path.open("rb") as fh:
+        previous = b""
+        while chunk := fh.read(_SCAN_CHUNK):
+            ends += _count_line_ends(np.frombuffer(chunk, dtype=np.uint8), previous == b"\r")
+            previous = chunk[-1:]
+        size = fh.tell()
+        fh.seek(max(0, size - _SCAN_CHUNK))
+        tail = fh.read()
+    kept = tail.rstrip(b" \t\r\n\x0b\x0c")
+    if not kept and size > len(tail):
+        return None
+    trailing = np.frombuffer(tail[len(kept) :], dtype=np.uint8)
+    return ends - _count_line_ends(trailing, kept.endswith(b"\r")) + 1
+
+
+def _count_line_ends(data: np.ndarray, after_cr: bool = False) -> int:
+    """Line ends in ``data``: each \n, and each \r not followed by \n (the \r of a \r\n
+    split from its \n by the chunk boundary is counted by the chunk holding it; ``after_cr``:
+    the previous chunk ended in \r, so a leading \n is that line end's second byte)."""
+    lf = int(np.count_nonzero(data == 10))
+    cr = data == 13
+    crs = int(np.count_nonzero(cr))
+    pairs = int(np.count_nonzero(cr[:-1] & (data[1:] == 10))) if crs else 0
+    return lf + crs - pairs - int(after_cr and len(data) > 0 and data[0] == 10)
+
+
+def _line_ends(data: np.ndarray, value_ends: np.ndarray | None = None) -> np.ndarray:
+    """Positions in ``data`` of its line ends: each \n, and each \r not followed by \n
+    within the same value (``value_ends``: the last byte of each value, where a \r ends)."""
+    lf = data == 10
+    cr = data == 13
+    lone_cr = cr.copy()
+    lone_cr[:-1] &= ~lf[1:]
+    if value_ends is not None and len(value_ends):
+        lone_cr[value_ends] = cr[value_ends]
+    return np.flatnonzero(lf | lone_cr)
+
+
+def _line_ends_in_values(arrow: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: line ends inside its values (quoted values spanning lines), and how many of
+    the lines they start are blank (only blanks between two line ends in one value; the last
+    line of a value ends with its closing quote, so is never blank). Numpy over each text
+    column's Arrow buffers."""
+    n = arrow.num_rows
+    embedded = np.zeros(n, dtype="int64")
+    blank = np.zeros(n, dtype="int64")
+    for column in arrow.columns:
+        at = 0
+        for chunk in column.chunks:
+            e, b = _chunk_line_ends(chunk)
+            embedded[at : at + len(chunk)] += e
+            blank[at : at + len(chunk)] += b
+            at += len(chunk)
+    return embedded, blank
+
+
+def _chunk_line_ends(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    m = len(chunk)
+    none = np.zeros(m, dtype="int64")
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    if m == 0 or data_buffer is None:
+        return none, none
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[chunk.offset : chunk.offset + m + 1]
+    offsets = offsets.astype(np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    offsets -= offsets[0]
+    if not len(data) or not (np.any(data == 10) or np.any(data == 13)):
+        return none, none
+    filled = offsets[1:] > offsets[:-1]
+    ends = _line_ends(data, offsets[1:][filled] - 1)
+    rows = np.searchsorted(offsets, ends, side="right") - 1
+    embedded = np.bincount(rows, minlength=m)
+    # a blank line inside a value: only blank bytes between two line ends of that value
+    same = rows[1:] == rows[:-1]
+    start, stop = ends[:-1][same] + 1, ends[1:][same]
+    solid = np.zeros(len(start), dtype=bool)
+    spans = start < stop
+    if spans.any():
+        bounds = np.empty(2 * int(spans.sum()), dtype=np.int64)
+        bounds[0::2], bounds[1::2] = start[spans], stop[spans]
+        reduced = np.maximum.reduceat(_SOLID[data].view(np.uint8), bounds)[0::2]
+        solid[spans] = reduced.astype(bool)
+    blank = np.bincount(rows[1:][same][~solid], minlength=m)
+    return embedded, blank
+
+
+def _nonblank_lines(path: Path) -> np.ndarray:
+    """1-based numbers of the file's lines holding anything but blanks (numpy over the
+    bytes, ``_SCAN_CHUNK`` at a time)."""
+    data = np.memmap(path, dtype=np.uint8, mode="r")
+    flags: list[np.ndarray] = []
+    carry = False  # the line running on from the previous chunk has a non-blank byte
+    for start in range(0, len(data), _SCAN_CHUNK):
+        chunk = np.asarray(data[start : start + _SCAN_CHUNK + 1])  # one byte ahead for \r\n
+        ends = _line_ends(chunk)
+        ends = ends[ends < min(_SCAN_CHUNK, len(data) - start)]
+        solid = _SOLID[chunk[:_SCAN_CHUNK]]
+        if not len(ends):
+            carry = carry or bool(solid.any())
+            continue
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        ended = solid[: ends[-1] + 1].view(np.uint8)  # what follows is the next line's
+        line_solid = np.maximum.reduceat(ended, starts).astype(bool)
+        line_solid[0] |= carry
+        flags.append(line_solid)
+        carry = bool(solid[ends[-1] + 1 :].any())
+    flags.append(np.array([carry]))  # the last line, ended by the end of the file
+    return np.flatnonzero(np.concatenate(flags)).astype("int64") + 1
+
+
+def _rows_by_csv_module(path: Path) -> np.ndarray:
+    """Each row's first line minus one, row by row (the reader's skip rule for blank lines)."""
+    out: list[int] = []
+    with path.open("r", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)  # the header, however many lines it takes
+        while True:
+            first = reader.line_num + 1
+            try:
+                row = next(reader)
+            except (StopIteration, csv.Error):
+                break
+            if row and not (len(row) == 1 and not row[0].strip()):
+                out.append(first - 1)
+    return np.asarray(out, dtype="int64")
 
 
 # --- Parquet -----------------------------------------------------------------------------------

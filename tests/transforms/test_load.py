@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import logging
-from datetime import datetime
+import random
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -51,7 +53,7 @@ def test_reads_every_column_as_text_stripped_with_empty_as_missing(tmp_path, cap
         df = read_table(tmp_path, NOMINALS)
 
     assert list(df.columns) == [*NOMINALS.column_names, "_row"]
-    assert df["_row"].tolist() == [1, 2, 3]
+    assert df["_row"].tolist() == [1, 3, 4]  # data row N is file line N + 1: the blank counts
     assert df["nominal_id"].tolist() == ["N001", "N002", "00123"]  # leading zeros kept
     assert df.loc[1, "surname"] == "Jones"
     assert df.loc[0, "forenames"] is pd.NA
@@ -354,7 +356,7 @@ def test_a_line_of_only_spaces_is_skipped_like_an_empty_one(tmp_path):
     )
     df = read_table(tmp_path, STAFF_PHONES)
     assert df["staff_id"].tolist() == ["S000001", "S000002", "S000003", "S000004"]
-    assert df["_row"].tolist() == [1, 2, 3, 4]
+    assert df["_row"].tolist() == [1, 2, 6, 7]  # lines 7 and 8: the skipped lines still count
 
 
 # --- hints when contract columns look missing ---------------------------------------------------
@@ -379,3 +381,148 @@ def test_a_semicolon_delimited_file_is_named_as_such(tmp_path):
         "(the header is one column holding ';': save the file with ',')"
     )
     assert PLANTED not in str(err.value)
+
+
+# --- row numbers are file lines ------------------------------------------------------------------
+#
+# A data row's number (``_row``, the quarantine's row_number) is its first file line minus one:
+# the header is line 1, so data row N is line N + 1, in a text editor as in `sed -n`. Blank
+# lines and the extra lines of a quoted value that spans lines count, so a later row is still
+# found where the number says.
+
+
+def reference_rows(path: Path) -> list[int]:
+    """Each record's first file line minus one, by Python's csv module (the slow, obvious way)."""
+    out = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        while True:
+            first = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return out
+            if row and not (len(row) == 1 and not row[0].strip()):
+                out.append(first - 1)
+
+
+def test_blank_lines_do_not_shift_the_rows_after_them(tmp_path):
+    text = PHONES_HEADER + "".join(phone_lines(2)) + "\n\n" + "".join(phone_lines(3)[2:])
+    path = write(tmp_path, "staff_phones.csv", text)
+    df = read_table(tmp_path, STAFF_PHONES)
+    assert df["_row"].tolist() == [1, 2, 5]  # S000003 is on line 6
+    assert text.split("\n")[5].startswith("S000003")
+    assert df["_row"].tolist() == reference_rows(path)
+
+
+def test_a_value_spanning_lines_counts_its_lines(tmp_path):
+    lines = phone_lines(4)
+    lines[0] = 'S000001,"07700\n900001",mobile\n'  # one row on lines 2-3
+    lines[2] = 'S000003,"07700\r\n\r\n900003",mobile\n'  # lines 5-7, a blank line inside
+    path = write(tmp_path, "staff_phones.csv", PHONES_HEADER + "".join(lines))
+    df = read_table(tmp_path, STAFF_PHONES)
+    assert df["_row"].tolist() == [1, 3, 4, 7]
+    assert df["_row"].tolist() == reference_rows(path)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_blank_lines_and_values_spanning_lines_together(tmp_path, newline):
+    rows = [
+        "S000001,07700 900001,mobile",
+        "",
+        "   ",
+        'S000002,"07700' + newline + newline + "  " + newline + '900002",mobile',
+        "\t",
+        'S000003,"a' + newline + 'b",mobile',
+        'S000004,07700 900004,"home' + newline + '"',
+        "",
+        "S000005,07700 900005,mobile",
+    ]
+    text = newline.join(["staff_id,phone,phone_type", *rows]) + newline + newline
+    path = write(tmp_path, "staff_phones.csv", text.encode("utf-8"))
+    df = read_table(tmp_path, STAFF_PHONES)
+    assert df["staff_id"].tolist() == [f"S00000{i}" for i in range(1, 6)]
+    assert df["_row"].tolist() == [1, 4, 9, 11, 14]
+    assert df["_row"].tolist() == reference_rows(path)
+
+
+def test_trailing_blank_lines_and_a_bom_change_nothing(tmp_path):
+    text = "\ufeff" + PHONES_HEADER.replace("\n", "\r\n")
+    text += "".join(line.replace("\n", "\r\n") for line in phone_lines(3)) + "\r\n\r\n  \r\n"
+    write(tmp_path, "staff_phones.csv", text.encode("utf-8"))
+    assert read_table(tmp_path, STAFF_PHONES)["_row"].tolist() == [1, 2, 3]
+
+
+def messy_phones(tmp_path: Path, rows: int, seed: int, newline: str = "\n") -> Path:
+    """staff_phones.csv with blank lines, lines of spaces, and quoted values spanning lines
+    (some with blank lines inside), in random places."""
+    rng = random.Random(seed)
+    parts = [PHONES_HEADER.replace("\n", newline)]
+    for i in range(1, rows + 1):
+        phone = f"07700 900{i % 1000:03d}"
+        kind = rng.random()
+        if kind < 0.05:
+            parts.append(rng.choice(["\n", "  \n", "\t\n", "\r\n", "\r"]))
+        if kind < 0.1:
+            inner = rng.choice(["\n", "\r\n", "\n\n", "\n  \n", "\r", "\r\r\n ", "\n\r"])
+            phone = f'"07700{inner}900{i % 1000:03d}"'
+        parts.append(f"S{i:06d},{phone},mobile{newline}")
+    return write(tmp_path, "staff_phones.csv", "".join(parts).encode("utf-8"))
+
+
+@pytest.mark.parametrize("chunk", [5, 7, 64, 16 * 1024 * 1024])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_row_numbers_are_right_across_scan_chunks(tmp_path, monkeypatch, caplog, chunk, newline):
+    import transforms.load as load
+
+    monkeypatch.setattr(load, "_SCAN_CHUNK", chunk)  # a \r\n or a line split between chunks
+    path = messy_phones(tmp_path, 300, seed=chunk, newline=newline)
+    with caplog.at_level(logging.WARNING):
+        rows = read_table(tmp_path, STAFF_PHONES)["_row"].tolist()
+    assert rows == reference_rows(path)
+    assert "row by row" not in caplog.text
+
+
+def test_row_numbers_match_the_csv_module_on_a_messy_file(tmp_path, caplog):
+    path = messy_phones(tmp_path, 3000, seed=7)
+    with caplog.at_level(logging.WARNING):
+        df = read_table(tmp_path, STAFF_PHONES)
+    assert len(df) == 3000
+    assert df["_row"].tolist() == reference_rows(path)
+    assert "row by row" not in caplog.text  # the vectorised path, not the slow one
+
+
+def test_a_line_of_other_spaces_falls_back_to_the_csv_module_and_stays_right(tmp_path, caplog):
+    # the reader skips a line of only no-break spaces (str.strip); the byte scan sees text
+    lines = phone_lines(3)
+    text = PHONES_HEADER + lines[0] + "\u00a0\u00a0\n" + 'S000002,"a\nb",mobile\n' + lines[2]
+    path = write(tmp_path, "staff_phones.csv", text)
+    with caplog.at_level(logging.WARNING):
+        df = read_table(tmp_path, STAFF_PHONES)
+    assert df["_row"].tolist() == [1, 3, 5] == reference_rows(path)
+    assert "line numbers found row by row" in caplog.text
+
+
+def test_a_quarantine_line_names_the_file_line_after_blank_and_multi_line_rows(tmp_path):
+    from transforms.config import ValidationConfig
+    from transforms.validate import validate_extract
+
+    write(
+        tmp_path,
+        "nominals.csv",
+        NOMINALS_HEADER
+        + "\n"
+        + 'N1,"Smith\nJones",Ann,1980-01-01,F\n'  # lines 2-3
+        + "\n"  # line 4
+        + "N2,Brown,Li,1975-12-31,X\n"  # line 5: data row 4
+        + "N1,Brown,Li,1975-12-31,F\n",  # line 6: data row 5, a second N1
+    )
+    frames = load_extract(tmp_path, (NOMINALS,))
+    ev = validate_extract(frames, (NOMINALS,), ValidationConfig(), date(2026, 11, 25))
+    q = ev.quarantine
+    assert q[["row_number", "field", "rule"]].values.tolist() == [
+        [4, "sex", "in_set"],
+        [5, "nominal_id", "unique"],
+    ]
+    assert q["detail"].tolist()[1] == "duplicate of row 1"
