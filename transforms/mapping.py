@@ -283,10 +283,13 @@ def _text(col: str) -> str:
     return f"nullif(trim(CAST({quote(col)} AS VARCHAR)), '')"
 
 
-def _joined(cols: tuple[str, ...]) -> str:
+def _joined(cols: tuple[str, ...], sep: str = " ") -> str:
+    """The columns' values joined with ``sep``, empty ones skipped. Address columns are
+    lines, joined with ", " as a line break reads: with a space, "Ground Floor Flat" |
+    "10 High St" read as flat 10 with no house number."""
     if len(cols) == 1:
         return _text(cols[0])
-    return f"nullif(concat_ws(' ', {', '.join(_text(c) for c in cols)}), '')"
+    return f"nullif(concat_ws({literal(sep)}, {', '.join(_text(c) for c in cols)}), '')"
 
 
 def _full_name_parts(cols: tuple[str, ...], order: str = "forenames_first") -> tuple[str, str]:
@@ -589,7 +592,7 @@ def build_source_views(
         SELECT {id_sql} AS key, {fore} AS forenames, {sur} AS surname,
                {_previous(side)} AS previous_surnames, {dob_text} AS dob_text, {dob_date} AS dob,
                {_sex(side.sex)} AS sex,
-               {_joined(side.address) if side.address else "NULL::VARCHAR"} AS address_line,
+               {_joined(side.address, ", ") if side.address else "NULL::VARCHAR"} AS address_line,
                {_joined(side.postcode) if side.postcode else "NULL::VARCHAR"} AS postcode,
                {_phones(side.phone)} AS phones
         FROM {source}

@@ -409,3 +409,13 @@ def test_a_surname_is_as_common_as_the_people_known_by_it_in_any_form():
     assert tf["AL"] == pytest.approx(2 / 4)
     assert tf["HASSAN"] == pytest.approx(3 / 4)  # N1's part, N3's surname, N4's alias
     assert tf["SMITH"] == pytest.approx(1 / 4)
+
+
+def test_address_columns_joined_as_lines_keep_the_house_number():
+    """``sweep link`` joins address columns with ", " (transforms/mapping.py): with a space,
+    "Ground Floor Flat" | "10 High St" read as flat 10 and no house number."""
+    rows = "SELECT * FROM (VALUES ('GROUND FLOOR FLAT, 10 HIGH ST'), ('GROUND FLOOR FLAT 10 HIGH ST'), ('12, HIGH ST')) t(line)"
+    con = duckdb.connect()
+    register_functions(con)
+    got = con.execute(f"SELECT house, flat FROM ({address_lines_sql(rows)})").fetchall()
+    assert got == [("10", None), (None, "10"), ("12", None)]
