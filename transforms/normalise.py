@@ -142,32 +142,74 @@ _PHONE_EXTENSION = (
 )
 # A number stored as a float and written out as text ("7596582162.0" from Excel or a DOUBLE).
 _PHONE_FLOAT = r"^\s*([0-9]+)\.00?\s*$"
+# No phone number has more digits than this (E.164): a field with more holds several numbers.
+PHONE_MAX_DIGITS = 15
+# Nor fewer than this: a part of a field that has fewer is no number of its own.
+PHONE_MIN_DIGITS = 7
+# A UK number written out in full has at least this many digits (its 0 and nine or ten more;
+# one stored as a number, without its 0, has ten): read that far, the number is whole.
+PHONE_WHOLE_DIGITS = 10
+
+
+def _digit_count(text: str) -> str:
+    return f"length(regexp_replace({text}, '[^0-9]', '', 'g'))"
+
+
+def _split_spaced_sql(text: str) -> str:
+    """SQL: ``text`` (parts between '|') with a '|' put between numbers that only spaces keep
+    apart ("07911 123456 07497 202582"), in any part holding more digits than one number can
+    (:data:`PHONE_MAX_DIGITS`); other parts are left as they are, so a number written in
+    groups ("0113 496 0000") stays one. Such a part is read group by group: a group starts a
+    new number where the number so far is whole (:data:`PHONE_WHOLE_DIGITS`) and the group
+    starts as a number does (0, +, or "(0" and a digit) or is a whole number by itself."""
+    so_far = _digit_count("regexp_extract(acc, '[^|]*$')")
+    starts = (
+        f"(regexp_matches(g, '^[+0]|^[(]0[0-9]') OR {_digit_count('g')} >= {PHONE_WHOLE_DIGITS})"
+    )
+    grouped = (
+        "list_reduce(string_split_regex(trim(p), '\\s+'), lambda acc, g: "
+        f"CASE WHEN {so_far} >= {PHONE_WHOLE_DIGITS} AND {starts} THEN acc || '|' || g "
+        "ELSE acc || ' ' || g END)"
+    )
+    return (
+        f"array_to_string(list_transform(string_split({text}, '|'), lambda p: "
+        f"CASE WHEN {_digit_count('p')} > {PHONE_MAX_DIGITS} THEN {grouped} ELSE p END), '|')"
+    )
 
 
 def digits_sql(expr: str) -> str:
     """SQL expression: a phone number's digits and plus signs only ('' for NULL). A number
     of digits, plus signs and spaces only (nearly all) just loses its spaces, as in
     :func:`postcode_sql`, and one with brackets or hyphens its other characters. Only the
-    rest is read closely: a float's ".0" is dropped (its digits would add a 0), an extension
-    too, and several numbers in the field are kept apart by a '|' for :func:`build_phones`
-    to split, instead of being run together into one long number."""
+    rest, and a field with more digits than one number has, is read closely: a float's ".0"
+    is dropped (its digits would add a 0), an extension too, and several numbers in the
+    field, between separators or only spaces, are kept apart by a '|' for
+    :func:`build_phones` to split, instead of being run together into one long number."""
     x = f"coalesce({expr}, '')"
     text = f"regexp_replace({x}, '{_PHONE_FLOAT}', '\\1')"
     text = f"regexp_replace({text}, '{_PHONE_SEPARATORS}', '|', 'gi')"
     text = f"regexp_replace({text}, '{_PHONE_EXTENSION}', '\\1\\2', 'gi')"
+    text = _split_spaced_sql(text)
+    # a field short enough is one number at most, without counting its digits
+    one = f"(length({x}) <= {PHONE_MAX_DIGITS} OR {_digit_count(x)} <= {PHONE_MAX_DIGITS})"
     return (
-        f"CASE WHEN regexp_full_match({x}, '[0-9+ ]*') THEN replace({x}, ' ', '') "
-        f"WHEN regexp_full_match({x}, '[0-9+ ()-]*') THEN regexp_replace({x}, '[^0-9+]', '', 'g') "
+        f"CASE WHEN regexp_full_match({x}, '[0-9+ ]*') AND {one} THEN replace({x}, ' ', '') "
+        f"WHEN regexp_full_match({x}, '[0-9+ ()-]*') AND {one} "
+        f"THEN regexp_replace({x}, '[^0-9+]', '', 'g') "
         f"ELSE regexp_replace({text}, '[^0-9+|]', '', 'g') END"
     )
 
 
 def phone_parts_sql(d: str) -> str:
     """SQL list: the numbers of ``d``, a :func:`digits_sql` output holding '|', each once.
-    If a part is too short to be a number (under 7 digits), the '|' was not between numbers
-    ("01632/960868": an area code and its number) and ``d`` is one number after all."""
+    If a part is too short to be a number (under :data:`PHONE_MIN_DIGITS` digits), the '|'
+    was not between numbers ("01632/960868": an area code and its number) and ``d`` is one
+    number after all."""
     parts = f"list_filter(string_split({d}, '|'), lambda p: p <> '')"
-    whole = f"list_bool_and(list_transform({parts}, lambda p: length(replace(p, '+', '')) >= 7))"
+    whole = (
+        f"list_bool_and(list_transform({parts}, "
+        f"lambda p: length(replace(p, '+', '')) >= {PHONE_MIN_DIGITS}))"
+    )
     return (
         f"CASE WHEN len({parts}) > 1 AND {whole} THEN list_distinct({parts}) "
         f"ELSE [array_to_string({parts}, '')] END"

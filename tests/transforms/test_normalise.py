@@ -202,6 +202,47 @@ def test_phone_split_only_between_whole_numbers():
     ]
 
 
+@pytest.mark.parametrize(
+    ("raw", "numbers"),
+    [
+        ("07911 123456 07497 202582", ["07911123456", "07497202582"]),
+        ("07911123456 07497202582", ["07911123456", "07497202582"]),
+        ("+44 7911 123456 07497202582", ["+447911123456", "07497202582"]),
+        ("07911 123 456  0113 496 0000", ["07911123456", "01134960000"]),
+        ("0113 496 0000 0113 496 0001", ["01134960000", "01134960001"]),
+        ("(0113) 496 0000 (0161) 496 0000", ["01134960000", "01614960000"]),
+        ("+44 (0) 7911 123456 +44 (0) 7497 202582", ["+447911123456", "+447497202582"]),
+        ("7911123456 7497202582", ["7911123456", "7497202582"]),  # both stored as numbers
+        (
+            "Mob 07911 123456 07497 202582 / 0113 496 0000",
+            ["07911123456", "07497202582", "01134960000"],
+        ),
+    ],
+)
+def test_numbers_separated_only_by_spaces_are_split(raw, numbers):
+    """Two numbers with nothing but spaces between them ran together into one number of 22
+    digits; no single number has more than 15 (E.164), so such a field is split where a
+    whole number has been read and the next group starts as a number does (0 or +, or is one
+    on its own)."""
+    assert [phone for _, phone in _phone_rows([raw])] == sorted(map(_national, numbers))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "07911 123 456",
+        "+44 7911 123456",
+        "(0161) 496 0000",
+        "0161 496 0000",
+        "+44 (0) 20 7946 0018",
+        "0044 (0) 7911 123456",  # 15 digits: still one number
+        "0044 7911 123 456",
+    ],
+)
+def test_one_number_written_with_spaces_stays_one(raw):
+    assert _phone_rows([raw]) == [(0, _national(raw))]
+
+
 def test_postcode_compacts():
     assert _eval(postcode_sql, " ls6 2ab ") == "LS62AB"
     assert _eval(postcode_sql, "LS62AB") == "LS62AB"
