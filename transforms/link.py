@@ -435,7 +435,8 @@ def _input_warnings(
     them are compared as missing. A side with no date of birth at all leaves two of the
     three training blocks empty: the match rate then comes from the rare-full-name block
     alone and the name levels are not learned, so the bands are rougher. Dates of birth the
-    mapping's format cannot read are missing: many of them mean the format is wrong. Say so."""
+    mapping's format cannot read are missing: many of them mean the format is wrong. Phones
+    in scientific notation that lost digits are not used. Say so."""
     out = []
     for side, label in (("l", "left"), ("r", "right")):
         named, with_text = con.execute(
@@ -468,6 +469,13 @@ def _input_warnings(
             out.append(
                 f"warning: {fmt} does not read the dates of birth of {st.dob_unparsed:,} of "
                 f"{st.rows:,} {label} rows {advice}"
+            )
+        for column, lost in st.phones_lost:
+            out.append(
+                f"warning: {lost:,} {label} phone value(s) in column {column!r} are in scientific "
+                "notation with digits lost (fewer digits before the E than the number has, as "
+                "Excel writes a long number): not used, as they would meet other people's "
+                "numbers; export the column as text"
             )
         if n == 0 and model is None:
             out.append(

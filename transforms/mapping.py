@@ -44,7 +44,7 @@ from typing import Any
 import duckdb
 
 from transforms.config import ValidationConfig
-from transforms.normalise import fold_sql, register_functions
+from transforms.normalise import fold_sql, phone_digits_lost_sql, register_functions
 
 SIDES = {"left": "l", "right": "r"}
 # Keys whose list of columns is joined with a space into one value.
@@ -392,6 +392,18 @@ def _phones(cols: tuple[str, ...]) -> str:
     return f"list_filter([{', '.join(_text(c) for c in cols)}], lambda x: x IS NOT NULL)"
 
 
+def _lost_phones(side: SideMapping, listed: bool) -> str:
+    """SQL aggregate over ``{s}_map_rows``: how many phones are in scientific notation with
+    digits lost (:func:`~transforms.normalise.phone_digits_lost_sql`). Only a value with an
+    E in it is looked at closely."""
+    if not side.phone:
+        return "0"
+    lost = lambda v: f"((contains({v}, 'E') OR contains({v}, 'e')) AND {phone_digits_lost_sql(v)})"  # noqa: E731
+    if listed:
+        return f"coalesce(sum(len(list_filter(phones, lambda x: {lost('x')}))), 0)"
+    return f"count(*) FILTER (WHERE {lost('phones')})"
+
+
 def _phone_rows(table: str, listed: bool) -> str:
     """SQL (id, phone): every phone of every row of ``table``, NULLs included."""
     if listed:
@@ -448,6 +460,8 @@ class SideStats:
     dob_unparsed: int
     aliases: int
     header_rows: int = 0  # rows repeating the header inside the file, left out
+    # (column, values): phones in scientific notation with digits lost ("7.60E+09"), not used
+    phones_lost: tuple[tuple[str, int], ...] = ()
 
 
 def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: bool) -> None:
@@ -610,9 +624,11 @@ def build_source_views(
         f"CREATE OR REPLACE VIEW {s}_map_rows AS "
         f"SELECT * FROM (SELECT rowid + 1 AS _row, * FROM {s}_map_flat) {skip}"
     )
-    rows, no_id, first_no_id, unparsed, ids = con.execute(f"""
+    listed = len(side.phone) > 1
+    rows, no_id, first_no_id, unparsed, ids, lost = con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE key IS NULL), min(_row) FILTER (WHERE key IS NULL),
-               count(*) FILTER (WHERE dob_text IS NOT NULL AND dob IS NULL), count(DISTINCT key)
+               count(*) FILTER (WHERE dob_text IS NOT NULL AND dob IS NULL), count(DISTINCT key),
+               {_lost_phones(side, listed)}
         FROM {s}_map_rows
     """).fetchall()[0]
     if no_id:
@@ -622,7 +638,16 @@ def build_source_views(
         )
     if one_row_each is None:  # detected from the file; False forces the grouped form
         one_row_each = ids == rows
-    listed = len(side.phone) > 1
+    phones_lost = ((side.phone[0], lost),) if lost else ()
+    if lost and listed:  # which columns hold them: read again, only when some do
+        counts = con.execute(
+            "SELECT "
+            + ", ".join(
+                f"count(*) FILTER (WHERE {phone_digits_lost_sql(_text(c))})" for c in side.phone
+            )
+            + f" FROM {source}"
+        ).fetchall()[0]
+        phones_lost = tuple((c, n) for c, n in zip(side.phone, counts, strict=True) if n)
     if one_row_each:
         _people_from_one_row_each(con, s, listed)
     else:
@@ -643,4 +668,11 @@ def build_source_views(
     if not one_row_each:  # else the views read them
         con.execute(f"DROP VIEW {s}_map_rows")
         con.execute(f"DROP TABLE {s}_map_flat")
-    return SideStats(int(rows), int(people), int(unparsed), int(aliases), int(headers))
+    return SideStats(
+        int(rows),
+        int(people),
+        int(unparsed),
+        int(aliases),
+        int(headers),
+        tuple((c, int(n)) for c, n in phones_lost),
+    )

@@ -142,6 +142,9 @@ _PHONE_EXTENSION = (
 )
 # A number stored as a float and written out as text ("7596582162.0" from Excel or a DOUBLE).
 _PHONE_FLOAT = r"^\s*([0-9]+)\.00?\s*$"
+# A number in scientific notation, as Excel writes a long number ("7.596582162E+09"): its
+# integer part, the digits after the point, and the power of ten.
+_PHONE_SCIENTIFIC = r"^\s*([0-9]+)[.]?([0-9]*)[Ee][+]?([0-9]+)\s*$"
 # No phone number has more digits than this (E.164): a field with more holds several numbers.
 PHONE_MAX_DIGITS = 15
 # Nor fewer than this: a part of a field that has fewer is no number of its own.
@@ -153,6 +156,29 @@ PHONE_WHOLE_DIGITS = 10
 
 def _digit_count(text: str) -> str:
     return f"length(regexp_replace({text}, '[^0-9]', '', 'g'))"
+
+
+def _scientific_parts(x: str) -> tuple[str, str, str]:
+    """SQL (is written in scientific notation, exact, its digits) for ``x``. Exact: the
+    digits after the point reach the power of ten (any past it are zeros), so the number is
+    whole; "7.60E+09" is not, as it stands for any of ten million numbers."""
+    parts = f"regexp_extract({x}, '{_PHONE_SCIENTIFIC}', ['i', 'f', 'e'])"
+    power = f"TRY_CAST({parts}.e AS INTEGER)"
+    fraction = f"{parts}.f"
+    exact = f"(length({fraction}) >= {power} AND ltrim(substr({fraction}, {power} + 1), '0') = '')"
+    return (
+        f"regexp_full_match({x}, '{_PHONE_SCIENTIFIC}')",
+        f"coalesce({exact}, FALSE)",
+        f"{parts}.i || left({fraction}, {power})",
+    )
+
+
+def phone_digits_lost_sql(expr: str) -> str:
+    """SQL boolean: ``expr`` is a phone in scientific notation that has lost digits (Excel's
+    "7.60E+09"): :func:`digits_sql` reads it as no number, and ``sweep link`` counts them."""
+    x = f"coalesce({expr}, '')"
+    scientific, exact, _ = _scientific_parts(x)
+    return f"({scientific} AND NOT {exact})"
 
 
 def _split_spaced_sql(text: str) -> str:
@@ -181,12 +207,17 @@ def digits_sql(expr: str) -> str:
     """SQL expression: a phone number's digits and plus signs only ('' for NULL). A number
     of digits, plus signs and spaces only (nearly all) just loses its spaces, as in
     :func:`postcode_sql`, and one with brackets or hyphens its other characters. Only the
-    rest, and a field with more digits than one number has, is read closely: a float's ".0"
-    is dropped (its digits would add a 0), an extension too, and several numbers in the
+    rest, and a field with more digits than one number has, is read closely: a number in
+    scientific notation is written out if it has every digit, else it is no number (Excel's
+    "7.60E+09" would meet other people's phones), a float's ".0" is dropped (its digits
+    would add a 0), an extension too, and several numbers in the
     field, between separators or only spaces, are kept apart by a '|' for
     :func:`build_phones` to split, instead of being run together into one long number."""
     x = f"coalesce({expr}, '')"
-    text = f"regexp_replace({x}, '{_PHONE_FLOAT}', '\\1')"
+    scientific, exact, digits = _scientific_parts(x)
+    # scientific notation: its digits where every one is there, else no number at all
+    text = f"(CASE WHEN NOT {scientific} THEN {x} WHEN {exact} THEN {digits} ELSE '' END)"
+    text = f"regexp_replace({text}, '{_PHONE_FLOAT}', '\\1')"
     text = f"regexp_replace({text}, '{_PHONE_SEPARATORS}', '|', 'gi')"
     text = f"regexp_replace({text}, '{_PHONE_EXTENSION}', '\\1\\2', 'gi')"
     text = _split_spaced_sql(text)

@@ -782,3 +782,57 @@ def test_phones_stored_as_numbers_or_several_to_a_field_are_shared(tmp_path: Pat
         "2": "shared",
         "3": "shared",
     }
+
+
+def test_phones_in_scientific_notation_are_read_or_counted_when_digits_are_lost(
+    tmp_path: Path,
+) -> None:
+    """Excel writes a long number as 7.911123456E+09: read when the mantissa carries every
+    digit; "7.91E+09" stands for ten million numbers, so it is not used, and the run says
+    how many such values each side's column holds, never the values."""
+    left = tmp_path / "l.csv"
+    left.write_text(
+        "pid,fn,sn,dob,home,mobile\n"
+        "1,Ann,Lee,1980-01-02,07911 123456,\n"
+        "2,Bob,Kay,1975-03-04,07911 654321,\n"
+        "3,Cy,Day,1990-12-31,,07497 202582\n",
+        "utf-8",
+    )
+    right = tmp_path / "r.csv"
+    right.write_text(
+        "ref,fn,sn,dob,tel\n"
+        "A,Ann,Lee,1980-01-02,7.911123456E+09\n"
+        "B,Bob,Kay,1975-03-04,7.91E+09\n"
+        "C,Cy,Day,1990-12-31,7.91E+09\n",
+        "utf-8",
+    )
+    side = {"forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
+    mapping = parse_mapping(
+        {
+            "left": {"id": "pid", "phone": ["home", "mobile"], **side},
+            "right": {"id": "ref", "phone": "tel", **side},
+        },
+        "phones.toml",
+    )
+    res = link(left, right, mapping, tmp_path / "p.parquet")
+    pairs = pd.read_parquet(res.out)
+    same = pairs[pairs["left_id"].map({"1": "A", "2": "B", "3": "C"}) == pairs["right_id"]]
+    assert same.set_index("left_id")["phone_level"].sort_index().to_dict() == {
+        "1": "shared",
+        "2": "missing",
+        "3": "missing",
+    }
+    lost = [w for w in res.warnings if "scientific notation" in w]
+    assert lost == [
+        "warning: 2 right phone value(s) in column 'tel' are in scientific notation with "
+        "digits lost (fewer digits before the E than the number has, as Excel writes a long "
+        "number): not used, as they would meet other people's numbers; export the column as "
+        "text"
+    ]
+    assert "7.91" not in "\n".join(summary_lines(res, left, right))
+    assert res.right.phones_lost == (("tel", 2),) and res.left.phones_lost == ()
+    # with several phone columns, each is counted by name
+    left.write_text(left.read_text("utf-8").replace("07497 202582", "7.5E+09"), "utf-8")
+    res = link(left, right, mapping, None)
+    assert res.left.phones_lost == (("mobile", 1),)
+    assert any("1 left phone value(s) in column 'mobile'" in w for w in res.warnings)

@@ -9,6 +9,7 @@ from transforms.normalise import (
     fold_sql,
     line_postcode_sql,
     normalise_all,
+    phone_digits_lost_sql,
     phone_sql,
     postcode_sql,
     register_functions,
@@ -120,6 +121,36 @@ def _national(raw: str) -> str:
 )
 def test_phone_stored_as_a_number_gets_its_leading_zero_back(raw, as_number):
     assert _eval(phone_sql, raw) == _national(as_number)
+
+
+@pytest.mark.parametrize(
+    ("raw", "as_number"),
+    [
+        ("7.596582162E+9", "7596582162"),  # Excel's scientific notation, every digit kept
+        ("7.596582162E+09", "7596582162"),
+        ("7.596582162e+09", "7596582162"),
+        (" 7.5965821620E+9 ", "7596582162"),  # a zero past the last digit is still exact
+        ("4.47911123456E+11", "447911123456"),  # with its country code
+    ],
+)
+def test_phone_in_scientific_notation_with_every_digit_is_read(raw, as_number):
+    assert _eval(phone_sql, raw) == _national(as_number)
+
+
+@pytest.mark.parametrize(
+    "raw", ["7.60E+09", "7.59658E+09", "7.5965821E+9", "7E+9", "1.13496E+9", "1E+300"]
+)
+def test_phone_in_scientific_notation_with_digits_lost_is_not_a_number(raw):
+    """Excel's "7.60E+09" is 7600000000 to the letter, but stands for any of ten million numbers:
+    read as one, it would meet other people's phones. It is no number, even where the
+    number may really end in zeros ("1.13496E+9", 0113 496 0000 or 0113 496 0123)."""
+    assert _eval(phone_sql, raw) is None
+    assert _eval(phone_digits_lost_sql, raw) is True
+
+
+@pytest.mark.parametrize("raw", ["7.596582162E+9", "07911 123456", "7911123456.0", "", None])
+def test_only_scientific_notation_short_of_digits_counts_as_lost(raw):
+    assert _eval(phone_digits_lost_sql, raw) is False
 
 
 @pytest.mark.parametrize(
