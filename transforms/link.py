@@ -30,7 +30,7 @@ from transforms.config import EngineConfig, SweepConfig
 from transforms.fellegi_sunter import Model, training_warning
 from transforms.flat_files import LinkInputError, is_parquet, read_side, read_truth
 from transforms.linkage import block, compare_and_score
-from transforms.mapping import Mapping, SideStats, literal
+from transforms.mapping import EXCEL_DATE_FORMAT, EXCEL_EPOCH, Mapping, SideStats, literal
 from transforms.pair_metrics import best_f1, curve_from_counts, metrics_from_curve
 
 # Leading columns of the output; every other scored_pairs column follows them.
@@ -460,6 +460,17 @@ def _input_warnings(
         n = con.execute(f"SELECT count(dob) FROM {side}_person").fetchall()[0][0]
         fmt = f"[{label}].date_format ({', '.join(mapping.side(label).date_format)})"
         advice = "(or they are impossible): compared as missing; check the format"
+        if st.dob_excel_serials:  # the format that reads them, in place of the one given or beside
+            key = f"[{label}].date_format"
+            fix = (
+                f'set {key} = "{EXCEL_DATE_FORMAT}"'
+                if n == 0
+                else f'add "{EXCEL_DATE_FORMAT}" to {key}'
+            )
+            advice = (
+                f"(or they are impossible): compared as missing; {st.dob_excel_serials:,} of "
+                f"them are numbers as Excel stores dates (days since {EXCEL_EPOCH}): {fix}"
+            )
         if n == 0 and st.dob_unparsed:
             out.append(
                 f"warning: {fmt} reads none of the {st.dob_unparsed:,} {label} dates of birth "

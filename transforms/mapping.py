@@ -15,7 +15,8 @@ staff every night. Format::
     full_name = "name"                    # instead of forenames + surname
     full_name_order = "surname_first"     # "SMITH John" (PNC style); default forenames_first
     date_of_birth = "dob"
-    date_format = "%Y%m%d"                # strptime; a list tries each in turn; default ISO
+    date_format = "%Y%m%d"                # strptime; a list tries each in turn; default ISO;
+                                          # "excel": Excel's day numbers (31092 = 1985-02-14)
     sex = "sex"
     address = ["street_number", "address_1", "suburb"]
     postcode = "postcode"
@@ -62,6 +63,15 @@ JOINED_KEYS = (
 MULTI_KEYS = ("previous_surnames", "phone")
 COLUMN_KEYS = JOINED_KEYS + MULTI_KEYS
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+# A date_format that reads Excel's serial day numbers (the 1900 date system: days since
+# 1899-12-30, counting a 29 February 1900 that never was), as a CSV or Parquet file exported
+# from a workbook may carry them: "31092", "31092.0" or a number column.
+EXCEL_DATE_FORMAT = "excel"
+EXCEL_EPOCH = "1899-12-30"
+EXCEL_LEAP_DAY = 60  # Excel's 29 February 1900: the days before it are one day later
+# An unread date of birth that looks like one of those numbers (a living person's: 10000 is
+# 18 May 1927), for the warning that names the format.
+EXCEL_SERIAL_LIKE = r"[1-9][0-9]{4}([.][0-9]*)?"
 # How a full name without a comma is written: "John Smith", or "SMITH John" as the Police
 # National Computer and many custody systems write it. With a comma it is always surname first.
 FULL_NAME_ORDERS = ("forenames_first", "surname_first")
@@ -253,11 +263,17 @@ def _columns(value: Any, where: str) -> tuple[str, ...]:
 
 def _date_formats(value: Any, where: str) -> tuple[str, ...]:
     formats = _columns(value, where)
+    formats = tuple(
+        EXCEL_DATE_FORMAT if f.strip().lower() == EXCEL_DATE_FORMAT else f for f in formats
+    )
     with duckdb.connect() as con:
         for fmt in formats:
+            if fmt == EXCEL_DATE_FORMAT:
+                continue
             if "%" not in fmt:
                 raise MappingError(
-                    f"{where}: {fmt!r} has no % directive (an strptime format like %Y%m%d)"
+                    f"{where}: {fmt!r} has no % directive (an strptime format like %Y%m%d, or "
+                    f'"{EXCEL_DATE_FORMAT}" for the day numbers Excel stores dates as)'
                 )
             try:
                 con.execute("SELECT try_strptime('2000-01-01', ?)", [fmt]).fetchall()
@@ -324,10 +340,27 @@ def _plausible_dob(d: str) -> str:
     return f"(CASE WHEN {d} BETWEEN {earliest} AND current_date THEN {d} END)"
 
 
+def _excel_dob(text: str) -> str:
+    """SQL DATE: ``text`` read as an Excel serial day number ("31092", "31092.0"; a fraction
+    is a time of day), or NULL."""
+    n = (
+        f"(CASE WHEN regexp_full_match({text}, '\\s*[0-9]{{1,6}}([.][0-9]*)?\\s*') "
+        f"THEN CAST(floor(CAST(trim({text}) AS DOUBLE)) AS INTEGER) END)"
+    )
+    d = (
+        f"(CASE WHEN {n} < {EXCEL_LEAP_DAY} THEN DATE '{EXCEL_EPOCH}' + {n} + 1 "
+        f"WHEN {n} > {EXCEL_LEAP_DAY} THEN DATE '{EXCEL_EPOCH}' + {n} END)"
+    )
+    return _plausible_dob(d)
+
+
 def _parsed_dob(text: str, fmt: str) -> str:
-    """SQL DATE: ``text`` read with one strptime format, or NULL. %Y takes a two-digit year
-    as year 80, which the plausibility check then refuses, so a later %y format can read it;
-    %y puts 00-68 in 2000-2068, and a date of birth is never in the future: a century back."""
+    """SQL DATE: ``text`` read with one strptime format (or as Excel's day number), or
+    NULL. %Y takes a two-digit year as year 80, which the plausibility check then refuses,
+    so a later %y format can read it; %y puts 00-68 in 2000-2068, and a date of birth is
+    never in the future: a century back."""
+    if fmt == EXCEL_DATE_FORMAT:
+        return _excel_dob(text)
     d = f"CAST(try_strptime({text}, {literal(fmt)}) AS DATE)"
     if "%y" in fmt:
         d = f"(CASE WHEN {d} > current_date THEN CAST({d} - INTERVAL 100 YEAR AS DATE) ELSE {d} END)"
@@ -358,7 +391,7 @@ def _dob(side: SideMapping, types: dict[str, str]) -> tuple[str, str]:
         # spreadsheets and databases export dates; a birth time is no evidence either way):
         # tried only where the format failed
         bare = f"regexp_replace({text}, '{_TIME_PART}', '')"
-        parsed += [_parsed_dob(bare, f) for f in side.date_format]
+        parsed += [_parsed_dob(bare, f) for f in side.date_format if f != EXCEL_DATE_FORMAT]
     return text, parsed[0] if len(parsed) == 1 else f"coalesce({', '.join(parsed)})"
 
 
@@ -460,6 +493,7 @@ class SideStats:
     dob_unparsed: int
     aliases: int
     header_rows: int = 0  # rows repeating the header inside the file, left out
+    dob_excel_serials: int = 0  # of dob_unparsed: numbers as Excel stores dates (EXCEL_SERIAL_LIKE)
     # (column, values): phones in scientific notation with digits lost ("7.60E+09"), not used
     phones_lost: tuple[tuple[str, int], ...] = ()
 
@@ -625,10 +659,15 @@ def build_source_views(
         f"SELECT * FROM (SELECT rowid + 1 AS _row, * FROM {s}_map_flat) {skip}"
     )
     listed = len(side.phone) > 1
-    rows, no_id, first_no_id, unparsed, ids, lost = con.execute(f"""
+    unread = "dob_text IS NOT NULL AND dob IS NULL"
+    serial = (
+        f"regexp_full_match(dob_text, '{EXCEL_SERIAL_LIKE}') AND TRY_CAST(split_part(dob_text, '.', 1) "
+        f"AS INTEGER) <= current_date - DATE '{EXCEL_EPOCH}'"
+    )
+    rows, no_id, first_no_id, unparsed, ids, lost, serials = con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE key IS NULL), min(_row) FILTER (WHERE key IS NULL),
-               count(*) FILTER (WHERE dob_text IS NOT NULL AND dob IS NULL), count(DISTINCT key),
-               {_lost_phones(side, listed)}
+               count(*) FILTER (WHERE {unread}), count(DISTINCT key),
+               {_lost_phones(side, listed)}, count(*) FILTER (WHERE CASE WHEN {unread} THEN {serial} END)
         FROM {s}_map_rows
     """).fetchall()[0]
     if no_id:
@@ -674,5 +713,6 @@ def build_source_views(
         int(unparsed),
         int(aliases),
         int(headers),
+        int(serials),
         tuple((c, int(n)) for c, n in phones_lost),
     )

@@ -836,3 +836,34 @@ def test_phones_in_scientific_notation_are_read_or_counted_when_digits_are_lost(
     res = link(left, right, mapping, None)
     assert res.left.phones_lost == (("mobile", 1),)
     assert any("1 left phone value(s) in column 'mobile'" in w for w in res.warnings)
+
+
+def test_excel_serial_dates_are_told_with_the_format_that_reads_them(tmp_path: Path) -> None:
+    """A date of birth column holding Excel's day numbers (31092 for 14 February 1985) is
+    read by none of the strptime formats: the warning names date_format = "excel", and with
+    it the dates are read."""
+    left, right, mapping = mini_link_files(tmp_path)
+    right.write_text("ref,fn,sn,dob\nA,Ann,Lee,29222\nB,Rob,Kay,27457.0\n", "utf-8")
+    res = link(left, right, mapping, None)
+    assert res.right.dob_unparsed == 2
+    assert (
+        "warning: [right].date_format (%Y-%m-%d) reads none of the 2 right dates of birth "
+        "(or they are impossible): compared as missing; 2 of them are numbers as Excel stores "
+        'dates (days since 1899-12-30): set [right].date_format = "excel"'
+    ) in res.warnings
+    raw = {
+        side: {"id": i, "forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
+        for side, i in (("left", "pid"), ("right", "ref"))
+    }
+    raw["right"]["date_format"] = "excel"
+    res = link(left, right, parse_mapping(raw, "x.toml"), None)
+    assert res.right.dob_unparsed == 0 and not res.warnings
+    # some read by the format, some numbers: add "excel" to the formats
+    rows = "".join(f"R{i},Ann,Lee{i},1980-01-{1 + i:02d}\n" for i in range(10))
+    right.write_text("ref,fn,sn,dob\nA,Ann,Lee,29222\n" + rows, "utf-8")
+    res = link(left, right, mapping, None)
+    assert (
+        "warning: [right].date_format (%Y-%m-%d) does not read the dates of birth of 1 of 11 "
+        "right rows (or they are impossible): compared as missing; 1 of them are numbers as "
+        'Excel stores dates (days since 1899-12-30): add "excel" to [right].date_format'
+    ) in res.warnings

@@ -118,7 +118,8 @@ def test_strings_and_lists_and_defaults(tmp_path: Path) -> None:
         ),
         (
             '[left]\nid = "a"\nsurname = "s"\ndate_format = "YYYYMMDD"\n[right]\nid = "b"\nsurname = "s"',
-            r"\[left\]\.date_format: 'YYYYMMDD' has no % directive",
+            r"\[left\]\.date_format: 'YYYYMMDD' has no % directive \(an strptime format like "
+            r"%Y%m%d, or \"excel\" for the day numbers Excel stores dates as\)",
         ),
         (
             '[left]\nid = "a"\nsurname = "s"\n[right]\nid = "b"\nsurname = "s"\n[truth]\nleft = "x"',
@@ -283,6 +284,40 @@ def test_two_digit_years_and_impossible_dates_of_birth() -> None:
     # two-digit year is never in the future (68 is 1968, not 2068); 1066 and 2090 are no one's
     assert dobs == [dt.date(1980, 3, 14), dt.date(1968, 1, 30), dt.date(1975, 6, 6), None, None]
     assert unparsed == 2
+
+
+def test_excel_serial_dates_of_birth_are_read_with_date_format_excel() -> None:
+    """Excel stores a date as days since 1899-12-30 and a CSV or Parquet export may carry
+    that number: text, a float's text, or a number column; "excel" reads it, alone or
+    after other formats."""
+    frame = pd.DataFrame(
+        {
+            "pid": ["A", "B", "C", "D", "E", "F"],
+            "s": ["Lee"] * 6,
+            "dob": ["31092", "31092.0", " 29281 ", "14/02/1985", "999999", "31092.5"],
+        }
+    )
+    dobs, unparsed = _dobs(frame, ["excel"])
+    born = dt.date(1985, 2, 14)
+    # 999999 is in the year 4637; a fraction of a day is a time of day
+    assert dobs == [born, born, dt.date(1980, 3, 1), None, None, born]
+    assert unparsed == 2
+    dobs, unparsed = _dobs(frame, ["%d/%m/%Y", "excel"])
+    assert dobs[3] == born and unparsed == 1
+    # Excel counts 29 February 1900, a day that never was: dates before it are a day on
+    numbers = pd.DataFrame(
+        {"pid": ["A", "B", "C", "D"], "s": ["Lee"] * 4, "dob": [31092.0, 61.0, 59.0, 60.0]}
+    )
+    assert _dobs(numbers, ["excel"]) == (
+        [born, dt.date(1900, 3, 1), dt.date(1900, 2, 28), None],
+        1,
+    )
+    # without it they are not read, and are counted as numbers Excel stores dates as
+    side = {"id": "pid", "surname": "s", "date_of_birth": "dob"}
+    left = parse_mapping({"left": side, "right": {"id": "x", "surname": "s"}}).left
+    with duckdb.connect() as con:
+        stats = build_source_views(con, "left", left, _load(con, frame), "people")
+    assert (stats.dob_unparsed, stats.dob_excel_serials) == (6, 4)
 
 
 def test_a_date_of_birth_column_typed_in_the_file() -> None:
