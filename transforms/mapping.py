@@ -431,7 +431,10 @@ def _lost_phones(side: SideMapping, listed: bool) -> str:
     E in it is looked at closely."""
     if not side.phone:
         return "0"
-    lost = lambda v: f"((contains({v}, 'E') OR contains({v}, 'e')) AND {phone_digits_lost_sql(v)})"  # noqa: E731
+    # a CASE, not AND: DuckDB works out both sides of an AND here (19 s, not 0.4, at 10M)
+    lost = lambda v: (  # noqa: E731
+        f"CASE WHEN contains({v}, 'E') OR contains({v}, 'e') THEN {phone_digits_lost_sql(v)} END"
+    )
     if listed:
         return f"coalesce(sum(len(list_filter(phones, lambda x: {lost('x')}))), 0)"
     return f"count(*) FILTER (WHERE {lost('phones')})"

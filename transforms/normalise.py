@@ -221,8 +221,12 @@ def digits_sql(expr: str) -> str:
     text = f"regexp_replace({text}, '{_PHONE_SEPARATORS}', '|', 'gi')"
     text = f"regexp_replace({text}, '{_PHONE_EXTENSION}', '\\1\\2', 'gi')"
     text = _split_spaced_sql(text)
-    # a field short enough is one number at most, without counting its digits
-    one = f"(length({x}) <= {PHONE_MAX_DIGITS} OR {_digit_count(x)} <= {PHONE_MAX_DIGITS})"
+    # a field short enough is one number at most, without counting its digits (a CASE: DuckDB
+    # would count them for every field to work out an OR)
+    one = (
+        f"(CASE WHEN length({x}) <= {PHONE_MAX_DIGITS} THEN TRUE "
+        f"ELSE {_digit_count(x)} <= {PHONE_MAX_DIGITS} END)"
+    )
     return (
         f"CASE WHEN regexp_full_match({x}, '[0-9+ ]*') AND {one} THEN replace({x}, ' ', '') "
         f"WHEN regexp_full_match({x}, '[0-9+ ()-]*') AND {one} "
