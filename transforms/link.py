@@ -457,6 +457,13 @@ def _input_warnings(
                 "once titles, digits and symbols are taken out: compared as having no name"
             )
     for (side, label), st in zip((("l", "left"), ("r", "right")), stats, strict=True):
+        if st.empty_rows:
+            in_file = st.rows + st.header_rows + st.empty_rows
+            out.append(
+                f"warning: {st.empty_rows:,} {label} row(s) have nothing in any mapped field but "
+                f"the id (first at data row {st.first_empty_row:,} of {in_file:,}; a footer or "
+                "total line?): nothing to match on, left out"
+            )
         n = con.execute(f"SELECT count(dob) FROM {side}_person").fetchall()[0][0]
         fmt = f"[{label}].date_format ({', '.join(mapping.side(label).date_format)})"
         advice = "(or they are impossible): compared as missing; check the format"

@@ -59,6 +59,17 @@ JOINED_KEYS = (
     "address",
     "postcode",
 )
+# The columns of {s}_map_flat besides the id and phones: a row with none of them (and no
+# phone) has nothing to match on.
+EMPTY_ROW_COLUMNS = (
+    "forenames",
+    "surname",
+    "previous_surnames",
+    "dob_text",
+    "sex",
+    "address_line",
+    "postcode",
+)
 # Keys whose list of columns holds several values of the same kind.
 MULTI_KEYS = ("previous_surnames", "phone")
 COLUMN_KEYS = JOINED_KEYS + MULTI_KEYS
@@ -491,11 +502,13 @@ def check_types(
 class SideStats:
     """What building one side's views found: rows read, people, unparsed dates of birth."""
 
-    rows: int  # data rows read as people's rows (repeated headers not among them)
+    rows: int  # data rows read as people's rows (repeated headers and empty rows not among them)
     people: int
     dob_unparsed: int
     aliases: int
     header_rows: int = 0  # rows repeating the header inside the file, left out
+    empty_rows: int = 0  # rows with an id at most and no other mapped field (footers), left out
+    first_empty_row: int | None = None  # the data row of the first of them
     dob_excel_serials: int = 0  # of dob_unparsed: numbers as Excel stores dates (EXCEL_SERIAL_LIKE)
     # (column, values): phones in scientific notation with digits lost ("7.60E+09"), not used
     phones_lost: tuple[tuple[str, int], ...] = ()
@@ -618,7 +631,9 @@ def build_source_views(
     ``{l|r}_ids`` (id, key) maps it to the file's id: every join in linkage is on a person's
     id, and at 5M nominals ``sweep link`` took 17.7 s on integers against 20.5 s on text ids.
 
-    Raises MappingError if any row has an empty id (naming the file, count and first row).
+    A row with nothing in any mapped field but the id (a footer, or a row empty throughout)
+    is counted (``SideStats.empty_rows``) and left out. Raises MappingError if any other row
+    has an empty id (naming the file, count and first row).
     """
     s = SIDES[side_name]
     register_functions(con)  # a full name is folded to be split
@@ -652,16 +667,27 @@ def build_source_views(
     # person: its id is the id column's own name. Counted and left out after the rows are
     # numbered, so data row numbers stay the file's.
     header_key = literal(" ".join(side.id))
-    headers = con.execute(f"SELECT count(*) FROM {s}_map_flat WHERE key = {header_key}").fetchall()[
-        0
-    ][0]
-    skip = f"WHERE key IS DISTINCT FROM {header_key}" if headers else ""
+    listed = len(side.phone) > 1
+    # A row with nothing but an id (a footer: "Total records: 600,,,,") carries nothing to
+    # match on: counted, with its data row, and left out. One field besides is a person.
+    nothing = " AND ".join(
+        [f"{c} IS NULL" for c in EMPTY_ROW_COLUMNS]
+        + ["coalesce(len(phones), 0) = 0" if listed else "phones IS NULL"]
+    )
+    headers, empty, first_empty = con.execute(f"""
+        SELECT count(*) FILTER (WHERE key = {header_key}),
+               count(*) FILTER (WHERE key IS DISTINCT FROM {header_key} AND {nothing}),
+               min(rowid + 1) FILTER (WHERE key IS DISTINCT FROM {header_key} AND {nothing})
+        FROM {s}_map_flat
+    """).fetchall()[0]
+    skip = [f"key IS DISTINCT FROM {header_key}"] if headers else []
+    skip += [f"NOT ({nothing})"] if empty else []
     # Insertion order is the file's order, so rowid + 1 is the data row number.
     con.execute(
         f"CREATE OR REPLACE VIEW {s}_map_rows AS "
-        f"SELECT * FROM (SELECT rowid + 1 AS _row, * FROM {s}_map_flat) {skip}"
+        f"SELECT * FROM (SELECT rowid + 1 AS _row, * FROM {s}_map_flat) "
+        + (f"WHERE {' AND '.join(skip)}" if skip else "")
     )
-    listed = len(side.phone) > 1
     unread = "dob_text IS NOT NULL AND dob IS NULL"
     serial = (
         f"regexp_full_match(dob_text, '{EXCEL_SERIAL_LIKE}') AND TRY_CAST(split_part(dob_text, '.', 1) "
@@ -711,11 +737,13 @@ def build_source_views(
         con.execute(f"DROP VIEW {s}_map_rows")
         con.execute(f"DROP TABLE {s}_map_flat")
     return SideStats(
-        int(rows),
-        int(people),
-        int(unparsed),
-        int(aliases),
-        int(headers),
-        int(serials),
-        tuple((c, int(n)) for c, n in phones_lost),
+        rows=int(rows),
+        people=int(people),
+        dob_unparsed=int(unparsed),
+        aliases=int(aliases),
+        header_rows=int(headers),
+        empty_rows=int(empty),
+        first_empty_row=None if first_empty is None else int(first_empty),
+        dob_excel_serials=int(serials),
+        phones_lost=tuple((c, int(n)) for c, n in phones_lost),
     )

@@ -867,3 +867,21 @@ def test_excel_serial_dates_are_told_with_the_format_that_reads_them(tmp_path: P
         "right rows (or they are impossible): compared as missing; 1 of them are numbers as "
         'Excel stores dates (days since 1899-12-30): add "excel" to [right].date_format'
     ) in res.warnings
+
+
+def test_a_footer_row_is_no_person_and_is_told(tmp_path: Path) -> None:
+    """ "Total records: 2,,," under the rows: its id column holds text and every other mapped
+    field is empty; it was linked as a person. Now it is left out and the run says how many
+    such rows and where the first is, never what it holds."""
+    left, right, mapping = mini_link_files(tmp_path)
+    right.write_text(
+        "ref,fn,sn,dob\nA,Ann,Lee,1980-01-02\nB,Rob,Kay,1975-03-04\nC,,Day,\nTotal records: 3,,,\n",
+        "utf-8",
+    )
+    res = link(left, right, mapping, None)
+    assert (res.right.rows, res.right.people, res.right.empty_rows) == (3, 3, 1)
+    assert (
+        "warning: 1 right row(s) have nothing in any mapped field but the id (first at data "
+        "row 4 of 4; a footer or total line?): nothing to match on, left out"
+    ) in res.warnings
+    assert "Total" not in "\n".join(summary_lines(res, left, right))

@@ -522,3 +522,30 @@ def test_a_header_repeated_inside_the_file_is_no_person() -> None:
         ids = con.execute("SELECT id, key FROM l_ids ORDER BY id").fetchall()
     assert (stats.rows, stats.people, stats.header_rows) == (3, 3, 1)
     assert ids == [(1, "a"), (2, "b"), (4, "c")]
+
+
+def test_a_row_with_nothing_but_an_id_is_counted_and_left_out() -> None:
+    """A footer ("Total records: 600,,,,") fills the id column and nothing else: it carries
+    nothing to match on, so it is no person; it is counted with its data row. A row with an
+    id and one field (a surname, a phone) is a person, and a row empty throughout is left
+    out with the footers rather than stopping the run as an empty id."""
+    side = parse_mapping(
+        {
+            "left": {"id": "pid", "surname": "sn", "date_of_birth": "dob", "phone": ["h", "m"]},
+            "right": {"id": "x", "surname": "s"},
+        }
+    ).left
+    frame = pd.DataFrame(
+        {
+            "pid": ["a", "b", "c", None, "Total records: 600"],
+            "sn": ["Lee", "Kay", None, None, None],
+            "dob": ["1980-01-02", None, None, None, None],
+            "h": [None, None, "07911 123456", None, None],
+            "m": [None, None, None, None, None],
+        }
+    )
+    with duckdb.connect() as con:
+        stats = build_source_views(con, "left", side, _load(con, frame), "people.csv")
+        ids = con.execute("SELECT id, key FROM l_ids ORDER BY id").fetchall()
+    assert (stats.rows, stats.people, stats.empty_rows, stats.first_empty_row) == (3, 3, 2, 4)
+    assert ids == [(1, "a"), (2, "b"), (3, "c")]
