@@ -67,13 +67,16 @@ def _not_csv(path: Path) -> str | None:
     return None
 
 
-def _reader(path: Path, encoding: str = "utf-8") -> str:
-    """SQL table function reading ``path`` (CSV: every column as text, header required, in
-    ``encoding``)."""
+def _reader(path: Path, encoding: str = "utf-8", header: bool = True) -> str:
+    """SQL table function reading ``path`` (CSV: every column as text, in ``encoding``, its
+    first line the header unless ``header`` is False)."""
     lit = literal(str(path))
     if is_parquet(path):
         return f"read_parquet({lit})"
-    return f"read_csv({lit}, header = true, all_varchar = true, encoding = '{encoding}')"
+    return (
+        f"read_csv({lit}, header = {str(header).lower()}, all_varchar = true, "
+        f"encoding = '{encoding}')"
+    )
 
 
 def _safe_reason(exc: duckdb.Error, key: str) -> str:
@@ -252,22 +255,67 @@ def _read_side(
     return stats
 
 
+@dataclasses.dataclass(frozen=True)
+class TruthPairs:
+    """A truth or labels file read: its distinct pairs, the columns they came from, and
+    (for a file with no header line) what to tell the user."""
+
+    pairs: pd.DataFrame  # l_id, r_id as text
+    columns: tuple[str, str]
+    header_note: str = ""  # "": the file's first line was its header
+
+
 def read_truth(
-    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping
-) -> tuple[pd.DataFrame, tuple[str, str]]:
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: Mapping,
+    ids: tuple[str, str] | None = None,
+) -> TruthPairs:
     """True pairs (a --truth or --labels file) as ``(l_id, r_id)`` text, distinct. Columns:
     [truth] in the mapping, else the mapping's id column names if the file has both, else its
-    first two columns."""
+    first two columns. ``ids``: tables (``key``: a file's id) of the left and right people;
+    given them, a CSV whose first line holds an id of each side (either way round) has no
+    header, and that line is read as a pair."""
     with _readable(con, Path(path), mapping.truth.encoding) as (readable, encoding):
-        return _read_truth(con, readable, encoding, mapping)
+        return _read_truth(con, readable, encoding, mapping, ids, Path(path).name)
+
+
+def _first_line_is_a_pair(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str, ids: tuple[str, str]
+) -> bool:
+    """Whether the first line of the CSV ``path`` holds an id of each side in its first two
+    fields (the file's "header" is a pair): read as data, not as DuckDB's column names,
+    which it may have changed (two alike, or empty)."""
+    reader = _reader(path, encoding, header=False)
+    first = con.execute(f"SELECT * FROM {reader} LIMIT 1").fetchall()
+    if not first or len(first[0]) < 2:
+        return False
+    a, b = (str(v).strip() if v is not None else None for v in first[0][:2])
+    left, right = ids
+    return bool(
+        con.execute(
+            f"SELECT (EXISTS (SELECT 1 FROM {left} WHERE key = $a) "
+            f"AND EXISTS (SELECT 1 FROM {right} WHERE key = $b)) "
+            f"OR (EXISTS (SELECT 1 FROM {left} WHERE key = $b) "
+            f"AND EXISTS (SELECT 1 FROM {right} WHERE key = $a))",
+            {"a": a, "b": b},
+        ).fetchone()[0]
+    )
 
 
 def _read_truth(
-    con: duckdb.DuckDBPyConnection, path: Path, encoding: str, mapping: Mapping
-) -> tuple[pd.DataFrame, tuple[str, str]]:
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    encoding: str,
+    mapping: Mapping,
+    ids: tuple[str, str] | None,
+    name: str,
+) -> TruthPairs:
     types = describe_file(con, path, encoding)
     names = list(types)
     t = mapping.truth
+    reader = _reader(Path(path), encoding)
+    note = ""
     if t.left_id or t.right_id:
         cols = (t.left_id or mapping.left.id_name(), t.right_id or mapping.right.id_name())
         for key, col in zip(("left_id", "right_id"), cols, strict=True):
@@ -284,15 +332,27 @@ def _read_truth(
         cols = (mapping.left.id_name(), mapping.right.id_name())
     elif len(names) >= 2:
         cols = (names[0], names[1])
+        if (
+            ids is not None
+            and not is_parquet(Path(path))
+            and _first_line_is_a_pair(con, Path(path), encoding, ids)
+        ):
+            reader = _reader(Path(path), encoding, header=False)
+            cols = tuple(
+                r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()[:2]
+            )
+            note = f"{name} has no header: its first line holds an id of each file, so it is a pair"
     else:
         raise LinkInputError(f"{path}: a truth file needs two id columns")
     try:
         frame = con.execute(
             f"SELECT DISTINCT trim(CAST({quote(cols[0])} AS VARCHAR)) AS l_id, "
             f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id "
-            f"FROM {_reader(Path(path), encoding)} "
+            f"FROM {reader} "
             f"WHERE {quote(cols[0])} IS NOT NULL AND {quote(cols[1])} IS NOT NULL"
         ).df()
     except duckdb.Error as exc:  # a bad row past the sniffer's sample: never quote it
         raise LinkInputError(_bad_read(exc, Path(path), encoding, "truth")) from None
-    return frame, (str(cols[0]), str(cols[1]))
+    if note:  # the columns are named by place, not by the file
+        cols = ("1", "2")
+    return TruthPairs(frame, (str(cols[0]), str(cols[1])), note)

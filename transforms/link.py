@@ -56,6 +56,7 @@ class TruthReport:
     labelled_pairs: int = 0  # true pairs that were also --labels: not held out
     unknown_pairs: int = 0  # true pairs naming an id that is not in its file (always missed)
     unknown_note: str = ""  # which side's ids were not found, and a likely cause
+    header_note: str = ""  # the file had no header: its first line was read as a pair
 
 
 @dataclass
@@ -250,11 +251,15 @@ def _unknown_ids_note(
     return note
 
 
-def load_labels(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> tuple[int, int]:
+def load_labels(
+    con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping
+) -> tuple[int, int, str]:
     """``_labels`` (l_id, r_id): the labelled true pairs of ``path`` whose two ids are both in
-    the files, as people's numbers. Returns (pairs kept, pairs naming an id not in its file).
-    Raises LinkInputError if no pair is left: there would be nothing to count m over."""
-    frame, _cols = read_truth(con, path, mapping)
+    the files, as people's numbers. Returns (pairs kept, pairs naming an id not in its file,
+    a note if the file has no header). Raises LinkInputError if no pair is left: there would
+    be nothing to count m over."""
+    read = read_truth(con, path, mapping, ids=("l_ids", "r_ids"))
+    frame = read.pairs
     numbered = _numbered_truth(con, frame)
     known = numbered[(numbered["l_id"] >= 0) & (numbered["r_id"] >= 0)]
     con.register("_labels_df", known)
@@ -266,7 +271,7 @@ def load_labels(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) ->
             f"{path}: no labelled pair has both ids in the files ({len(frame):,} pairs read: "
             f"{_unknown_ids_note(con, frame, numbered)})"
         )
-    return int(kept), int(len(frame) - kept)
+    return int(kept), int(len(frame) - kept), read.header_note
 
 
 def evaluate_truth(
@@ -279,7 +284,8 @@ def evaluate_truth(
 ) -> TruthReport:
     """Blocking recall per rule, and P/R/F1 at the review and auto thresholds and at best;
     with ``labels`` (the table m was counted over), how many true pairs are labels too."""
-    text_ids, cols = read_truth(con, truth_path, mapping)
+    read = read_truth(con, truth_path, mapping, ids=("l_ids", "r_ids"))
+    text_ids, cols = read.pairs, read.columns
     truth = _numbered_truth(con, text_ids)
     unknown_note = _unknown_ids_note(con, text_ids, truth)
     unknown = int(((truth["l_id"] < 0) | (truth["r_id"] < 0)).sum())
@@ -319,6 +325,7 @@ def evaluate_truth(
         labelled_pairs=int(labelled),
         unknown_pairs=unknown,
         unknown_note=unknown_note,
+        header_note=read.header_note,
     )
 
 
@@ -375,7 +382,9 @@ def link(
         labels_used = labels_unknown = labels_candidates = None
         with stage("score"):
             if labels is not None:
-                labels_used, labels_unknown = load_labels(con, Path(labels), mapping)
+                labels_used, labels_unknown, labels_note = load_labels(con, Path(labels), mapping)
+                if labels_note:
+                    warnings.append(f"note: --labels {labels_note}")
                 labels_candidates = con.execute(
                     "SELECT count(*) FROM _labels SEMI JOIN candidates USING (l_id, r_id)"
                 ).fetchall()[0][0]
@@ -583,7 +592,12 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
     t = result.truth
     if t is None:
         return lines
-    lines += ["", f"truth: {t.truth_pairs:,} pairs (columns {t.columns[0]}, {t.columns[1]})"]
+    columns = (
+        f"columns 1 and 2; {t.header_note}"
+        if t.header_note
+        else f"columns {t.columns[0]}, {t.columns[1]}"
+    )
+    lines += ["", f"truth: {t.truth_pairs:,} pairs ({columns})"]
     if t.unknown_pairs:
         lines.append(
             f"  {t.unknown_pairs:,} of them name an id that is not in its file: counted as "

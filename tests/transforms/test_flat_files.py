@@ -10,7 +10,7 @@ import pytest
 
 from tests.factories import mini_link_files
 from transforms.flat_files import LinkInputError
-from transforms.link import link
+from transforms.link import link, summary_lines
 from transforms.mapping import MappingError, parse_mapping
 
 
@@ -233,3 +233,33 @@ def test_windows_1252_text_is_read(tmp_path: Path) -> None:
     res = link(left, right, parse_mapping(raw), tmp_path / "p.parquet")
     top = pd.read_parquet(res.out).set_index(["left_id", "right_id"]).loc[("1", "A")]
     assert top["surname_level"] == "exact"
+
+
+def test_a_truth_or_labels_file_without_a_header_keeps_its_first_pair(tmp_path: Path) -> None:
+    """A file of pairs with no header line: its first pair was taken for the column names
+    and lost without a word. When the first line holds an id of each file, it is a pair:
+    read as one, and the run says the file has no header (never which ids)."""
+    left, right, mapping = mini_link_files(tmp_path)
+    left.write_text(
+        "pid,fn,sn,dob\n" + "".join(f"{i},Ann,Lee{i},1980-01-{i:02d}\n" for i in range(1, 6)),
+        "utf-8",
+    )
+    right.write_text(
+        "ref,fn,sn,dob\n" + "".join(f"R{i},Ann,Lee{i},1980-01-{i:02d}\n" for i in range(1, 6)),
+        "utf-8",
+    )
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("".join(f"{i},R{i}\n" for i in range(1, 6)), "utf-8")
+    res = link(left, right, mapping, None, truth=pairs, labels=pairs)
+    assert res.truth is not None and res.truth.truth_pairs == 5
+    assert res.truth.best["true_positive"] == 5 and res.labels_used == 5
+    text = "\n".join(summary_lines(res, left, right))
+    note = "pairs.csv has no header: its first line holds an id of each file, so it is a pair"
+    assert f"truth: 5 pairs (columns 1 and 2; {note})" in text
+    assert f"note: --labels {note}" in text
+    assert "R1" not in text
+    # a header that names no id is a header, as before
+    pairs.write_text("staff,nominal\n" + "".join(f"{i},R{i}\n" for i in range(1, 6)), "utf-8")
+    res = link(left, right, mapping, None, truth=pairs)
+    assert res.truth is not None and res.truth.truth_pairs == 5
+    assert res.truth.columns == ("staff", "nominal") and not res.truth.header_note
