@@ -30,7 +30,15 @@ from transforms.config import EngineConfig, SweepConfig
 from transforms.fellegi_sunter import Model, training_warning
 from transforms.flat_files import LinkInputError, is_parquet, read_side, read_truth
 from transforms.linkage import block, compare_and_score
-from transforms.mapping import EXCEL_DATE_FORMAT, EXCEL_EPOCH, Mapping, SideStats, literal
+from transforms.mapping import (
+    EXCEL_DATE_FORMAT,
+    EXCEL_EPOCH,
+    FULL_NAME_ORDERS,
+    SIDES,
+    Mapping,
+    SideStats,
+    literal,
+)
 from transforms.pair_metrics import best_f1, curve_from_counts, metrics_from_curve
 
 # Leading columns of the output; every other scored_pairs column follows them.
@@ -392,7 +400,7 @@ def link(
                 con, cfg, model, right_phones=False, labels="_labels" if labels else None
             )
         t = lap("compare_train_score", t)
-        warnings += _scoring_warnings(con, None if reused else model)
+        warnings += _scoring_warnings(con, None if reused else model, mapping)
         n_pairs = con.execute("SELECT count(*) FROM scored_pairs").fetchall()[0][0]
         bands = {b: 0 for b in ("auto", "review", "discard")}
         bands.update(
@@ -519,9 +527,55 @@ def _input_warnings(
 SWAPPED_NAMES_MIN_PAIRS = 20
 
 
-def _scoring_warnings(con: duckdb.DuckDBPyConnection, trained: Model | None) -> list[str]:
+def _toml_columns(cols: tuple[str, ...]) -> str:
+    """A mapping key's columns as TOML writes them: "a", or ["a", "b"]."""
+    quoted = [f'"{c}"' for c in cols]
+    return quoted[0] if len(quoted) == 1 else f"[{', '.join(quoted)}]"
+
+
+def _swapped_names_advice(mapping: Mapping) -> str:
+    """What to set when names agree mostly with forename and surname swapped. A full name's
+    order is the mapping's guess and separate columns are named by the file, so a side that
+    maps a full name is the one to change; with none, either side's columns may be the wrong
+    way round, and the warning gives each side's swap. Nothing is switched by itself: a
+    mapping says what the file holds, and the user says which."""
+    full = [side for side in SIDES if mapping.side(side).full_name]
+    other = {o: FULL_NAME_ORDERS[1 - FULL_NAME_ORDERS.index(o)] for o in FULL_NAME_ORDERS}
+    if len(full) == 1:
+        side = full[0]
+        order = other[mapping.side(side).full_name_order]
+        how = '("SMITH John")' if order == "surname_first" else '("John Smith")'
+        written = order.replace("_", " ")
+        return (
+            f"the [{side}] full name looks written {written} {how}: set "
+            f'[{side}].full_name_order = "{order}" in {mapping.source}'
+        )
+    if full:  # both: one of them is written the other way
+        sets = " or ".join(
+            f'[{side}].full_name_order = "{other[mapping.side(side).full_name_order]}"'
+            for side in SIDES
+        )
+        return (
+            f"one side's full name looks written the other way round: set {sets} in "
+            f"{mapping.source}, for the side whose names are written the other way"
+        )
+    swaps = " or ".join(
+        f"under [{side}] (forenames = {_toml_columns(mapping.side(side).surname)}, "
+        f"surname = {_toml_columns(mapping.side(side).forenames)})"
+        for side in SIDES
+    )
+    return (
+        "one side's forenames and surname look mapped the wrong way round: swap them in "
+        f"{mapping.source} {swaps}, whichever side has them the wrong way round"
+    )
+
+
+def _scoring_warnings(
+    con: duckdb.DuckDBPyConnection, trained: Model | None, mapping: Mapping
+) -> list[str]:
     """Training that found no match (``trained``: the model if trained in this run), and
-    names that agree mostly the wrong way round: either way true pairs score low."""
+    names that agree mostly the wrong way round (with the mapping key to set): either way
+    true pairs score low."""
     out = []
     if trained is not None and (note := training_warning(trained)):
         out.append(note)
@@ -533,9 +587,8 @@ def _scoring_warnings(con: duckdb.DuckDBPyConnection, trained: Model | None) -> 
     if swapped >= SWAPPED_NAMES_MIN_PAIRS and swapped > written:
         out.append(
             f"warning: {swapped:,} candidate pairs born the same day agree on their names only "
-            f"with forename and surname swapped, against {written:,} as written: one side's "
-            "names look mapped the wrong way round (or a full name is written surname first: "
-            'set full_name_order = "surname_first")'
+            f"with forename and surname swapped, against {written:,} as written: "
+            f"{_swapped_names_advice(mapping)}"
         )
     return out
 

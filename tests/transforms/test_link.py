@@ -885,3 +885,78 @@ def test_a_footer_row_is_no_person_and_is_told(tmp_path: Path) -> None:
         "row 4 of 4; a footer or total line?): nothing to match on, left out"
     ) in res.warnings
     assert "Total" not in "\n".join(summary_lines(res, left, right))
+
+
+def _named_people(n: int) -> list[tuple[str, str, str]]:
+    fns = ["Ann", "Bob", "Cara", "Dev", "Ella", "Finn", "Gail", "Hugo", "Iris", "Jack"]
+    sns = ["Lee", "Kay", "Day", "Shaw", "Moss", "Hart", "Reed", "Cole", "Lowe", "Ford"]
+    return [
+        (fns[i % 10], sns[i // 10 % 10], f"19{60 + i % 30}-0{1 + i % 9}-1{i % 10}")
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("right_side", "advice"),
+    [
+        (
+            {"full_name": "name"},
+            'the [right] full name looks written surname first ("SMITH John"): set '
+            '[right].full_name_order = "surname_first" in names.toml',
+        ),
+        (
+            {"forenames": "sn", "surname": "fn"},
+            "one side's forenames and surname look mapped the wrong way round: swap them in "
+            'names.toml under [left] (forenames = "sn", surname = "fn") or under [right] '
+            '(forenames = "fn", surname = "sn"), whichever side has them the wrong way round',
+        ),
+    ],
+)
+def test_names_the_wrong_way_round_say_exactly_what_to_set(
+    tmp_path: Path, right_side: dict, advice: str
+) -> None:
+    """ "SMITH John" read as forenames first, or a side's name columns mapped the wrong way
+    round: the warning names the key to set and where, and nothing is switched by itself."""
+    people = _named_people(40)
+    left = tmp_path / "l.csv"
+    left.write_text(
+        "pid,fn,sn,dob\n" + "".join(f"{i},{f},{s},{d}\n" for i, (f, s, d) in enumerate(people)),
+        "utf-8",
+    )
+    right = tmp_path / "r.csv"
+    right.write_text(
+        "ref,name,fn,sn,dob\n"
+        + "".join(f"R{i},{s.upper()} {f},{f},{s},{d}\n" for i, (f, s, d) in enumerate(people)),
+        "utf-8",
+    )
+    mapping = parse_mapping(
+        {
+            "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+            "right": {"id": "ref", "date_of_birth": "dob", **right_side},
+        },
+        "names.toml",
+    )
+    res = link(left, right, mapping, None)
+    swapped = [w for w in res.warnings if "swapped" in w]
+    assert len(swapped) == 1 and swapped[0].endswith(advice), swapped
+    assert mapping.right.full_name_order == "forenames_first"  # told, not switched
+
+
+def test_swapped_names_advice_for_full_names_on_both_sides_or_set_surname_first() -> None:
+    from transforms.link import _swapped_names_advice
+
+    def advice(left: dict, right: dict) -> str:
+        return _swapped_names_advice(
+            parse_mapping({"left": {"id": "a", **left}, "right": {"id": "b", **right}}, "m.toml")
+        )
+
+    pnc = {"full_name": "n", "full_name_order": "surname_first"}
+    assert advice({"forenames": "f", "surname": "s"}, pnc) == (
+        'the [right] full name looks written forenames first ("John Smith"): set '
+        '[right].full_name_order = "forenames_first" in m.toml'
+    )
+    assert advice({"full_name": "n"}, pnc) == (
+        "one side's full name looks written the other way round: set "
+        '[left].full_name_order = "surname_first" or [right].full_name_order = '
+        '"forenames_first" in m.toml, for the side whose names are written the other way'
+    )
