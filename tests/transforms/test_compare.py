@@ -435,6 +435,18 @@ def test_street_similarity_ignores_word_order_and_missing_words_not_other_towns(
     assert alike == [True, True, True, False, False]
 
 
+def _levels_of_numbered_pairs(staff: list[dict], nominals: list[dict], comparison: str) -> dict:
+    """Compare staff S<i> with nominal N<i> only; each staff id's level of ``comparison``."""
+    con = linkage_db(tables(staff=staff, nominals=nominals))
+    normalise_all(con)
+    values = ", ".join(f"('S{i}', 'N{i}')" for i in range(len(staff)))
+    con.execute(f"CREATE TEMP TABLE p AS SELECT * FROM (VALUES {values}) t(l_id, r_id)")
+    compare_pairs(con, "p", CFG, "out")
+    labels = next(c for c in all_comparisons(CFG) if c.name == comparison).labels()
+    rows = con.execute(f"SELECT l_id, {comparison} FROM out").fetchall()
+    return {sid: labels[level] for sid, level in rows}
+
+
 def test_forenames_that_sound_alike_beyond_any_similarity_are_phonetic():
     """Spellings of one name across transliterations (Mohammed, Muhammad) are too far apart
     for the similarity levels but sound alike; a pair the similarity levels reach keeps its
@@ -453,15 +465,7 @@ def test_forenames_that_sound_alike_beyond_any_similarity_are_phonetic():
         {"nominal_id": f"N{i}", "surname": "Hussain", "forenames": b, "date_of_birth": "1984-03-07"}
         for i, (_, b) in enumerate(pairs)
     ]
-    con = linkage_db(tables(staff=staff, nominals=nominals))
-    normalise_all(con)
-    values = ", ".join(f"('S{i}', 'N{i}')" for i in range(len(pairs)))
-    con.execute(f"CREATE TEMP TABLE p AS SELECT * FROM (VALUES {values}) t(l_id, r_id)")
-    compare_pairs(con, "p", CFG, "out")
-    labels = all_comparisons(CFG)[0].labels()
-    got = dict(
-        (sid, labels[lv]) for sid, lv in con.execute("SELECT l_id, forename FROM out").fetchall()
-    )
+    got = _levels_of_numbered_pairs(staff, nominals, "forename")
     assert got == {"S0": "phonetic", "S1": "phonetic", "S2": "fuzzy_mid", "S3": "different"}
 
 
@@ -484,11 +488,5 @@ def test_a_date_of_birth_in_the_same_year_or_within_one_is_not_different():
         {"nominal_id": f"N{i}", "surname": "Hussain", "forenames": "Amir", "date_of_birth": b}
         for i, (_, b, _) in enumerate(pairs)
     ]
-    con = linkage_db(tables(staff=staff, nominals=nominals))
-    normalise_all(con)
-    values = ", ".join(f"('S{i}', 'N{i}')" for i in range(len(pairs)))
-    con.execute(f"CREATE TEMP TABLE p AS SELECT * FROM (VALUES {values}) t(l_id, r_id)")
-    compare_pairs(con, "p", CFG, "out")
-    labels = next(c for c in all_comparisons(CFG) if c.name == "dob").labels()
-    got = dict((sid, labels[lv]) for sid, lv in con.execute("SELECT l_id, dob FROM out").fetchall())
+    got = _levels_of_numbered_pairs(staff, nominals, "dob")
     assert got == {f"S{i}": want for i, (_, _, want) in enumerate(pairs)}
