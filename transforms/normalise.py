@@ -590,10 +590,20 @@ def build_term_frequencies(con: duckdb.DuckDBPyConnection) -> None:
     forename (for term-frequency weights). A surname counts every one a person is known by
     (previous, part, alias): a pair agreeing on a part such as AL or VAN agrees on a name
     thousands carry, and one missing from the table took the largest bonus there is."""
+    # Each person once per surname: the primary ones as they are (one per person), and only
+    # the few other names made distinct (count(DISTINCT id) over every name: 0.6 s at 5M).
     con.execute("""
         CREATE OR REPLACE TABLE tf_sn AS
-        SELECT sn, count(DISTINCT id)::DOUBLE / (SELECT count(*) FROM r_person) AS tf
-        FROM r_names WHERE sn IS NOT NULL GROUP BY sn
+        WITH other AS (
+            SELECT DISTINCT id, sn FROM r_names WHERE src <> 'primary' AND sn IS NOT NULL
+        ),
+        known AS (
+            SELECT sn FROM r_person WHERE sn IS NOT NULL
+            UNION ALL
+            SELECT o.sn FROM other o ANTI JOIN r_person p ON p.id = o.id AND p.sn = o.sn
+        )
+        SELECT sn, count(*)::DOUBLE / (SELECT count(*) FROM r_person) AS tf
+        FROM known GROUP BY sn
     """)
     con.execute("""
         CREATE OR REPLACE TABLE tf_fn AS
