@@ -161,18 +161,27 @@ def column_expectations(
                     meta=_meta(DOB_MIN_YEAR, name, f"born before {cfg.min_birth_year}"),
                 )
             )
-            out.append(
-                gxe.ExpectColumnValuesToBeBetween(
-                    column=day_column(name),
-                    max_value=day_number(max_dob),
-                    meta=_meta(
-                        DOB_MIN_AGE,
-                        name,
-                        f"younger than {cfg.min_age_years} on {run_date.isoformat()} "
-                        f"(born after {max_dob.isoformat()})",
-                    ),
+            if col.workforce_age:
+                out.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=day_column(name),
+                        max_value=day_number(max_dob),
+                        meta=_meta(
+                            DOB_MIN_AGE,
+                            name,
+                            f"younger than {cfg.min_age_years} on {run_date.isoformat()} "
+                            f"(born after {max_dob.isoformat()})",
+                        ),
+                    )
                 )
-            )
+            else:
+                out.append(
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column=day_column(name),
+                        max_value=day_number(run_date),
+                        meta=_meta(NOT_FUTURE, name, f"after the run date, {run_date.isoformat()}"),
+                    )
+                )
         elif col.kind == "date":
             out.append(
                 gxe.ExpectColumnValuesToBeBetween(

@@ -15,7 +15,9 @@ class ValidationConfig:
     """Row-level rules applied to every input table."""
 
     min_birth_year: int = 1900
-    min_age_years: int = 16  # staff and nominals younger than this on the run date are impossible
+    # staff younger than this on the run date are impossible (dob_min_age); a nominal's or an
+    # associate's date of birth may be a child's and is only not after the run date
+    min_age_years: int = 16
     earliest_date: str = "1900-01-01"
     # An event date (start, clearance, declaration, offence, record, date_from...) later than
     # the run date by more than this many days is quarantined (not_future). 0: the extract is

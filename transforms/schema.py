@@ -91,6 +91,11 @@ class Column:
     # or vehicle still to come (flags.py counts a date_to on or after the run date as current).
     # Every other date records an event and is quarantined (not_future) when later.
     may_be_future: bool = False
+    # A date of birth that must make the person at least validation.min_age_years old on the
+    # run date: the workforce's. Any other (a nominal, an alias, a declared associate) may be
+    # a child's (child protection victims; offenders from ten) and is only not after the run
+    # date.
+    workforce_age: bool = False
 
     def __post_init__(self) -> None:
         if self.blank_if_invalid and (self.required or self.unique):
@@ -137,7 +142,7 @@ STAFF = Table(
         _c("surname", pii=True),
         _c("forenames", pii=True),
         _c("previous_surnames", required=False, pii=True),
-        _c("date_of_birth", "dob", pii=True),
+        _c("date_of_birth", "dob", pii=True, workforce_age=True),
         _c("sex", "enum", allowed=SEXES),
         _c("vetting_level", "enum", allowed=VETTING_LEVELS),
         _c("vetting_cleared_date", "date"),

@@ -57,13 +57,18 @@ def test_rules_follow_the_contract(table):
         if col.kind == "collar":
             assert rules[("collar_format", col.name)].regex == CFG.collar_regex
         # an event date may not lie after the run date; renewals and end dates may
-        assert (("not_future", col.name) in rules) == (col.kind == "date" and not col.may_be_future)
+        # (a date of birth: the workforce's has a minimum age, any other is not in the future)
+        assert (("not_future", col.name) in rules) == (
+            (col.kind == "date" and not col.may_be_future)
+            or (col.kind == "dob" and not col.workforce_age)
+        )
+        assert (("dob_min_age", col.name) in rules) == col.workforce_age
         if col.blank_if_invalid:  # blanked, never set aside: so optional, and no key
             assert not col.required and not col.unique
 
 
 def test_dob_bounds():
-    rules = by_rule(NOMINALS)
+    rules = by_rule(STAFF)
     assert rules[("dob_min_year", "date_of_birth")].min_value == day_number(date(1900, 1, 1))
     young = rules[("dob_min_age", "date_of_birth")]
     assert young.max_value == day_number(date(2010, 11, 25))
@@ -77,7 +82,10 @@ def test_not_future_bound_is_the_run_date_plus_the_configured_days():
     assert by_rule(STAFF)[("not_future", "start_date")].max_value == day_number(RUN_DATE)
     assert ("not_future", "vetting_renewal_date") not in by_rule(STAFF)
     assert ("not_future", "date_to") not in by_rule(INTEL_ADDRESSES)
-    assert ("not_future", "date_of_birth") not in by_rule(NOMINALS)  # dob_min_age covers it
+    assert ("not_future", "date_of_birth") not in by_rule(STAFF)  # dob_min_age covers it
+    # a nominal may be a child: born no later than the run date, no minimum age
+    assert by_rule(NOMINALS)[("not_future", "date_of_birth")].max_value == day_number(RUN_DATE)
+    assert ("dob_min_age", "date_of_birth") not in by_rule(NOMINALS)
     later = ex.build_suite(STAFF, replace(CFG, max_days_after_run_date=2), RUN_DATE)
     rule = next(e for e in later.expectations if e.meta["rule"] == "not_future")
     assert rule.max_value == day_number(date(2026, 11, 27))
