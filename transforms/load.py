@@ -27,7 +27,9 @@ import codecs
 import csv
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -271,6 +273,25 @@ def _csv_error(path: Path, exc: Exception) -> StructuralError:
     return StructuralError(path.name, f"unreadable or corrupt CSV ({type(exc).__name__})")
 
 
+def _csv_records(fh: TextIO, delimiter: str = ",") -> Iterator[tuple[int, int, list[str] | None]]:
+    """(first line, last line, fields) of each CSV record after the header, in 1-based file
+    lines; blank records, and records of only spaces or tabs, are skipped as pyarrow's reader
+    skips them. A malformed record (a quote left open at the end) ends it with fields None."""
+    reader = csv.reader(fh, delimiter=delimiter)
+    next(reader, None)  # the header, however many lines it takes
+    while True:
+        first = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield first, reader.line_num, None
+            return
+        if row and not (len(row) == 1 and not row[0].strip()):
+            yield first, reader.line_num, row
+
+
 def first_ragged_row(
     path: Path, expected: int, encoding: str = "utf-8-sig", delimiter: str = ","
 ) -> tuple[int, int, int] | None:
@@ -281,22 +302,12 @@ def first_ragged_row(
     too, in their own encoding and delimiter.)"""
     try:
         with path.open("r", encoding=encoding, newline="", errors="strict") as fh:
-            reader = csv.reader(fh, delimiter=delimiter)
-            next(reader, None)  # the header
-            while True:
-                first = reader.line_num + 1
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    return None
-                except csv.Error:  # e.g. a quote left open at the end of the file
-                    return first, reader.line_num, 0
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue
-                if len(row) != expected:
-                    return first, reader.line_num, len(row)
+            for first, last, row in _csv_records(fh, delimiter):
+                if row is None or len(row) != expected:
+                    return first, last, 0 if row is None else len(row)
     except (OSError, UnicodeDecodeError):
         return None
+    return None
 
 
 def _utf8_error(path: Path) -> StructuralError:
@@ -497,19 +508,9 @@ def _nonblank_lines(path: Path) -> np.ndarray:
 
 def _rows_by_csv_module(path: Path) -> np.ndarray:
     """Each row's first line minus one, row by row (the reader's skip rule for blank lines)."""
-    out: list[int] = []
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        next(reader, None)  # the header, however many lines it takes
-        while True:
-            first = reader.line_num + 1
-            try:
-                row = next(reader)
-            except (StopIteration, csv.Error):
-                break
-            if row and not (len(row) == 1 and not row[0].strip()):
-                out.append(first - 1)
-    return np.asarray(out, dtype="int64")
+        firsts = [first for first, _, row in _csv_records(fh) if row is not None]
+    return np.asarray(firsts, dtype="int64") - 1
 
 
 # --- Parquet -----------------------------------------------------------------------------------
