@@ -34,7 +34,7 @@ from transforms.publish import (
     read_previous,
     unreported_message,
 )
-from transforms.report import write_report
+from transforms.report import write_published_report
 from transforms.revetting import revetting_referrals
 from transforms.runlog import (
     StageTimer,
@@ -376,14 +376,7 @@ def nightly_screening(
             }
             outputs = publish(ctx, cfg, frames, flags, referrals, recipient)
         try:
-            report = write_report(
-                out_dir / "reports",
-                run_id,
-                row,
-                history,
-                cfg.campaign,
-                database=Path(outputs["database"]),
-            )
+            report = write_published_report(Path(outputs["database"]), out_dir / "reports", run_id)
         except OSError as exc:
             raise OutputError(unreported_message(run_id, outputs, out_dir, exc)) from None
         create_markdown_artifact(

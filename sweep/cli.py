@@ -226,7 +226,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from transforms.publish import PUBLISHED_NAME
-    from transforms.report import rewrite_report
+    from transforms.report import write_published_report
 
     out = Path(args.out)
     db = out / PUBLISHED_NAME
@@ -234,7 +234,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"sweep report: no published database at {db}", file=sys.stderr)
         return 2
     try:
-        report = rewrite_report(db, out / "reports", args.run_id)
+        report = write_published_report(db, out / "reports", args.run_id)
     except (LookupError, OSError) as exc:
         print(f"sweep report: {exc}", file=sys.stderr)
         return 2

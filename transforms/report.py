@@ -73,11 +73,12 @@ def write_report(
     return reports / f"{run_id}.md"
 
 
-def rewrite_report(database: Path, reports: Path, run_id: str | None = None) -> Path:
-    """Write a published run's report again from the database alone (default: the latest
-    run, which also refreshes the ``latest`` copies): its progress row and history from
+def write_published_report(database: Path, reports: Path, run_id: str | None = None) -> Path:
+    """Write a published run's report from the database alone (default: the latest run,
+    which also refreshes the ``latest`` copies): its progress row and history from
     ``progress_history``, the campaign it was measured against from its recorded config.
-    For a run whose report failed after the database and handoff were published."""
+    The flow writes each run's report so once it has published; ``sweep report`` writes it
+    again, the same, for a run whose report failed after that."""
     with duckdb.connect(str(database), read_only=True) as con:
         history = con.execute("SELECT * FROM progress_history ORDER BY rowid").df()
         runs = con.execute("SELECT run_id, config_json FROM runs").df()

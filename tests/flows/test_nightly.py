@@ -452,13 +452,13 @@ def test_an_output_folder_that_cannot_take_the_run_stops_it_before_anything(
 
 
 def test_a_published_runs_report_is_written_again_from_the_database(run, tmp_path):
-    from transforms.report import rewrite_report
+    from transforms.report import write_published_report
 
     out, first, second, _ = run
     reports = out / "reports"
     before = {p.name: p.read_bytes() for p in reports.iterdir()}
     again = tmp_path / "reports"
-    assert rewrite_report(out / "sweep.duckdb", again) == again / f"{second['run_id']}.md"
+    assert write_published_report(out / "sweep.duckdb", again) == again / f"{second['run_id']}.md"
     assert {p.name: p.read_bytes() for p in again.iterdir()} == {
         name: body
         for name, body in before.items()
@@ -466,13 +466,13 @@ def test_a_published_runs_report_is_written_again_from_the_database(run, tmp_pat
     }
     # an earlier run: its own files, byte for byte, and the latest copies left alone
     earlier = tmp_path / "earlier"
-    rewrite_report(out / "sweep.duckdb", earlier, first["run_id"])
+    write_published_report(out / "sweep.duckdb", earlier, first["run_id"])
     assert sorted(p.name for p in earlier.iterdir()) == sorted(
         f"{first['run_id']}{s}" for s in (".md", ".html", "-burnup.svg")
     )
     assert (earlier / f"{first['run_id']}.md").read_bytes() == before[f"{first['run_id']}.md"]
     with pytest.raises(LookupError, match="no run 'nope'"):
-        rewrite_report(out / "sweep.duckdb", earlier, "nope")
+        write_published_report(out / "sweep.duckdb", earlier, "nope")
 
 
 def test_a_report_that_fails_after_publishing_says_so_and_can_be_written_again(
