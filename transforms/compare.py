@@ -123,24 +123,54 @@ def _name_pair_levels(
 def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
     """``_cmp_name``: the best name agreement per pair over all variants, both orientations."""
     # The names of both sides are joined to the pairs once; the swapped rows are read off it.
+    # Further forenames (a middle name, the name a person goes by, a father's name, Singh
+    # or Kaur) are matched only where they equal a name of the other side: rows are added
+    # for those pairs alone, flagged so that their levels say how the names agree.
+    further = {
+        side: f"""
+            SELECT DISTINCT x.id, w AS fn, replace(w, '-', '') AS sn
+            FROM (SELECT p.id, p.fn_rest FROM {side}_person p
+                  SEMI JOIN {pairs} q ON q.{side}_id = p.id WHERE p.fn_rest IS NOT NULL) x,
+                 unnest(string_split(x.fn_rest, ' ')) AS u(w)
+            WHERE length(w) >= 2"""
+        for side in ("l", "r")
+    }
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _name_rows AS
         WITH j AS MATERIALIZED (
-            SELECT p.pn, ln.fn AS lfn, ln.sn AS lsn, ln.src = 'primary' AS l_current,
+            SELECT p.pn, p.l_id, p.r_id, ln.fn AS lfn, ln.sn AS lsn,
+                   ln.src = 'primary' AS l_current,
                    rn.fn AS rfn, rn.sn AS rsn, rn.src = 'primary' AS r_current
             FROM {pairs} p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
-        )
+        ),
+        lm AS MATERIALIZED ({further["l"]}),
+        rm AS MATERIALIZED ({further["r"]})
         SELECT pn, lfn, lsn, rfn, rsn, l_current AND r_current AS both_current,
-               'straight' AS orient
+               'straight' AS orient, FALSE AS fn_further, FALSE AS sn_further
         FROM j
         UNION ALL
         -- swapped: a forename field may hold a hyphenated surname, which surnames drop
-        SELECT pn, {compact_sql("lfn")}, lsn, rsn, {compact_sql("rfn")}, r_current, 'swapped'
+        SELECT pn, {compact_sql("lfn")}, lsn, rsn, {compact_sql("rfn")}, r_current, 'swapped',
+               FALSE, FALSE
         FROM j WHERE l_current AND rfn IS NOT NULL
+        UNION ALL  -- one side's further forename is the other's forename
+        SELECT pn, m.fn, lsn, rfn, rsn, r_current, 'straight', TRUE, FALSE
+        FROM j JOIN lm m ON m.id = j.l_id AND m.fn = j.rfn WHERE l_current
+        UNION ALL
+        SELECT pn, lfn, lsn, m.fn, rsn, l_current, 'straight', TRUE, FALSE
+        FROM j JOIN rm m ON m.id = j.r_id AND m.fn = j.lfn WHERE r_current
+        UNION ALL  -- one side's further forename is the other's surname
+        SELECT pn, lfn, m.sn, rfn, rsn, FALSE, 'straight', FALSE, TRUE
+        FROM j JOIN lm m ON m.id = j.l_id AND m.sn = j.rsn WHERE l_current
+        UNION ALL
+        SELECT pn, lfn, lsn, rfn, m.sn, FALSE, 'straight', FALSE, TRUE
+        FROM j JOIN rm m ON m.id = j.r_id AND m.sn = j.lsn WHERE r_current
     """)
     fn_cmp, sn_cmp = forename(cfg), surname(cfg)
-    fn_keys = _name_pair_levels(con, fn_cmp, ("lfn", "rfn"), "_lvl_fn")
-    sn_keys = _name_pair_levels(con, sn_cmp, ("lsn", "rsn"), "_lvl_sn", flags=("both_current",))
+    fn_keys = _name_pair_levels(con, fn_cmp, ("lfn", "rfn"), "_lvl_fn", flags=("fn_further",))
+    sn_keys = _name_pair_levels(
+        con, sn_cmp, ("lsn", "rsn"), "_lvl_sn", flags=("both_current", "sn_further")
+    )
     # Best row per pair: most agreeing names; as written before swapped. Ties are broken on
     # the level tables' ids (closest spelling first, then the names themselves), so the
     # choice never depends on how threads split the rows or on the other pairs in the pass.
@@ -164,8 +194,9 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
                    {name_order(cfg).case_sql()} AS name_order
             FROM _name_rows n
             JOIN _lvl_fn f ON f.lfn = coalesce(n.lfn, '') AND f.rfn = coalesce(n.rfn, '')
+                          AND f.fn_further = n.fn_further
             JOIN _lvl_sn s ON s.lsn = coalesce(n.lsn, '') AND s.rsn = coalesce(n.rsn, '')
-                          AND s.both_current = n.both_current
+                          AND s.both_current = n.both_current AND s.sn_further = n.sn_further
         ),
         best AS (
             SELECT pn,

@@ -38,10 +38,16 @@ class Comparison:
 def forename(cfg: MatchConfig) -> Comparison:
     return Comparison(
         "forename",
-        "first forename, from every name the person is known by",
+        "first forename, from every name the person is known by, or a further forename",
         (
             Level("missing", "a forename is missing", "lfn IS NULL OR rfn IS NULL"),
-            Level("exact", "forenames identical", "lfn = rfn"),
+            Level("exact", "forenames identical", "lfn = rfn AND NOT fn_further"),
+            Level(
+                "further_forename",
+                "one's forename is a further forename of the other (a middle name, or the "
+                "name the person goes by: Sarah Emma and Emma, Thi Huong and Huong)",
+                "fn_further",
+            ),
             Level("nickname", "one is a nickname of the other (nicknames package)", "nick_eq"),
             Level(
                 "fuzzy_high",
@@ -83,6 +89,12 @@ def surname(cfg: MatchConfig) -> Comparison:
                 "exact",
                 "current surnames identical",
                 "lsn = rsn AND both_current",
+            ),
+            Level(
+                "further_forename",
+                "one's surname is a further forename of the other (a father's name, Singh or "
+                "Kaur recorded as the surname: Ali Karim Al-Najjar and Ali bin Karim)",
+                "sn_further",
             ),
             Level(
                 "variant_exact",

@@ -490,3 +490,33 @@ def test_a_date_of_birth_in_the_same_year_or_within_one_is_not_different():
     ]
     got = _levels_of_numbered_pairs(staff, nominals, "dob")
     assert got == {f"S{i}": want for i, (_, _, want) in enumerate(pairs)}
+
+
+def test_a_further_forename_agreeing_with_the_other_sides_name_has_its_own_level():
+    """A person known by a middle name, a family name first, a father's name or Singh/Kaur
+    recorded as the surname: the further forename is matched where it equals a name on the
+    other side, in either direction. A middle name that agrees with nothing is no evidence,
+    and names that agree as written keep their own levels."""
+    cases = [  # staff forenames, surname; nominal forenames, surname; forename, surname
+        ("Sarah Christine", "Kelbury", "Christine", "Kelbury", "further_forename", "exact"),
+        ("Rachel Emma", "White", "Emma Rachel", "White", "further_forename", "exact"),
+        ("Huong", "Pham", "Thi Huong", "Pham", "further_forename", "exact"),
+        ("Ali Karim", "Al-Najjar", "Ali", "bin Karim", "exact", "further_forename"),
+        ("Tariq Yusuf", "Al-Hashimi", "Tariq", "Yusuf", "exact", "further_forename"),
+        ("Jaswinder", "Singh", "Jaswinder Singh", "Dhillon", "exact", "further_forename"),
+        ("Mark Edward", "Evans", "Mark", "Evans", "exact", "exact"),
+        ("Mark Edward", "Evans", "Paul Anthony", "Evans", "different", "exact"),
+        ("Mark Edward", "Evans", "Mark", "Jones", "exact", "different"),
+    ]
+    staff = [
+        {"staff_id": f"S{i}", "forenames": a, "surname": b, "date_of_birth": "1984-03-07"}
+        for i, (a, b, *_) in enumerate(cases)
+    ]
+    nominals = [
+        {"nominal_id": f"N{i}", "forenames": c, "surname": d, "date_of_birth": "1984-03-07"}
+        for i, (_, _, c, d, *_) in enumerate(cases)
+    ]
+    forenames = _levels_of_numbered_pairs(staff, nominals, "forename")
+    surnames = _levels_of_numbered_pairs(staff, nominals, "surname")
+    got = {s: (forenames[s], surnames[s]) for s in forenames}
+    assert got == {f"S{i}": (fn, sn) for i, (*_, fn, sn) in enumerate(cases)}
