@@ -59,10 +59,21 @@ def waterfall(
         f"review from {cfg.match.review_threshold:+.1f})",
     ]
     if row["band"] != "auto" and float(row["match_weight"]) >= cfg.match.auto_threshold:
-        lines.append(
-            f"not auto: without the rare-name bonus the weight is {row['auto_weight']:+.2f}; "
-            "a rare name alone never confirms an identity"
-        )
+        held = [
+            f"{c} {label}"
+            for c, label in cfg.match.auto_excluded_levels
+            if row.get(f"{c}_level") == label
+        ]
+        if held:
+            lines.append(
+                f"not auto: {', '.join(held)}; a person confirms such a match whatever its "
+                "weight (twins differ only in forename)"
+            )
+        else:
+            lines.append(
+                f"not auto: without the rare-name bonus the weight is "
+                f"{row['auto_weight']:+.2f}; a rare name alone never confirms an identity"
+            )
     return "\n".join(lines)
 
 

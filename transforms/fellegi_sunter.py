@@ -505,7 +505,8 @@ def score(
     and forename term-frequency adjustments, match weight, probability and review band.
 
     Band: ``auto`` when ``auto_weight`` (the match weight counting only the name-frequency
-    adjustments that lower it, so never above it) reaches the auto threshold, ``review``
+    adjustments that lower it, so never above it; NULL at a level of
+    ``cfg.auto_excluded_levels``) reaches the auto threshold, ``review``
     when the match weight reaches the review threshold, else ``discard``."""
     weights = model.weights_table()
     con.register("_weights", weights)
@@ -524,6 +525,13 @@ def score(
     # A rare name counts toward review but never confirms an identity on its own: for the
     # auto band a name-frequency adjustment may take weight away, not add it.
     auto_w = "base_weight + least(surname_tf_adjustment, 0) + least(forename_tf_adjustment, 0)"
+    # A level that keeps a pair out of auto leaves it no auto weight (NULL): no threshold
+    # makes it auto, here or when thresholds are chosen from the weights.
+    kept_out = [
+        f"{c}_level = '{label}'" for c, label in cfg.auto_excluded_levels if c in model.comparisons
+    ]
+    if kept_out:
+        auto_w = f"CASE WHEN {' OR '.join(kept_out)} THEN NULL ELSE {auto_w} END"
     con.execute(f"""
         CREATE OR REPLACE TABLE {out_table} AS
         WITH s AS (

@@ -310,6 +310,7 @@ def evaluate_truth(
             SELECT s.{weight} AS threshold, count(*) AS predicted,
                    count(t.l_id) AS true_positive
             FROM scored_pairs s LEFT JOIN _truth_df t USING (l_id, r_id)
+            WHERE s.{weight} IS NOT NULL
             GROUP BY s.{weight}
         """).df()
         curves[weight] = curve_from_counts(counts, n_truth)

@@ -74,3 +74,11 @@ def test_a_long_level_description_wraps_whole_under_its_figures(tmp_path: Path) 
             break
         words += line.split()
     assert " ".join(words) == "forename: " + wanted["one_edit"]
+
+
+def test_a_pair_held_from_auto_by_a_level_says_which(tmp_path: Path) -> None:
+    text = explain_pair(
+        _db(tmp_path / "d.duckdb", "review", 17.0, float("nan"), forename="different"), "S1", "N1"
+    )
+    assert "not auto: forename different; a person confirms" in text
+    assert "rare-name bonus" not in text

@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import duckdb
@@ -193,6 +194,31 @@ def test_score_adjusts_exact_forename_and_surname_by_their_frequency():
     score(con, _name_model(), MatchConfig(review_threshold=5.0, auto_threshold=16.0))
     bands = dict(con.execute("SELECT l_id, band FROM scored_pairs").fetchall())
     assert (bands["S1"], bands["S2"]) == ("review", "auto")  # base 16.1 >= 16
+
+
+def test_a_different_forename_is_never_auto_whatever_the_weight():
+    """Twins share a surname, a date of birth and a home: a pair whose forenames differ
+    goes to a person however strong the rest, and has no auto weight to choose a threshold
+    on. Without the exclusion, the same weights make it auto."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE tf_fn (fn VARCHAR, tf DOUBLE)")
+    con.execute("CREATE TABLE tf_sn (sn VARCHAR, tf DOUBLE)")
+    con.execute("""
+        CREATE TABLE comparisons AS SELECT *, ['rule'] AS rules,
+               1.0::FLOAT AS forename_similarity, 1.0::FLOAT AS surname_similarity
+        FROM (VALUES ('S1', 'N1', 2, 1, 'ANNA', 'SMITH'), ('S2', 'N2', 1, 1, 'ANNA', 'SMITH'))
+             t(l_id, r_id, forename, surname, matched_forename, matched_surname)
+    """)
+    cfg = MatchConfig(tf_adjustment_max_bits=0.0, review_threshold=-10.0, auto_threshold=5.0)
+    score(con, _name_model(), cfg)
+    out = con.execute("SELECT l_id, band, auto_weight, match_weight FROM scored_pairs").df()
+    out = out.set_index("l_id")
+    assert out.loc["S1", "match_weight"] >= 5.0  # surname 9.6 bits, forename -3.3
+    assert out.loc["S1", "band"] == "review" and pd.isna(out.loc["S1", "auto_weight"])
+    assert out.loc["S2", "band"] == "auto"
+    score(con, _name_model(), dataclasses.replace(cfg, auto_excluded_levels=()))
+    bands = dict(con.execute("SELECT l_id, band FROM scored_pairs").fetchall())
+    assert bands == {"S1": "auto", "S2": "auto"}
 
 
 def _training_db(reverse: bool) -> duckdb.DuckDBPyConnection:
