@@ -18,6 +18,11 @@ on it: a child key written in another case than its parent's is accepted and rew
 parent row writes it, so every later join on the id (exact, in DuckDB) finds it. Both are
 vectorised (Arrow), and the parent lookup folds only when some exact lookup failed.
 
+A vehicle registration is read in canonical form (``canonical_vrm``: upper case, no
+whitespace or punctuation, as ``normalise.vrm_sql`` compares it) when that form is one:
+"sa 55 fm o" is kept as "SA55FMO"; a value that is no registration either way is left as
+written for ``vrm_format`` to quarantine.
+
 A date written with a midnight time ("2024-09-21 00:00:00", as SQL and Excel exports write
 one; ``ValidationConfig.date_regex`` allows it) is accepted as that date: the time is dropped
 from the accepted value. ``check_quarantine_share`` stops a run whose extract lost more than
@@ -315,6 +320,48 @@ def _drop_midnight(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd.
     return df
 
 
+# What a UK registration never carries: any whitespace (a no-break space too) and ASCII
+# punctuation ("AB12-CDE", "AB12.CDE"). RE2 (pyarrow) syntax.
+_VRM_NOISE = r"[\s\pZ!-/:-@\[-`{-~]"
+
+
+def canonical_vrm(values: pd.Series) -> pd.Series:
+    """Vehicle registrations in canonical form: upper case, without whitespace or punctuation
+    ("ab12 cde", " AB12CDE ", "Ab12-Cde" -> "AB12CDE"); missing stays missing. The form the
+    matcher compares (``normalise.vrm_sql``), on both extracts. Letters outside A-Z are kept,
+    so a value with one still fails ``vrm_format``."""
+    text = pa.array(values.astype(_TEXT), from_pandas=True)
+    canon = pc.utf8_upper(pc.replace_substring_regex(text, _VRM_NOISE, ""))
+    return pd.Series(pd.array(canon, dtype=_TEXT), index=values.index)
+
+
+def _canonical_vrms(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd.DataFrame:
+    """Registration columns rewritten in canonical form (``canonical_vrm``) where that form
+    is a registration (``cfg.vrm_regex``); any other value is left as written for
+    ``vrm_format`` to quarantine. Warns with a count of the values only the canonical form
+    let through (lower case, extra spaces, punctuation), never a value."""
+    for col in table.columns:
+        if col.kind != "vrm":
+            continue
+        text = df[col.name].astype(_TEXT)
+        canon = canonical_vrm(text)
+        valid = canon.str.contains(cfg.vrm_regex, regex=True).fillna(False).to_numpy(bool)
+        if not valid.any():
+            continue
+        as_written = text.str.contains(cfg.vrm_regex, regex=True).fillna(False).to_numpy(bool)
+        df[col.name] = text.mask(valid, canon)
+        rescued = int((valid & ~as_written).sum())
+        if rescued:
+            logger.warning(
+                "%s: %d %s value(s) valid only in canonical form (upper case, no spaces or "
+                "punctuation); read in that form, rows kept",
+                table.name,
+                rescued,
+                col.name,
+            )
+    return df
+
+
 def _raised(result: Any) -> bool:
     info = result.exception_info or {}
     if info.get("raised_exception"):
@@ -345,6 +392,7 @@ def _check_rows(
     if missing:
         raise ValueError(f"{table.name}: frame lacks contract column(s): {', '.join(missing)}")
     df = _drop_midnight(_with_rows(df).reset_index(drop=True), table, cfg)
+    df = _canonical_vrms(df, table, cfg)
     rows = df[ROW_COLUMN].to_numpy(np.int64)
     if not (np.all(np.diff(rows) > 0) or pd.Index(rows).is_unique):
         raise ValueError(f"{table.name}: {ROW_COLUMN} values are not unique")

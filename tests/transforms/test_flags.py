@@ -342,3 +342,41 @@ def test_named_associates_on_either_side_of_the_association(result):
 
 def test_a_nominal_sharing_surname_and_address_is_a_relative_at_the_address(result):
     assert _evidence(result, "S17") == [("N35", "relative_at_address"), ("N36", "address")]
+
+
+# --- through validation: what the loader keeps is what the flags see ----------------------------
+
+
+def _validated(**given: list[dict[str, str]]):
+    """The working database after validating ``given`` as the nightly run does (quarantined
+    rows left out), normalised and classified; no self matches scored."""
+    from transforms.config import ValidationConfig
+    from transforms.schema import ALL_TABLES
+    from transforms.validate import validate_extract
+
+    ev = validate_extract(tables(**given), ALL_TABLES, ValidationConfig(), RUN_DATE)
+    con = linkage_db(ev.accepted)
+    normalise_all(con)
+    con.execute("""CREATE TABLE scored_pairs AS SELECT * FROM (VALUES
+        ('S0', 'N0', 'discard', 0.0, 0.0, 'exact', 'exact', 'exact', 'match', 'different',
+         'missing')) AS t(l_id, r_id, band, match_weight, match_probability, forename_level,
+        surname_level, dob_level, sex_level, address_level, phone_level) WHERE false""")
+    classify(con, FlagConfig(), "run-1", RUN_DATE)
+    return ev, con
+
+
+def test_a_vehicle_written_lower_case_with_spaces_still_links_staff_and_nominal():
+    # c18: HR wrote every registration "sa 55 fm o"; the intelligence has "SA55 FMO". The
+    # rows were quarantined (vrm_format) and the shared vehicle never seen.
+    ev, con = _validated(
+        staff=[_staff(1)],
+        nominals=[_nominal(1)],
+        records=[{"nominal_id": "N1", "role": "suspect", "offence_category": "drugs"}],
+        staff_vehicles=[{"staff_id": "S1", "vrm": "sa 55 fm o"}],
+        vehicles=[
+            {"nominal_id": "N1", "vrm": "SA55 FMO", "role": "owner", "date_from": "2025-01-01"}
+        ],
+    )
+    assert ev.quarantine.empty
+    assert _evidence(con, "S1") == [("N1", "vehicle")]
+    assert _flags(con)[("S1", "N1")][0] == "association"

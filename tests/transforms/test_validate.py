@@ -24,6 +24,8 @@ from transforms.schema import (
     RECORDS,
     STAFF,
     STAFF_ADDRESSES,
+    STAFF_VEHICLES,
+    TABLES_BY_NAME,
     Table,
 )
 from transforms.validate import (
@@ -767,6 +769,91 @@ def test_blanked_values_do_not_count_toward_the_quarantine_share():
     ev = validate_extract({"staff": staff(*rows)}, (STAFF,), CFG, RUN_DATE)
     assert ev.counts["rows_quarantined"].tolist() == [0]
     check_quarantine_share(ev, CFG)  # 30 blanked values, no row lost: the run goes on
+
+
+# --- vehicle registrations: read in canonical form, malformed ones still quarantined -----------
+
+
+def staff_vehicles(*vrms: str) -> pd.DataFrame:
+    return frame(STAFF_VEHICLES, [{"staff_id": "S1", "vrm": v} for v in vrms])
+
+
+def intel_vehicles(*vrms: str) -> pd.DataFrame:
+    return frame(
+        INTEL_VEHICLES,
+        [{"nominal_id": "N1", "vrm": v, "role": "owner", "date_from": "2020-01-01"} for v in vrms],
+    )
+
+
+# As HR and PND exports write them: lower case, spaces anywhere, a no-break space, a tab,
+# a hyphen or a dot (c18: every staff_vehicles row was "sa 55 fm o" and all 1,549 were lost).
+AS_WRITTEN = {
+    "ab12 cde": "AB12CDE",
+    " AB12CDE ": "AB12CDE",
+    "Ab12 Cde": "AB12CDE",
+    "sa 55 fm o": "SA55FMO",
+    "AB12-CDE": "AB12CDE",
+    "ab12.cde": "AB12CDE",
+    "AB12\u00a0CDE": "AB12CDE",
+    "ab12\tcde": "AB12CDE",
+    "a 123 bcd": "A123BCD",  # prefix series
+    "abc 123d": "ABC123D",  # suffix series
+    "1 ab": "1AB",  # dateless
+}
+
+
+@pytest.mark.parametrize(
+    ("table", "build"),
+    [("staff_vehicles", staff_vehicles), ("vehicles", intel_vehicles)],
+)
+def test_registrations_in_any_case_or_spacing_are_kept_in_canonical_form(table, build, caplog):
+    with caplog.at_level(logging.WARNING):
+        r = validate_table(build(*AS_WRITTEN), TABLES_BY_NAME[table], CFG, RUN_DATE, "v.csv")
+    assert r.quarantine.empty
+    assert (r.rows_read, r.rows_accepted) == (len(AS_WRITTEN), len(AS_WRITTEN))
+    # upper case, no spaces: the form normalise.vrm_sql compares, the same on both sides
+    assert r.accepted["vrm"].tolist() == list(AS_WRITTEN.values())
+    # the run log counts the values only the canonical form let through, never shows one
+    # ("ab12 cde", "Ab12 Cde", "abc 123d" and "1 ab" passed vrm_format as written)
+    assert f"{table}: 7 vrm value(s) valid only in canonical form" in caplog.text
+    assert "ab12" not in caplog.text.lower()
+
+
+def test_a_registration_read_in_canonical_form_is_what_the_matcher_compares():
+    import duckdb
+
+    from transforms.normalise import vrm_sql
+    from transforms.validate import canonical_vrm
+
+    values = pd.Series([*AS_WRITTEN, "AB12 CDE"], dtype="string")
+    con = duckdb.connect()
+    con.register("v", pd.DataFrame({"vrm": values}))
+    matcher = [row[0] for row in con.execute(f"SELECT {vrm_sql('vrm')} FROM v").fetchall()]
+    assert canonical_vrm(values).tolist() == matcher
+
+
+@pytest.mark.parametrize(
+    "vrm",
+    [
+        "NOT A PLATE",
+        "N/A",
+        "-",
+        "?",
+        "UNKNOWN",
+        "AB12 CDE / XY34 FGH",  # two registrations in one field
+        "12/03/2024",  # a date in the wrong column
+        "07700 900123",  # a phone number
+        "\u00c5B12CDE",  # a letter no UK registration has; not stripped to B12CDE
+        "AB12CDEF",
+    ],
+)
+def test_a_value_that_is_no_registration_in_any_form_is_still_quarantined(vrm, caplog):
+    with caplog.at_level(logging.INFO):
+        r = validate_table(staff_vehicles("AB12 CDE", vrm), STAFF_VEHICLES, CFG, RUN_DATE, "v.csv")
+    assert lines(r) == [(2, "vrm", "vrm_format")]
+    assert r.quarantine["detail"].tolist() == ["not a valid vehicle registration"]
+    assert r.accepted["vrm"].tolist() == ["AB12CDE"]
+    assert vrm not in r.quarantine.to_csv() and vrm not in caplog.text
 
 
 # --- ids: compared trimmed and case-folded, in every id column ----------------------------------
