@@ -57,7 +57,7 @@ def day_column(column: str) -> str:
 
 def key_column(column: str) -> str:
     """The derived column holding an id column's comparison key: trimmed (by the loader) and
-    case-folded, so "S000012" and "s000012" are one id (``transforms.validate.id_key``)."""
+    case-folded, so "S000012" and "s000012" are one id (``transforms.ids.id_key``)."""
     return f"{column}__key"
 
 

@@ -275,6 +275,7 @@ def publish(
             read_previous(ctx.out_dir, "staff_directory"),
             staff.assign(last_screened_run=ctx.run_id),
             "staff_id",
+            ignore_case=True,  # one row per person, as the ledger: "s000012" is "S000012"
         ),
         "runs": append_rows(read_previous(ctx.out_dir, "runs"), frames["runs"], "run_id"),
         "row_counts_history": append_rows(

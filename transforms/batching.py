@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from transforms.ids import id_key
+
 PRIORITIES = ("designated_first", "vetting_oldest_first", "staff_id")
 
 
@@ -22,8 +24,10 @@ def select_batch(
         raise ValueError(f"unknown batch priority {priority!r}; expected one of {PRIORITIES}")
     if batch_size is None:
         return staff
-    screened = set(ledger["staff_id"]) if len(ledger) else set()
-    todo = staff[~staff["staff_id"].isin(screened)]
+    # compared as the loader compares ids (ignoring case): "s000012" screened last night is
+    # tonight's "S000012"
+    screened = set(id_key(ledger["staff_id"]).dropna()) if len(ledger) else set()
+    todo = staff[~id_key(staff["staff_id"]).isin(screened).to_numpy(bool)]
     if priority == "designated_first":
         keys = [todo["designated_post"].ne("true"), todo["staff_id"]]
     elif priority == "vetting_oldest_first":

@@ -9,6 +9,11 @@ intelligence dated after the decision arrives: then it is ``reopened`` and says 
 A ``not_same_person`` decision (mistaken identity) is about who someone is, not about the
 intelligence: it never reopens, and on a misconduct or welfare flag it settles the other
 flags that rest on the same identity (the same staff member and nominal).
+
+Staff and nominal ids are compared from night to night as the loader compares them within a
+night (``transforms.ids.id_key``: ignoring case). A flag whose staff or nominal id an
+extract writes in another case than the night that raised it ("s000012", then "S000012")
+is the same flag: it keeps the id it was raised with, its history and its decision.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+from transforms.ids import id_key
 
 OPEN_STATUSES = ("new", "unchanged", "updated", "reopened")
 NOT_SAME_PERSON = "not_same_person"
@@ -55,11 +62,13 @@ def apply_lifecycle(
     history so far, where a decision on a flag closed before the last run finds its pair.
     """
     flags = current.copy()
+    flags["flag_id"] = _ids_raised_with(flags, previous, earlier)
     flags["fingerprint"] = evidence_fingerprint(flags)
     carried = pd.DataFrame()
     if len(previous) and screened_ids is not None:
         gone = previous[~previous["flag_id"].isin(flags["flag_id"])]
-        carried = gone[~gone["staff_id"].isin(screened_ids)]
+        screened = id_key(pd.Series(sorted(screened_ids), dtype="string"))
+        carried = gone[~id_key(gone["staff_id"]).isin(screened).to_numpy(bool)]
         previous = previous[~previous["flag_id"].isin(carried["flag_id"])]
     prev = previous.set_index("flag_id") if len(previous) else pd.DataFrame()
     first = prev["first_raised_run"] if "first_raised_run" in prev else pd.Series(dtype=object)
@@ -104,6 +113,42 @@ def apply_lifecycle(
     return flags, history
 
 
+def _identity(flags: pd.DataFrame) -> pd.Series:
+    """What a flag is about, as ids are compared: staff and nominal id keys and the kind."""
+    return (
+        id_key(flags["staff_id"])
+        + "|"
+        + id_key(flags["nominal_id"])
+        + "|"
+        + flags["flag_kind"].astype("string")
+    )
+
+
+def _ids_raised_with(
+    flags: pd.DataFrame, previous: pd.DataFrame, earlier: pd.DataFrame | None
+) -> pd.Series:
+    """Each of tonight's flag ids, or, for a flag not known by its id but known by its
+    identity (``_identity``: its staff or nominal id written in another case than before),
+    the id it was raised with: the last run's, else the latest in the history."""
+    keys = ["flag_id", "staff_id", "nominal_id", "flag_kind"]
+    history = earlier if earlier is not None and len(earlier) else pd.DataFrame(columns=keys)
+    if "run_id" in history:
+        history = history.sort_values("run_id", ascending=False, kind="stable")
+    known = pd.concat(
+        [previous.reindex(columns=keys), history.reindex(columns=keys)], ignore_index=True
+    ).dropna(subset=keys)
+    ids = flags["flag_id"]
+    if known.empty:
+        return ids
+    unknown = ~ids.isin(known["flag_id"]).to_numpy(bool)
+    if not unknown.any():
+        return ids
+    by_identity = known.assign(_identity=_identity(known)).drop_duplicates("_identity")
+    raised = _identity(flags).map(by_identity.set_index("_identity")["flag_id"])
+    use = unknown & raised.notna().to_numpy(bool)
+    return ids.mask(use, raised)
+
+
 def _settle_mistaken_identity(
     flags: pd.DataFrame, earlier: pd.DataFrame, decisions: pd.DataFrame
 ) -> pd.DataFrame:
@@ -114,15 +159,20 @@ def _settle_mistaken_identity(
         return flags
     keys = ["flag_id", "staff_id", "nominal_id", "flag_kind"]
     known = pd.concat([flags[keys], earlier.reindex(columns=keys)]).drop_duplicates("flag_id")
+    pair = ["staff_key", "nominal_key"]
     mistaken = (
         decisions.loc[decisions["decision"] == NOT_SAME_PERSON, ["flag_id", "decided_on"]]
         .merge(known[known["flag_kind"].isin(IDENTITY_KINDS)], on="flag_id")
+        .assign(
+            staff_key=lambda d: id_key(d["staff_id"]), nominal_key=lambda d: id_key(d["nominal_id"])
+        )
         .sort_values("decided_on")
-        .drop_duplicates(["staff_id", "nominal_id"])[["staff_id", "nominal_id", "decided_on"]]
+        .drop_duplicates(pair)[[*pair, "decided_on"]]
     )
-    settled = flags[["staff_id", "nominal_id"]].merge(
-        mistaken, on=["staff_id", "nominal_id"], how="left"
-    )["decided_on"]
+    tonight = pd.DataFrame(
+        {"staff_key": id_key(flags["staff_id"]), "nominal_key": id_key(flags["nominal_id"])}
+    )
+    settled = tonight.merge(mistaken, on=pair, how="left")["decided_on"]
     fill = (
         flags["decision"].isna().to_numpy()
         & flags["flag_kind"].isin(IDENTITY_KINDS).to_numpy()

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from transforms.config import CampaignConfig
+from transforms.ids import id_key
 
 LEDGER_COLUMNS = ["staff_id", "first_screened_run", "first_screened_date", "last_screened_run"]
 HISTORY_COLUMNS = [
@@ -34,18 +35,38 @@ HISTORY_COLUMNS = [
 ]
 
 
+def _one_entry_per_person(ledger: pd.DataFrame) -> pd.DataFrame:
+    """``ledger`` with a ``_key`` column (``id_key``) and one entry per key: the earliest first
+    screening (with its spelling) and the latest last screening. A ledger written before ids
+    were compared ignoring case may hold one person twice ("s000012" and "S000012")."""
+    ledger = ledger.assign(_key=id_key(ledger["staff_id"]))
+    if ledger["_key"].is_unique:
+        return ledger
+    ledger = ledger.sort_values(["first_screened_run", "staff_id"], kind="stable")
+    last = ledger.groupby("_key")["last_screened_run"].max()
+    first = ledger.drop_duplicates("_key", keep="first")
+    return first.assign(last_screened_run=first["_key"].map(last).to_numpy())
+
+
 def update_ledger(
     previous: pd.DataFrame, screened_ids: pd.Series, run_id: str, run_date: date
 ) -> pd.DataFrame:
-    """The screening ledger after this run: earlier entries keep their first-screened date."""
+    """The screening ledger after this run: earlier entries keep their first-screened date.
+
+    Staff ids are compared by ``id_key`` (ignoring case), as the loader compares them: a
+    person screened as "s000012" and tonight as "S000012" is one entry, under tonight's
+    spelling (the one tonight's flags and staff directory carry)."""
     prev = previous[LEDGER_COLUMNS] if len(previous) else pd.DataFrame(columns=LEDGER_COLUMNS)
+    prev = _one_entry_per_person(prev.astype({"staff_id": "string"}))
     now = pd.DataFrame({"staff_id": pd.Series(screened_ids, dtype="string").drop_duplicates()})
-    merged = now.merge(prev, on="staff_id", how="left")
+    now["_key"] = id_key(now["staff_id"])
+    now = now.drop_duplicates("_key")
+    merged = now.merge(prev.drop(columns="staff_id"), on="_key", how="left")
     merged["first_screened_run"] = merged["first_screened_run"].fillna(run_id)
     merged["first_screened_date"] = merged["first_screened_date"].fillna(run_date.isoformat())
     merged["last_screened_run"] = run_id
-    untouched = prev[~prev["staff_id"].isin(now["staff_id"])]
-    out = pd.concat([untouched, merged[LEDGER_COLUMNS]], ignore_index=True)
+    untouched = prev[~prev["_key"].isin(now["_key"]).to_numpy(bool)]
+    out = pd.concat([untouched[LEDGER_COLUMNS], merged[LEDGER_COLUMNS]], ignore_index=True)
     return out.sort_values("staff_id", ignore_index=True)
 
 
@@ -73,9 +94,10 @@ def progress_row(
     target_records = cfg.target_records if cfg.target_records is not None else workforce
     if target_records is None:
         raise ValueError("campaign.target_records is not set and the workforce is not known")
-    screened_total = int(ledger["staff_id"].nunique())
-    flagged_staff = set(flags["staff_id"]) if len(flags) else set()
-    awaiting = len(flagged_staff & set(ledger["staff_id"]))
+    screened = set(id_key(ledger["staff_id"]).dropna()) if len(ledger) else set()
+    screened_total = len(screened)
+    flagged_staff = set(id_key(flags["staff_id"]).dropna()) if len(flags) else set()
+    awaiting = len(flagged_staff & screened)
     checked_total = screened_total - awaiting
     kinds = flags["flag_kind"].value_counts() if len(flags) else pd.Series(dtype=int)
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from transforms.ids import id_key
+
 
 def new_run_id(now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
@@ -79,13 +81,19 @@ def who_and_where() -> dict[str, str]:
     return {"user": user, "host": socket.gethostname()}
 
 
-def append_rows(previous: pd.DataFrame, rows: pd.DataFrame, key: str) -> pd.DataFrame:
+def append_rows(
+    previous: pd.DataFrame, rows: pd.DataFrame, key: str, ignore_case: bool = False
+) -> pd.DataFrame:
     """An audit table carried from run to run: earlier rows kept, this run's replace any
-    with the same key."""
+    with the same key (with ``ignore_case``, compared as the loader compares ids:
+    ``transforms.ids.id_key``)."""
     if previous.empty:
         return rows.reset_index(drop=True)
-    kept = previous[~previous[key].isin(rows[key])]
-    return pd.concat([kept, rows], ignore_index=True)
+    if ignore_case:
+        replaced = id_key(previous[key]).isin(id_key(rows[key]).dropna()).to_numpy(bool)
+    else:
+        replaced = previous[key].isin(rows[key]).to_numpy(bool)
+    return pd.concat([previous[~replaced], rows], ignore_index=True)
 
 
 def disclosure_row(

@@ -55,6 +55,7 @@ import pyarrow.compute as pc
 
 import expectations as ex
 from transforms.config import ValidationConfig
+from transforms.ids import id_key
 from transforms.load import ROW_COLUMN, StructuralError
 from transforms.schema import TABLES_BY_NAME, Table
 
@@ -258,11 +259,6 @@ def empty_quarantine() -> pd.DataFrame:
     return pd.DataFrame(
         {c: pd.Series(dtype="int64" if c == "row_number" else _TEXT) for c in QUARANTINE_COLUMNS}
     )
-
-
-def id_key(values: pd.Series) -> pd.Series:
-    """Ids as compared: case-folded (the loader has trimmed them), missing stays missing."""
-    return values.astype(_TEXT).str.upper()
 
 
 def _prepare(

@@ -55,3 +55,10 @@ def test_restrict_cuts_staff_tables_only():
     assert list(out["staff"]["staff_id"]) == ["S3"]
     assert list(out["staff_phones"]["staff_id"]) == ["S3"]
     assert len(out["nominals"]) == 1
+
+
+def test_someone_screened_under_another_case_of_their_id_is_not_screened_again():
+    # the ledger has s2 and s4 from a night the HR extract wrote ids lower case
+    ledger = pd.DataFrame({"staff_id": ["s2", "s4"]})
+    batch = select_batch(_staff(), ledger, 5, "designated_first")
+    assert list(batch["staff_id"]) == ["S1", "S3", "S5"]

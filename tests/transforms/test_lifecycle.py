@@ -143,3 +143,79 @@ def test_a_mistaken_identity_on_a_flag_closed_runs_ago_is_found_in_the_history()
         earlier=pd.concat([monday_history, tuesday_history]),
     )
     assert list(wednesday["status"]) == ["decided"]
+
+
+# --- ids compared as the loader compares them: ignoring case ------------------------------------
+
+
+def _raised(staff_id: str, nominal_id: str, kind: str = "misconduct", **kw) -> dict:
+    """A flag as flags.py raises it: its id derived from the ids as the extract wrote them."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{staff_id}|{nominal_id}|{kind}".encode()).hexdigest()[:16]
+    return _flag("F" + digest, staff_id=staff_id, nominal_id=nominal_id, flag_kind=kind, **kw)
+
+
+def test_a_flag_whose_staff_id_changes_case_keeps_its_id_history_and_decision():
+    # Monday's HR extract wrote s000012, Tuesday's S000012 (the loader takes them as one id):
+    # the same flag, not one closed and another new, and DPS's decision still holds.
+    monday, monday_history = _run([_raised("s000012", "N00000042")], run_id="r1")
+    raised_id = monday["flag_id"].iloc[0]
+    decisions = pd.DataFrame(
+        {"flag_id": [raised_id], "decision": ["no_further_action"], "decided_on": ["2025-07-01"]}
+    )
+    tuesday, tuesday_history = _run(
+        [_raised("S000012", "n00000042")],
+        previous=monday,
+        decisions=decisions,
+        earlier=monday_history,
+    )
+    assert tuesday["flag_id"].tolist() == [raised_id]
+    assert tuesday["status"].tolist() == ["decided"]
+    assert tuesday["decision"].tolist() == ["no_further_action"]
+    assert tuesday["first_raised_run"].tolist() == ["r1"]
+    assert tuesday["staff_id"].tolist() == ["S000012"]  # as tonight's extract writes it
+    assert tuesday_history[["flag_id", "status"]].values.tolist() == [[raised_id, "decided"]]
+
+
+def test_a_flag_closed_then_raised_again_in_another_case_keeps_its_id_from_the_history():
+    monday, monday_history = _run([_raised("s000012", "N00000042")], run_id="r1")
+    tuesday, tuesday_history = _run(
+        [_raised("S000013", "N00000043")], previous=monday, run_id="r2", earlier=monday_history
+    )
+    assert tuesday_history["status"].tolist() == ["new", "closed"]
+    wednesday, _ = _run(
+        [_raised("S000012", "N00000042")],
+        previous=tuesday,
+        run_id="r3",
+        earlier=pd.concat([monday_history, tuesday_history]),
+    )
+    assert wednesday["flag_id"].tolist() == monday["flag_id"].tolist()
+
+
+def test_a_flag_of_someone_screened_tonight_in_another_case_is_closed_not_carried():
+    monday, _ = _run(
+        [_raised("s000012", "N00000042"), _raised("S000013", "N00000043")], run_id="r1"
+    )
+    # Tuesday's batch screened S000012 (Monday's s000012), whose flag has gone
+    tuesday, history = _run(
+        [_raised("S000013", "N00000043")], previous=monday, screened_ids={"S000012", "S000013"}
+    )
+    assert tuesday["staff_id"].tolist() == ["S000013"]
+    closed = history[history["status"] == "closed"]
+    assert closed["staff_id"].tolist() == ["s000012"]
+
+
+def test_a_mistaken_identity_settles_the_pair_whatever_the_case_of_its_ids():
+    monday, _ = _run([_raised("s000012", "n00000042")], run_id="r1")
+    decisions = pd.DataFrame(
+        {
+            "flag_id": monday["flag_id"].tolist(),
+            "decision": ["not_same_person"],
+            "decided_on": ["2025-07-01"],
+        }
+    )
+    welfare = _raised("S000012", "N00000042", "welfare")
+    tuesday, _ = _run([welfare], previous=monday, decisions=decisions)
+    assert tuesday["status"].tolist() == ["decided"]
+    assert tuesday["decision"].tolist() == ["not_same_person"]

@@ -105,3 +105,44 @@ def test_workforce_counts_every_staff_row_read_quarantined_or_not():
     assert workforce_size(counts) == 2000
     with pytest.raises(ValueError, match="staff"):
         workforce_size(counts[counts["table"] != "staff"])
+
+
+def test_a_staff_id_in_another_case_is_the_same_person_in_the_ledger():
+    # Monday's HR extract wrote s000012, Tuesday's S000012: one person, first screened Monday
+    monday = update_ledger(
+        pd.DataFrame(), pd.Series(["s000012", "S000013"]), "r1", date(2026, 11, 10)
+    )
+    tuesday = update_ledger(monday, pd.Series(["S000012"]), "r2", date(2026, 11, 11))
+    assert tuesday["staff_id"].tolist() == ["S000012", "S000013"]  # tonight's spelling
+    by_id = tuesday.set_index("staff_id")
+    assert by_id.loc["S000012", "first_screened_run"] == "r1"
+    assert by_id.loc["S000012", "first_screened_date"] == "2026-11-10"
+    assert by_id.loc["S000012", "last_screened_run"] == "r2"
+    # a flag carried from Monday under Monday's spelling still holds the record back
+    row = progress_row(
+        pd.DataFrame(),
+        tuesday,
+        _flags(("s000012", "association")),
+        1,
+        "r2",
+        date(2026, 11, 11),
+        CFG,
+    )
+    assert (row["screened_total"], row["awaiting_decision"], row["checked_total"]) == (2, 1, 1)
+
+
+def test_a_ledger_that_holds_one_person_twice_is_mended():
+    # written before ids were compared ignoring case: s000012 and S000012 as two entries
+    legacy = pd.DataFrame(
+        {
+            "staff_id": ["S000012", "s000012", "S000013"],
+            "first_screened_run": ["r2", "r1", "r1"],
+            "first_screened_date": ["2026-11-11", "2026-11-10", "2026-11-10"],
+            "last_screened_run": ["r2", "r1", "r1"],
+        }
+    )
+    ledger = update_ledger(legacy, pd.Series(["S000013"]), "r3", date(2026, 11, 12))
+    assert ledger.values.tolist() == [
+        ["S000013", "r1", "2026-11-10", "r3"],
+        ["s000012", "r1", "2026-11-10", "r2"],
+    ]

@@ -140,6 +140,7 @@ def _night(
                 }
             ),
             "staff_id",
+            ignore_case=True,  # as the flow does
         ),
         "progress_history": prog.append_history(history, row),
         **extra,
@@ -377,6 +378,35 @@ def test_flag_timeline_follows_each_flag_across_runs(published):
     g = tl[tl["flag_id"] == "FG"].sort_values("run_number")
     assert list(g["status_changed"]) == [True, False]  # carried over as it was
     assert list(g["run_date"]) == [pd.Timestamp("2026-11-24"), pd.Timestamp("2026-11-25")]
+
+
+def test_a_staff_id_written_in_another_case_is_one_person_and_one_flag(tmp_path):
+    # HR wrote s000012 on the first night and S000012 on the second (the loader takes them
+    # as one id); flags.py derives each night's flag id from the ids as written.
+    import hashlib
+
+    def night(run_id: str, run_date: date, staff: str) -> Path:
+        digest = hashlib.sha256(f"{staff}|N00000042|association".encode()).hexdigest()[:16]
+        flag = _flag("X", staff, "association", "high", flag_id="F" + digest)
+        extra = {
+            "candidate_matches": _candidates([(staff, "N00000007", "discard", -3.0)]),
+            "revetting_referrals": _referrals(["S000099"], run_id),  # typed, not DOUBLE
+            **_inputs([], [("staff", 1, 1, 0)]),
+        }
+        return _night(tmp_path, run_id, run_date, [flag], [staff], pd.DataFrame(), extra)
+
+    night(R1, date(2026, 11, 24), "s000012")
+    db = night(R2, date(2026, 11, 25), "S000012")
+    summary = _df(db, "SELECT * FROM staff_summary")
+    assert summary["staff_id"].tolist() == ["S000012"]
+    assert summary["first_screened_date"].tolist() == [pd.Timestamp("2026-11-24")]
+    assert summary["open_association"].tolist() == [1]
+    assert _df(db, "SELECT staff_id FROM staff_directory")["staff_id"].tolist() == ["S000012"]
+    timeline = _df(db, "SELECT flag_id, status FROM flag_timeline ORDER BY run_number")
+    assert timeline["flag_id"].nunique() == 1
+    assert timeline["status"].tolist() == ["new", "unchanged"]
+    progress = _df(db, "SELECT screened_total, checked_total FROM progress ORDER BY run_id")
+    assert progress.values.tolist() == [[1, 0], [1, 0]]
 
 
 def test_progress_is_night_by_night_against_the_target(published):
