@@ -255,7 +255,9 @@ def build_association_evidence(
 def build_declared_matches(con: duckdb.DuckDBPyConnection) -> None:
     """``declared_matches``: (staff, nominal) pairs where the nominal is a person the staff
     member declared on the associations register (same folded surname, compatible forename,
-    and the same date of birth where both are known)."""
+    and the same date of birth where both are known): the earliest declared date, and the
+    first declaration whose date is unknown (blanked by the loader: invalid or missing; a
+    quarantine line says which rule), if any."""
     register_functions(con)
     con.execute(f"""
         CREATE OR REPLACE TABLE declared_matches AS
@@ -269,7 +271,11 @@ def build_declared_matches(con: duckdb.DuckDBPyConnection) -> None:
         ),
         pairs AS (SELECT DISTINCT staff_id, nominal_id FROM association_evidence)
         SELECT p.staff_id, p.nominal_id, min(d.declared_date) AS declared_date,
-               min(d.declaration_id) AS declaration_id, any_value(d.relationship) AS relationship
+               coalesce(arg_min(d.declaration_id, d.declared_date), min(d.declaration_id))
+                   AS declaration_id,
+               any_value(d.relationship) AS relationship,
+               min(d.declaration_id) FILTER (WHERE d.declared_date IS NULL)
+                   AS undated_declaration_id
         FROM pairs p
         JOIN d ON d.staff_id = p.staff_id
         JOIN r_names rn ON rn.id = p.nominal_id AND rn.sn = d.sn
@@ -316,10 +322,13 @@ def build_flags(
                    sum(DISTINCT CASE kind {weight_case} ELSE 1.0 END) AS strength
             FROM association_evidence WHERE NOT suppressed GROUP BY ALL
         )
-        SELECT e.*, dm.declared_date, dm.declaration_id,
-               CASE WHEN dm.declared_date IS NOT NULL AND dm.declared_date <= e.evidence_date
+        SELECT e.*, dm.declared_date, dm.declaration_id, dm.undated_declaration_id,
+               CASE WHEN dm.declared_date <= e.evidence_date THEN 'declared_before_evidence'
+                    WHEN dm.undated_declaration_id IS NOT NULL THEN 'declared_date_unknown'
+                    END AS declared_reason,
+               CASE WHEN declared_reason IS NOT NULL
                     THEN 'excluded_declared' ELSE 'association' END AS outcome,
-               dm.declared_date IS NOT NULL AND dm.declared_date > e.evidence_date AS declared_late
+               declared_reason IS NULL AND dm.declared_date > e.evidence_date AS declared_late
         FROM e LEFT JOIN declared_matches dm USING (staff_id, nominal_id)
     """)
     con.execute(f"""
@@ -390,8 +399,14 @@ def build_flags(
                    AS detail
         FROM self_match_outcomes WHERE criminal_known > 0 AND criminal_new = 0
         UNION ALL
-        SELECT staff_id, nominal_id, 'association', 'declared_before_evidence',
-               'declaration ' || declaration_id || ' on ' || declared_date
+        SELECT staff_id, nominal_id, 'association', declared_reason,
+               CASE declared_reason
+                   WHEN 'declared_before_evidence'
+                   THEN 'declaration ' || declaration_id || ' on ' || declared_date
+                   ELSE 'declaration ' || undated_declaration_id
+                        || ' has no valid declared date (see quarantine): '
+                        || 'not checked against the evidence date'
+               END
         FROM association_candidates WHERE outcome = 'excluded_declared'
         UNION ALL
         SELECT staff_id, nominal_id, 'association', 'common_' || kind,

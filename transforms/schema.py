@@ -83,9 +83,12 @@ class Column:
     unique: bool = False
     pii: bool = False  # never logged, never in an exception message
     # A value breaking a rule is blanked and the row kept (a quarantine line with action
-    # ``value_blanked``), instead of setting the whole row aside. Only for an optional column
-    # that nothing matches or joins on, whose loss would otherwise take a person out of
-    # screening for a cosmetic fault (collar_number).
+    # ``value_blanked``), instead of setting the whole row aside. Only for a column that
+    # nothing matches or joins on (never an id), whose fault would otherwise cost more than
+    # the value: a person out of screening for a cosmetic fault (collar_number), or a
+    # declared association raised as undeclared for a bad date (declared_date, which
+    # flags.py reads as "declared, date unknown"). On a required column a missing value is
+    # reported the same way (not_null, value_blanked) and the row kept.
     blank_if_invalid: bool = False
     # A date that may lie after the run date: a renewal due, or the end of an address, phone
     # or vehicle still to come (flags.py counts a date_to on or after the run date as current).
@@ -98,8 +101,8 @@ class Column:
     workforce_age: bool = False
 
     def __post_init__(self) -> None:
-        if self.blank_if_invalid and (self.required or self.unique):
-            raise ValueError(f"{self.name}: only an optional, non-key column may be blanked")
+        if self.blank_if_invalid and (self.unique or self.kind == "id"):
+            raise ValueError(f"{self.name}: only a non-key column may be blanked")
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,7 @@ DECLARED_ASSOCIATIONS = Table(
         _c("assoc_forenames", pii=True),
         _c("assoc_date_of_birth", "dob", required=False, pii=True),
         _c("relationship", "enum", allowed=RELATIONSHIPS),
-        _c("declared_date", "date"),
+        _c("declared_date", "date", blank_if_invalid=True),
     ),
 )
 

@@ -31,7 +31,7 @@ bad rows).
 
 The quarantine has one line per (row, failed rule): source_file, table, row_number, field, rule,
 detail, action. ``action`` is ``row_quarantined`` (the row is set aside) or, for a column the
-contract marks ``blank_if_invalid`` (collar_number), ``value_blanked``: the value is removed and
+contract marks ``blank_if_invalid`` (collar_number, declared_date), ``value_blanked``: the value is removed and
 the row kept, so a cosmetic fault never takes a person out of screening. A row counts as
 quarantined when it has at least one ``row_quarantined`` line; rows read = accepted +
 quarantined still holds. ``detail`` is built from the contract and configuration only; no data

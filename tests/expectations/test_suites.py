@@ -63,8 +63,8 @@ def test_rules_follow_the_contract(table):
             or (col.kind == "dob" and not col.workforce_age)
         )
         assert (("dob_min_age", col.name) in rules) == col.workforce_age
-        if col.blank_if_invalid:  # blanked, never set aside: so optional, and no key
-            assert not col.required and not col.unique
+        if col.blank_if_invalid:  # blanked, never set aside: so no key
+            assert not col.unique and col.kind != "id"
 
 
 def test_dob_bounds():
@@ -154,10 +154,11 @@ def test_wrong_extract_is_refused():
         ex.build_suite(Table(name="x", extract="hr", columns=()), CFG, RUN_DATE)
 
 
-def test_only_an_optional_non_key_column_may_be_blanked():
+def test_only_a_non_key_column_may_be_blanked():
     from transforms.schema import Column
 
     assert Column("collar_number", required=False, blank_if_invalid=True).blank_if_invalid
-    for bad in ({"required": True}, {"required": False, "unique": True}):
-        with pytest.raises(ValueError, match="only an optional, non-key column"):
+    assert Column("declared_date", "date", blank_if_invalid=True).blank_if_invalid
+    for bad in ({"unique": True}, {"required": False, "unique": True}, {"kind": "id"}):
+        with pytest.raises(ValueError, match="only a non-key column"):
             Column("x", blank_if_invalid=True, **bad)

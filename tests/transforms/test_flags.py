@@ -380,3 +380,60 @@ def test_a_vehicle_written_lower_case_with_spaces_still_links_staff_and_nominal(
     assert ev.quarantine.empty
     assert _evidence(con, "S1") == [("N1", "vehicle")]
     assert _flags(con)[("S1", "N1")][0] == "association"
+
+
+def _declared(declared_date: str):
+    """S1 shares a phone since 2024-01-01 with N1, a suspect, and declared N1 on the register
+    on ``declared_date``."""
+    return _validated(
+        staff=[_staff(1)],
+        nominals=[_nominal(1)],
+        records=[{"nominal_id": "N1", "role": "suspect", "offence_category": "drugs"}],
+        staff_phones=[{"staff_id": "S1", "phone": "07700 900001", "phone_type": "mobile"}],
+        phones=[{"nominal_id": "N1", "phone": "07700900001", "date_from": "2024-01-01"}],
+        declared_associations=[
+            {
+                "declaration_id": "D1",
+                "staff_id": "S1",
+                "assoc_surname": "Other1",
+                "assoc_forenames": "Sam",
+                "assoc_date_of_birth": "1970-01-01",
+                "relationship": "sibling",
+                "declared_date": declared_date,
+            }
+        ],
+    )
+
+
+def test_a_declaration_dated_in_the_future_still_excludes_the_association_it_declares():
+    # The register says S1 declared N1; its date, 2062 for 2026, is impossible. The loader
+    # quarantined the whole declaration (not_future), so the declared association went to
+    # DPS as an undeclared one. Now the date is blanked and the declaration kept: not new
+    # information, excluded with a reason that says its timing was not checked.
+    ev, con = _declared("2062-11-02")
+    assert ("S1", "N1") not in _flags(con)
+    q = ev.quarantine
+    assert q[["source_file", "row_number", "field", "rule", "action"]].values.tolist() == [
+        ["declared_associations.csv", 1, "declared_date", "not_future", "value_blanked"]
+    ]
+    rows = con.execute("SELECT reason, detail FROM exclusions WHERE staff_id = 'S1'").fetchall()
+    assert rows == [
+        (
+            "declared_date_unknown",
+            "declaration D1 has no valid declared date (see quarantine): "
+            "not checked against the evidence date",
+        )
+    ]
+
+
+def test_a_valid_declared_date_is_still_checked_against_the_evidence():
+    _, before = _declared("2020-01-01")
+    assert ("S1", "N1") not in _flags(before)
+    assert before.execute("SELECT reason, detail FROM exclusions").fetchall() == [
+        ("declared_before_evidence", "declaration D1 on 2020-01-01")
+    ]
+    _, late = _declared("2025-06-01")  # declared after the shared phone began: raised
+    assert _flags(late)[("S1", "N1")][0] == "association"
+    summary = late.execute("SELECT evidence_summary FROM flags").fetchone()[0]
+    assert summary.endswith("; declared only after the evidence date")
+    assert late.execute("SELECT count(*) FROM exclusions").fetchone()[0] == 0

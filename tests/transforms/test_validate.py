@@ -597,7 +597,8 @@ def test_a_date_with_a_midnight_time_is_that_date():
         (6, "declared_date", "date_format"),
         (7, "declared_date", "calendar_date"),
     ]
-    assert r.accepted["declared_date"].tolist() == ["2024-09-21"] * 5
+    # those two declarations are kept with no date (value_blanked), the rest as the date
+    assert r.accepted["declared_date"].tolist() == ["2024-09-21"] * 5 + [pd.NA] * 2
 
 
 # --- a table gutted by quarantine stops the run -------------------------------------------------
@@ -1023,6 +1024,42 @@ def test_an_event_dated_after_the_run_date_is_quarantined(table, column):
     r = validate_table(tomorrow, table, CFG, RUN_DATE, "f.csv")
     assert lines(r) == [(1, column, "not_future")]
     assert r.quarantine["detail"].tolist() == ["after the run date, 2026-11-25"]
+    # the row set aside, except a declaration: its date is blanked, the declaration kept
+    blanked = table.column(column).blank_if_invalid
+    assert r.quarantine["action"].tolist() == ["value_blanked" if blanked else "row_quarantined"]
+    assert r.rows_quarantined == (0 if blanked else 1)
+    assert blanked == (column == "declared_date")
+
+
+# --- declarations: a bad declared date is blanked, the declaration kept ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("declared", "rule", "detail"),
+    [
+        ("2062-11-02", "not_future", "after the run date, 2026-11-25"),  # 2026 mistyped
+        ("2026-11-26", "not_future", "after the run date, 2026-11-25"),
+        ("02/11/2026", "date_format", "not a date in YYYY-MM-DD form"),
+        ("2026-02-30", "calendar_date", "not a calendar date"),
+        ("", "not_null", "required value is missing"),
+    ],
+)
+def test_a_declaration_with_a_bad_date_is_kept_with_the_date_blanked(declared, rule, detail):
+    # a future date (a mistyped year), one in another form, no day like it, or none: the
+    # declaration still says whom the staff member declared (flags.py: date unknown)
+    df = declarations("2020-01-01", declared)
+    r = validate_table(df, DECLARED_ASSOCIATIONS, CFG, RUN_DATE, "declared_associations.csv")
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (2, 2, 0)
+    assert r.accepted["declaration_id"].tolist() == ["D0", "D1"]
+    assert r.accepted["declared_date"].tolist() == ["2020-01-01", pd.NA]
+    q = r.quarantine
+    assert q[
+        ["source_file", "row_number", "field", "rule", "detail", "action"]
+    ].values.tolist() == [
+        ["declared_associations.csv", 2, "declared_date", rule, detail, "value_blanked"]
+    ]
+    assert PLANTED_NAME not in q.to_csv() and (not declared or declared not in q.to_csv())
+    assert reconcile({"declared_associations": r})["reconciled"].all()
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 -- data_quality: one row per input table of the latest run (row_counts and quarantine hold the
 -- latest run only): rows read, accepted and quarantined, whether they reconcile, how many
 -- quarantine lines (a row breaking two rules is one row, two lines), the lines by rule, and how
--- many values were blanked on rows that were kept (action value_blanked: a bad collar number).
+-- many values were blanked on rows that were kept (action value_blanked: a bad collar number
+-- or declared date).
 -- For "did tonight's extract load cleanly, and if not, which rule caught what".
 CREATE VIEW data_quality AS
 WITH latest AS (
