@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from transforms.load import first_ragged_row
+from transforms.load import csv_records
 from transforms.mapping import (
     Mapping,
     MappingError,
@@ -118,13 +118,44 @@ def _utf16_hint(path: Path, encoding: str, key: str) -> str | None:
     return None
 
 
-def _ragged_row(path: Path, encoding: str) -> str | None:
-    """A CSV line whose fields do not line up with the header (a delimiter missing or extra,
-    a quote left open), found by reading the file through once (the nightly loader's
-    :func:`~transforms.load.first_ragged_row`), or None. DuckDB's sniffer meets such a row as
-    a file it cannot parse, or as one column named by the whole header: either way the user
-    needs the line number, never its text."""
-    python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+# A CSV's last lines with fewer fields than its header, after its last full row, are taken
+# for a footer ("TOTAL,600", "*** END OF REPORT ***") when there are at most this many: counted
+# and left out, with a warning naming the line. More of them, or such a line before a full
+# row, is a row that does not line up: an error naming it.
+FOOTER_MAX_LINES = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class CsvShape:
+    """What reading a CSV through with the csv module found (only done when DuckDB failed):
+    file lines, never values."""
+
+    width: int  # fields in the header
+    ragged: tuple[int, int, int] | None = None  # (first line, last line, fields): a row not
+    # lining up with the header, a footer aside
+    footer: tuple[int, int, int] | None = None  # (first line, lines, fields of the first)
+
+
+class _Mendable(Exception):
+    """Raised on the way to an error about a side's CSV whose only fault is a footer:
+    :func:`read_side` catches it and reads a copy without it."""
+
+    def __init__(self, shape: CsvShape) -> None:
+        super().__init__("mendable")
+        self.shape = shape
+
+
+def _python_encoding(encoding: str) -> str:
+    return "utf-8-sig" if encoding == "utf-8" else encoding
+
+
+def _scan_csv(path: Path, encoding: str) -> CsvShape | None:
+    """Read the CSV ``path`` through once with the csv module (the nightly loader's reader,
+    :func:`~transforms.load.csv_records`), in the delimiter its header holds most of: the
+    first row whose fields do not line up with the header (a delimiter missing or extra, a
+    quote left open), else its footer (:data:`FOOTER_MAX_LINES`).
+    None if it cannot be read so (no delimiter in the header, not text in ``encoding``)."""
+    python_encoding = _python_encoding(encoding)
     try:
         with path.open(newline="", encoding=python_encoding) as f:
             header = f.readline()
@@ -134,9 +165,30 @@ def _ragged_row(path: Path, encoding: str) -> str | None:
     if not header.count(delimiter):
         return None
     width = len(next(csv.reader([header], delimiter=delimiter)))
-    found = first_ragged_row(path, width, python_encoding, delimiter)
-    if found is None:
+    # the rows not lining up with the header since the last one that does
+    pending: list[tuple[int, int, list[str] | None]] = []
+    try:
+        for first, last, row in csv_records(path, python_encoding, delimiter):
+            if row is not None and len(row) == width:
+                if pending:  # a full row after it: no footer
+                    f0, l0, r0 = pending[0]
+                    return CsvShape(width, ragged=(f0, l0, 0 if r0 is None else len(r0)))
+                continue
+            pending.append((first, last, row))
+    except (OSError, UnicodeDecodeError):
         return None
+    if not pending:
+        return CsvShape(width)
+    f0, l0, r0 = pending[0]
+    footer = len(pending) <= FOOTER_MAX_LINES and all(
+        row is not None and len(row) < width and first == last for first, last, row in pending
+    )
+    if footer and r0 is not None:
+        return CsvShape(width, footer=(f0, len(pending), len(r0)))
+    return CsvShape(width, ragged=(f0, l0, 0 if r0 is None else len(r0)))
+
+
+def _ragged_message(path: Path, width: int, found: tuple[int, int, int]) -> str:
     first, last, fields = found
     where = f"line {first}" if last == first else f"the row at lines {first}-{last}"
     return (
@@ -145,20 +197,71 @@ def _ragged_row(path: Path, encoding: str) -> str | None:
     )
 
 
-def _bad_read(exc: duckdb.Error, path: Path, encoding: str, section: str) -> str:
+def _ragged_row(path: Path, encoding: str, mend: bool = False) -> str | None:
+    """Why DuckDB could not read the CSV ``path``, from reading it through (:func:`_scan_csv`):
+    a line whose fields do not line up with the header, or None. DuckDB's sniffer meets such
+    a row as a file it cannot parse, or as one column named by the whole header: either way
+    the user needs the line number, never its text. With ``mend`` (a side's file), a file
+    whose only fault is a footer raises :class:`_Mendable` instead; else a footer is named
+    as any such line is."""
+    shape = _scan_csv(path, encoding)
+    if shape is None:
+        return None
+    if shape.ragged:
+        return _ragged_message(path, shape.width, shape.ragged)
+    if mend and shape.footer:
+        raise _Mendable(shape)
+    if shape.footer:
+        first, _, fields = shape.footer
+        return _ragged_message(path, shape.width, (first, first, fields))
+    return None
+
+
+@contextmanager
+def _mended(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str, shape: CsvShape
+) -> Iterator[Path]:
+    """A UTF-8 copy of the CSV ``path`` beside the working database, its footer cut off:
+    every line it keeps is on the line it was."""
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    folder = Path(tempfile.mkdtemp(prefix="mended-", dir=Path(spill).parent))
+    copy = folder / path.name
+    stop = shape.footer[0] if shape.footer else None
+    try:
+        with (
+            path.open(encoding=_python_encoding(encoding), newline="") as src,
+            copy.open("w", encoding="utf-8", newline="") as dst,
+        ):
+            for number, line in enumerate(src, 1):
+                if number == stop:
+                    break
+                dst.write(line)
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _bad_read(
+    exc: duckdb.Error, path: Path, encoding: str, section: str, mend: bool = False
+) -> str:
     """The message for a file DuckDB failed to read past its sniffing: the ragged line if
     that is what it met, else DuckDB's reason without any data."""
     is_csv = not is_parquet(path)
-    ragged = _ragged_row(path, encoding) if is_csv else None
+    ragged = _ragged_row(path, encoding, mend) if is_csv else None
     return ragged or f"{path}: cannot read ({_safe_reason(exc, f'[{section}].encoding')})"
 
 
 def describe_file(
-    con: duckdb.DuckDBPyConnection, path: Path, encoding: str = "utf-8", section: str = "truth"
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    encoding: str = "utf-8",
+    section: str = "truth",
+    mend: bool = False,
 ) -> dict[str, str]:
     """Column name -> DuckDB type of a data file; a problem with the file raises
     LinkInputError naming it (never quoting its contents) and, for a CSV in another
-    encoding, the mapping key ``[section].encoding`` to set."""
+    encoding, the mapping key ``[section].encoding`` to set. ``mend``: as for
+    :func:`_ragged_row`."""
     path = Path(path)
     key = f"[{section}].encoding"
     if not path.is_file():
@@ -171,14 +274,14 @@ def describe_file(
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {_reader(path, encoding)}").fetchall()
     except duckdb.Error as exc:
-        if is_csv and (ragged := _ragged_row(path, encoding)):
+        if is_csv and (ragged := _ragged_row(path, encoding, mend)):
             raise LinkInputError(ragged) from None
         kind = "CSV" if is_csv else "Parquet"
         raise LinkInputError(f"{path}: cannot read as {kind} ({_safe_reason(exc, key)})") from None
     if is_csv and len(rows) == 1 and any(d in rows[0][0] for d in _DELIMITERS):
         # one column named by a whole header: the sniffer gave up on the delimiter
         raise LinkInputError(
-            _ragged_row(path, encoding)
+            _ragged_row(path, encoding, mend)
             or f"{path}: read as one column: its delimiter could not be told from its rows"
         )
     return {r[0]: r[1] for r in rows}
@@ -225,23 +328,55 @@ def _readable(
 def read_side(
     con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, side_name: str
 ) -> SideStats:
-    """Read the mapped columns of one side's file into DuckDB and build its source views."""
+    """Read the mapped columns of one side's file into DuckDB and build its source views. A
+    CSV that DuckDB cannot read only for a footer (lines with fewer fields than the header
+    after the last row) is read from a copy without it: the footer lines are counted in the
+    stats, for the run to warn."""
     with _readable(con, Path(path), mapping.side(side_name).encoding) as (readable, encoding):
         side = dataclasses.replace(mapping.side(side_name), encoding=encoding)
-        return _read_side(con, readable, side, mapping.source, side_name)
+        try:
+            return _read_side(con, readable, side, mapping.source, side_name, mend=True)
+        except _Mendable as found:
+            shape = found.shape
+        with _mended(con, readable, encoding, shape) as copy:
+            try:
+                stats = _read_side(
+                    con,
+                    copy,
+                    dataclasses.replace(side, encoding="utf-8"),
+                    mapping.source,
+                    side_name,
+                )
+            except (LinkInputError, MappingError) as exc:
+                raise type(exc)(str(exc).replace(str(copy), str(readable))) from None
+        if shape.footer:
+            first, lines, fields = shape.footer
+            stats = dataclasses.replace(
+                stats,
+                footer_lines=lines,
+                first_footer_line=first,
+                footer_fields=fields,
+                header_fields=shape.width,
+            )
+        return stats
 
 
 def _read_side(
-    con: duckdb.DuckDBPyConnection, path: Path, side: SideMapping, source: str, side_name: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    side: SideMapping,
+    source: str,
+    side_name: str,
+    mend: bool = False,
 ) -> SideStats:
-    types = describe_file(con, path, side.encoding, side_name)
+    types = describe_file(con, path, side.encoding, side_name, mend)
     wanted = {c for cols in side.mapped().values() for c in cols}
     # A row with an extra field among the first ones makes DuckDB's sniffer skip the header
     # and take a data row for it: the ragged row is the fault to name.
     if (
         not wanted <= set(types)
         and not is_parquet(Path(path))
-        and (ragged := _ragged_row(Path(path), side.encoding))
+        and (ragged := _ragged_row(Path(path), side.encoding, mend))
     ):
         raise LinkInputError(ragged)
     check_columns(side, list(types), side_name, str(path), source)
@@ -249,7 +384,7 @@ def _read_side(
     try:
         stats = build_source_views(con, side_name, side, _reader(path, side.encoding), str(path))
     except duckdb.Error as exc:  # a bad row past the sniffer's sample
-        raise LinkInputError(_bad_read(exc, path, side.encoding, side_name)) from None
+        raise LinkInputError(_bad_read(exc, path, side.encoding, side_name, mend)) from None
     if stats.rows == 0:
         raise LinkInputError(f"{path}: no data rows")
     return stats

@@ -482,6 +482,13 @@ def _input_warnings(
                 f"the id (first at data row {st.first_empty_row:,} of {in_file:,}; a footer or "
                 "total line?): nothing to match on, left out"
             )
+        if st.footer_lines:
+            out.append(
+                f"warning: {st.footer_lines:,} {label} line(s) at the end of the file have fewer "
+                f"fields than the header (first at line {st.first_footer_line:,}: "
+                f"{st.footer_fields} of {st.header_fields}; a footer or total line?): no person, "
+                "left out"
+            )
         n = con.execute(f"SELECT count(dob) FROM {side}_person").fetchall()[0][0]
         fmt = f"[{label}].date_format ({', '.join(mapping.side(label).date_format)})"
         advice = "(or they are impossible): compared as missing; check the format"

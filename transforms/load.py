@@ -292,6 +292,17 @@ def _csv_records(fh: TextIO, delimiter: str = ",") -> Iterator[tuple[int, int, l
             yield first, reader.line_num, row
 
 
+def csv_records(
+    path: Path, encoding: str = "utf-8-sig", delimiter: str = ","
+) -> Iterator[tuple[int, int, list[str] | None]]:
+    """(first line, last line, fields) of each record of the CSV ``path`` after its header,
+    as :func:`first_ragged_row` reads them (blank records and records of only spaces
+    skipped; a quote left open ends it with fields None). Raises OSError or
+    UnicodeDecodeError as reading does."""
+    with path.open("r", encoding=encoding, newline="", errors="strict") as fh:
+        yield from _csv_records(fh, delimiter)
+
+
 def first_ragged_row(
     path: Path, expected: int, encoding: str = "utf-8-sig", delimiter: str = ","
 ) -> tuple[int, int, int] | None:

@@ -512,6 +512,12 @@ class SideStats:
     dob_excel_serials: int = 0  # of dob_unparsed: numbers as Excel stores dates (EXCEL_SERIAL_LIKE)
     # (column, values): phones in scientific notation with digits lost ("7.60E+09"), not used
     phones_lost: tuple[tuple[str, int], ...] = ()
+    # a CSV's last lines with fewer fields than its header (a footer: "TOTAL,600"), left out:
+    # how many, the file line of the first, its fields and the header's
+    footer_lines: int = 0
+    first_footer_line: int | None = None
+    footer_fields: int = 0
+    header_fields: int = 0
 
 
 def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: bool) -> None:

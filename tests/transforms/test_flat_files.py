@@ -263,3 +263,55 @@ def test_a_truth_or_labels_file_without_a_header_keeps_its_first_pair(tmp_path: 
     res = link(left, right, mapping, None, truth=pairs)
     assert res.truth is not None and res.truth.truth_pairs == 5
     assert res.truth.columns == ("staff", "nominal") and not res.truth.header_note
+
+
+def _people(n: int, delimiter: str = ",") -> list[str]:
+    return [delimiter.join((f"R{i}", "Ann", f"Lee{i}", f"19{50 + i % 50}-01-02")) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "footer", "line", "fields"),
+    [
+        (6, "TOTAL,6\n", 8, 2),
+        (6, "\n\n*** END OF REPORT ***\n\n", 10, 1),  # after blank lines, before more
+        (6, "Records: 6\r\nExtracted 2026-11-27,by PNC bureau\r\n", 8, 1),  # two lines
+        (30_000, "TOTAL,30000\n", 30_002, 2),  # past DuckDB's sample: the read fails late
+    ],
+)
+def test_a_footer_with_fewer_fields_than_the_header_is_counted_and_left_out(
+    tmp_path: Path, rows: int, footer: str, line: int, fields: int
+) -> None:
+    """A total line at the end of an export ("TOTAL,600") has fewer fields than the header:
+    it was reported as a row with a delimiter missing, and the file refused. It is no person:
+    counted, left out and told by line, never quoted, as the id-only footer is."""
+    left, right, mapping = mini_link_files(tmp_path)
+    right.write_text("ref,fn,sn,dob\n" + "\n".join(_people(rows)) + "\n" + footer, "utf-8")
+    res = link(left, right, mapping, tmp_path / "p.parquet")
+    assert res.right.rows == rows and res.right.people == rows
+    lines = footer.strip("\n").count("\n") + 1
+    assert res.right.footer_lines == lines and res.right.first_footer_line == line
+    text = "\n".join(summary_lines(res, left, right))
+    assert (
+        f"warning: {lines} right line(s) at the end of the file have fewer fields than the "
+        f"header (first at line {line:,}: {fields} of 4; a footer or total line?): no person, "
+        "left out"
+    ) in text
+    assert not any(word in text for word in ("TOTAL", "REPORT", "Records", "PNC"))
+    ids = set(pd.read_parquet(res.out)["right_id"])
+    assert "TOTAL" not in ids and "Records: 6" not in ids
+
+
+def test_short_rows_that_are_no_footer_are_still_named(tmp_path: Path) -> None:
+    """A short row followed by a full one, or more short lines at the end than a footer has
+    (a file cut off, or its delimiter changed part way), is a fault to mend, by line."""
+    left, right, mapping = mini_link_files(tmp_path)
+    people = _people(8)
+    right.write_text("ref,fn,sn,dob\n" + "\n".join([*people[:5], "TOTAL,5", *people[5:]]) + "\n")
+    with pytest.raises(LinkInputError, match=r"r\.csv: line 7 has 2 fields where the header has 4"):
+        link(left, right, mapping, None)
+    short = [p.replace(",", ";") for p in people]
+    right.write_text("ref,fn,sn,dob\n" + "\n".join(people[:2] + short) + "\n", "utf-8")
+    with pytest.raises(LinkInputError) as err:
+        link(left, right, mapping, None)
+    assert str(err.value).startswith(f"{right}: line 4 has 1 fields where the header has 4")
+    assert "Lee" not in str(err.value)
