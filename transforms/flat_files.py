@@ -134,11 +134,12 @@ class CsvShape:
     ragged: tuple[int, int, int] | None = None  # (first line, last line, fields): a row not
     # lining up with the header, a footer aside
     footer: tuple[int, int, int] | None = None  # (first line, lines, fields of the first)
+    spaced_lines: int = 0  # lines of only spaces or tabs, which DuckDB's sniffer cannot read
 
 
 class _Mendable(Exception):
-    """Raised on the way to an error about a side's CSV whose only fault is a footer:
-    :func:`read_side` catches it and reads a copy without it."""
+    """Raised on the way to an error about a side's CSV whose only faults are lines of only
+    spaces and a footer: :func:`read_side` catches it and reads a copy without them."""
 
     def __init__(self, shape: CsvShape) -> None:
         super().__init__("mendable")
@@ -153,7 +154,7 @@ def _scan_csv(path: Path, encoding: str) -> CsvShape | None:
     """Read the CSV ``path`` through once with the csv module (the nightly loader's reader,
     :func:`~transforms.load.csv_records`), in the delimiter its header holds most of: the
     first row whose fields do not line up with the header (a delimiter missing or extra, a
-    quote left open), else its footer (:data:`FOOTER_MAX_LINES`).
+    quote left open), else its footer (:data:`FOOTER_MAX_LINES`) and lines of only spaces.
     None if it cannot be read so (no delimiter in the header, not text in ``encoding``)."""
     python_encoding = _python_encoding(encoding)
     try:
@@ -175,17 +176,22 @@ def _scan_csv(path: Path, encoding: str) -> CsvShape | None:
                     return CsvShape(width, ragged=(f0, l0, 0 if r0 is None else len(r0)))
                 continue
             pending.append((first, last, row))
+        spaced = 0
+        with path.open(newline="", encoding=python_encoding) as f:
+            for line in f:
+                body = line.rstrip("\r\n")
+                spaced += bool(body) and not body.strip(" \t")
     except (OSError, UnicodeDecodeError):
         return None
     if not pending:
-        return CsvShape(width)
+        return CsvShape(width, spaced_lines=spaced)
     f0, l0, r0 = pending[0]
     footer = len(pending) <= FOOTER_MAX_LINES and all(
         row is not None and len(row) < width and first == last for first, last, row in pending
     )
     if footer and r0 is not None:
-        return CsvShape(width, footer=(f0, len(pending), len(r0)))
-    return CsvShape(width, ragged=(f0, l0, 0 if r0 is None else len(r0)))
+        return CsvShape(width, footer=(f0, len(pending), len(r0)), spaced_lines=spaced)
+    return CsvShape(width, ragged=(f0, l0, 0 if r0 is None else len(r0)), spaced_lines=spaced)
 
 
 def _ragged_message(path: Path, width: int, found: tuple[int, int, int]) -> str:
@@ -202,14 +208,14 @@ def _ragged_row(path: Path, encoding: str, mend: bool = False) -> str | None:
     a line whose fields do not line up with the header, or None. DuckDB's sniffer meets such
     a row as a file it cannot parse, or as one column named by the whole header: either way
     the user needs the line number, never its text. With ``mend`` (a side's file), a file
-    whose only fault is a footer raises :class:`_Mendable` instead; else a footer is named
-    as any such line is."""
+    whose only faults are a footer and lines of only spaces raises :class:`_Mendable`
+    instead; else a footer is named as any such line is."""
     shape = _scan_csv(path, encoding)
     if shape is None:
         return None
     if shape.ragged:
         return _ragged_message(path, shape.width, shape.ragged)
-    if mend and shape.footer:
+    if mend and (shape.footer or shape.spaced_lines):
         raise _Mendable(shape)
     if shape.footer:
         first, _, fields = shape.footer
@@ -221,8 +227,9 @@ def _ragged_row(path: Path, encoding: str, mend: bool = False) -> str | None:
 def _mended(
     con: duckdb.DuckDBPyConnection, path: Path, encoding: str, shape: CsvShape
 ) -> Iterator[Path]:
-    """A UTF-8 copy of the CSV ``path`` beside the working database, its footer cut off:
-    every line it keeps is on the line it was."""
+    """A UTF-8 copy of the CSV ``path`` beside the working database, its lines of only spaces
+    emptied (DuckDB skips an empty line, as the nightly loader skips both) and its footer
+    cut off: every line it keeps is on the line it was."""
     spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
     folder = Path(tempfile.mkdtemp(prefix="mended-", dir=Path(spill).parent))
     copy = folder / path.name
@@ -235,7 +242,8 @@ def _mended(
             for number, line in enumerate(src, 1):
                 if number == stop:
                     break
-                dst.write(line)
+                body = line.rstrip("\r\n")
+                dst.write(line[len(body) :] if body and not body.strip(" \t") else line)
         yield copy
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -329,9 +337,9 @@ def read_side(
     con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, side_name: str
 ) -> SideStats:
     """Read the mapped columns of one side's file into DuckDB and build its source views. A
-    CSV that DuckDB cannot read only for a footer (lines with fewer fields than the header
-    after the last row) is read from a copy without it: the footer lines are counted in the
-    stats, for the run to warn."""
+    CSV that DuckDB cannot read only for lines of only spaces or a footer (lines with fewer
+    fields than the header after the last row) is read from a copy without them: the footer
+    lines are counted in the stats, for the run to warn."""
     with _readable(con, Path(path), mapping.side(side_name).encoding) as (readable, encoding):
         side = dataclasses.replace(mapping.side(side_name), encoding=encoding)
         try:

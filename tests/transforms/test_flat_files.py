@@ -315,3 +315,34 @@ def test_short_rows_that_are_no_footer_are_still_named(tmp_path: Path) -> None:
         link(left, right, mapping, None)
     assert str(err.value).startswith(f"{right}: line 4 has 1 fields where the header has 4")
     assert "Lee" not in str(err.value)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+@pytest.mark.parametrize("rows", [6, 30_000])
+def test_a_line_of_only_spaces_is_skipped_in_any_delimiter(
+    tmp_path: Path, delimiter: str, rows: int
+) -> None:
+    """An export with a blank line, a line of only spaces and a row of empty fields in it
+    (blanks_right.csv): DuckDB's sniffer could not tell the delimiter of a file with a line
+    of only spaces early on ("read as one column"), and failed the read on one past its
+    sample. Such a line is skipped, as the nightly loader skips it and DuckDB an empty one;
+    semicolon, tab and pipe files are read as before."""
+    left, right, mapping = mini_link_files(tmp_path)
+    people = _people(rows, delimiter)
+    at = rows - 3
+    empty = delimiter * 3
+    text = "\n".join(people[:at] + ["", "   ", empty, "  "] + people[at:]) + "\n"
+    right.write_text(delimiter.join(("ref", "fn", "sn", "dob")) + "\n" + text, "utf-8")
+    res = link(left, right, mapping, tmp_path / "p.parquet")
+    assert res.right.rows == rows and res.right.people == rows
+    assert res.right.footer_lines == 0
+    found = pd.read_parquet(res.out)
+    assert set(found["right_id"]) <= {f"R{i}" for i in range(rows)}
+
+
+def test_a_line_of_only_spaces_does_not_hide_a_ragged_row(tmp_path: Path) -> None:
+    left, right, mapping = mini_link_files(tmp_path)
+    people = _people(6)
+    right.write_text("ref,fn,sn,dob\n" + "\n".join([*people[:2], "  ", "R9,Ann Lee", *people[2:]]))
+    with pytest.raises(LinkInputError, match=r"r\.csv: line 5 has 2 fields where the header has 4"):
+        link(left, right, mapping, None)
