@@ -415,8 +415,9 @@ def read_truth(
     ids: tuple[str, str] | None = None,
 ) -> TruthPairs:
     """True pairs (a --truth or --labels file) as ``(l_id, r_id)`` text, distinct. Columns:
-    [truth] in the mapping, else the mapping's id column names if the file has both, else its
-    first two columns. ``ids``: tables (``key``: a file's id) of the left and right people;
+    [truth] in the mapping, else the mapping's id column names if the file has both, else of
+    more than two columns the two holding the left and the right ids (by values, else names:
+    :func:`_truth_columns`), else its two columns. ``ids``: tables (``key``: a file's id) of the left and right people;
     given them, a CSV whose first line holds an id of each side (either way round) has no
     header, and that line is read as a pair."""
     with _readable(con, Path(path), mapping.truth.encoding) as (readable, encoding):
@@ -443,6 +444,61 @@ def _first_line_is_a_pair(
             f"AND EXISTS (SELECT 1 FROM {right} WHERE key = $a))",
             {"a": a, "b": b},
         ).fetchone()[0]
+    )
+
+
+# Column names that say which side's ids a truth file's column holds ("left_id", "id_l",
+# "staff_ref"...: the words as parts of the name, between underscores, spaces or hyphens).
+_LEFT_WORDS = frozenset({"left", "l", "a", "source", "src", "from"})
+_RIGHT_WORDS = frozenset({"right", "r", "b", "target", "tgt", "to", "matched"})
+
+
+def _truth_columns(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    reader: str,
+    names: list[str],
+    mapping: Mapping,
+    ids: tuple[str, str] | None,
+) -> tuple[str, str]:
+    """The left and right id columns of a truth file with more than two columns ("pair_no,
+    left_id, right_id, score"), with no [truth] keys and no columns named as the mapping's
+    ids: by their values, the column holding the most left ids and the one holding the most
+    right ids (``ids``: the people's tables), if each leads alone and they differ; else by
+    their names (one left-like, one right-like). Neither: LinkInputError asking for the keys."""
+    if ids is not None:
+        left, right = ids
+        counts = con.execute(
+            "SELECT "
+            + ", ".join(
+                f"count(DISTINCT v{i}) FILTER (WHERE v{i} IN (SELECT key FROM {left})), "
+                f"count(DISTINCT v{i}) FILTER (WHERE v{i} IN (SELECT key FROM {right}))"
+                for i in range(len(names))
+            )
+            + " FROM (SELECT "
+            + ", ".join(f"trim(CAST({quote(c)} AS VARCHAR)) AS v{i}" for i, c in enumerate(names))
+            + f" FROM {reader})"
+        ).fetchall()[0]
+        in_left, in_right = counts[0::2], counts[1::2]
+
+        def leader(found: tuple[int, ...]) -> int | None:
+            best = max(found)
+            return found.index(best) if best and found.count(best) == 1 else None
+
+        lc, rc = leader(in_left), leader(in_right)
+        if lc is not None and rc is not None and lc != rc:
+            return names[lc], names[rc]
+
+    def words(name: str) -> set[str]:
+        return set(re.split(r"[^a-z0-9]+", name.lower()))
+
+    lefts = [n for n in names if words(n) & _LEFT_WORDS]
+    rights = [n for n in names if words(n) & _RIGHT_WORDS and n not in lefts]
+    if len(lefts) == 1 and len(rights) == 1:
+        return lefts[0], rights[0]
+    raise LinkInputError(
+        f"{path}: {len(names)} columns, and which hold the left and right ids cannot be told "
+        f"from their values or names: set [truth].left_id and right_id in {mapping.source}"
     )
 
 
@@ -473,7 +529,9 @@ def _read_truth(
         and mapping.left.id_name() != mapping.right.id_name()  # one column is not a pair
     ):
         cols = (mapping.left.id_name(), mapping.right.id_name())
-    elif len(names) >= 2:
+    elif len(names) > 2:
+        cols = _truth_columns(con, path, reader, names, mapping, ids)
+    elif len(names) == 2:
         cols = (names[0], names[1])
         if (
             ids is not None

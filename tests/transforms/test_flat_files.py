@@ -179,6 +179,51 @@ def test_truth_columns_are_never_one_column_twice(tmp_path: Path) -> None:
     assert res.truth.unknown_pairs == 0 and res.truth.best["true_positive"] == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        # the values tell: only one column holds left ids, only one right ids
+        ("n,staff,nominal,score\n7,1,A,0.9\n8,2,B,0.8\n", ("staff", "nominal")),
+        # pair numbers are left ids too: the names tell
+        ("pair_no,left_id,right_id\n1,1,A\n2,2,B\n", ("left_id", "right_id")),
+        ("id_a,id_b,pair\n1,A,2\n2,B,1\n", ("id_a", "id_b")),
+    ],
+)
+def test_a_truth_file_of_more_than_two_columns_pairs_the_id_columns(
+    tmp_path: Path, text: str, columns: tuple[str, str]
+) -> None:
+    """A truth or labels file with a pair number or a score beside the ids
+    ("pair_no,left_id,right_id") was read from its first two columns: the pair number
+    against the left ids, and every pair missed (F1 0.000)."""
+    left, right, mapping = mini_link_files(tmp_path)
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(text, "utf-8")
+    res = link(left, right, mapping, None, truth=pairs, labels=pairs)
+    assert res.truth is not None and res.truth.columns == columns
+    assert res.truth.unknown_pairs == 0 and res.truth.truth_pairs == 2
+    assert res.labels_used == 2 and res.labels_unknown == 0
+
+
+def test_a_truth_file_whose_id_columns_cannot_be_told_asks_for_them(tmp_path: Path) -> None:
+    left, right, mapping = mini_link_files(tmp_path)
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("x,y,z\n1,1,A\n2,2,B\n", "utf-8")
+    with pytest.raises(LinkInputError) as err:
+        link(left, right, mapping, None, truth=pairs)
+    assert str(err.value) == (
+        f"{pairs}: 3 columns, and which hold the left and right ids cannot be told from their "
+        "values or names: set [truth].left_id and right_id in mini.toml"
+    )
+    # as the message says
+    raw = {
+        "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+        "right": {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+        "truth": {"left_id": "y", "right_id": "z"},
+    }
+    res = link(left, right, parse_mapping(raw), None, truth=pairs)
+    assert res.truth is not None and res.truth.unknown_pairs == 0
+
+
 def test_a_file_is_told_by_its_first_bytes(tmp_path: Path) -> None:
     """A Parquet file saved without its suffix is read as Parquet; a workbook is refused
     with what to do, not as a CSV (or as UTF-16 for the zeros in it)."""
