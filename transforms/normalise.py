@@ -187,10 +187,21 @@ def _split_spaced_sql(text: str) -> str:
     (:data:`PHONE_MAX_DIGITS`); other parts are left as they are, so a number written in
     groups ("0113 496 0000") stays one. Such a part is read group by group: a group starts a
     new number where the number so far is whole (:data:`PHONE_WHOLE_DIGITS`) and the group
-    starts as a number does (0, +, or "(0" and a digit) or is a whole number by itself."""
+    starts as a number does (0, +, or "(0" and a digit), or is a whole number by itself, or
+    begins the rest of the part and that rest is a UK number without its 0 ("07700 900123
+    7700 900456") or with 44 and no +."""
     so_far = _digit_count("regexp_extract(acc, '[^|]*$')")
+    # the rest of the part, from this group on, is one UK number without its 0 ("7700 900456":
+    # ten digits, the first not 0) or with 44 and no + ("44 7700 900456"): only one place in a
+    # part leaves exactly that many digits, so the split is never a guess between two
+    rest = f"({_digit_count('p')} - {_digit_count('acc')})"
+    no_zero = (
+        f"CASE WHEN {rest} = {PHONE_WHOLE_DIGITS} THEN regexp_matches(g, '^[1-9]') "
+        f"WHEN {rest} = {PHONE_WHOLE_DIGITS + 2} THEN g = '44' ELSE FALSE END"
+    )
     starts = (
-        f"(regexp_matches(g, '^[+0]|^[(]0[0-9]') OR {_digit_count('g')} >= {PHONE_WHOLE_DIGITS})"
+        f"(regexp_matches(g, '^[+0]|^[(]0[0-9]') OR {_digit_count('g')} >= {PHONE_WHOLE_DIGITS} "
+        f"OR {no_zero})"
     )
     grouped = (
         "list_reduce(string_split_regex(trim(p), '\\s+'), lambda acc, g: "
