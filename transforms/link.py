@@ -541,40 +541,88 @@ def _toml_columns(cols: tuple[str, ...]) -> str:
     return quoted[0] if len(quoted) == 1 else f"[{', '.join(quoted)}]"
 
 
-def _swapped_names_advice(mapping: Mapping) -> str:
-    """What to set when names agree mostly with forename and surname swapped. A full name's
-    order is the mapping's guess and separate columns are named by the file, so a side that
-    maps a full name is the one to change; with none, either side's columns may be the wrong
-    way round, and the warning gives each side's swap. Nothing is switched by itself: a
-    mapping says what the file holds, and the user says which."""
-    full = [side for side in SIDES if mapping.side(side).full_name]
+# Which side's names are the wrong way round, from each side's own names: a forename tells a
+# person's sex (nearly everyone called it is one sex) and a surname does not. A side's
+# forenames "look like surnames" when its surnames tell sex better than its forenames by
+# this share of people, over names held by two or more people of known sex (at least
+# NAME_SEX_MIN_PEOPLE such people for each). (A list of forenames was tried: the nicknames
+# package's holds Lee, Kay, Day, King and Wood, and took a side of plain English names for
+# the swapped one.)
+NAME_SEX_MARGIN = 0.15
+NAME_SEX_MIN_PEOPLE = 20
+
+
+def _names_look_swapped(con: duckdb.DuckDBPyConnection, side: str) -> bool | None:
+    """Whether ``side``'s (``l`` or ``r``) forenames look like surnames and its surnames like
+    forenames (True), the right way round (False), or neither can be told (None: no sex
+    mapped, too few names held by several people, or no clear difference), by how well each
+    tells its people's sex (:data:`NAME_SEX_MARGIN`). Counts of the side's own names only."""
+
+    def by_sex(col: str) -> str:
+        return f"""(SELECT [sum(top) / sum(n), sum(n)] FROM (
+            SELECT count(*) AS n, greatest(count(*) FILTER (WHERE sex = 'M'),
+                                           count(*) FILTER (WHERE sex = 'F')) AS top
+            FROM {side}_person WHERE sex IN ('M', 'F') AND {col} IS NOT NULL
+            GROUP BY {col} HAVING count(*) >= 2))"""
+
+    fn_sex, sn_sex = con.execute(f"SELECT {by_sex('fn')}, {by_sex('sn')}").fetchall()[0]
+    if (
+        fn_sex[1] is None
+        or sn_sex[1] is None
+        or min(fn_sex[1], sn_sex[1]) < NAME_SEX_MIN_PEOPLE
+        or abs(fn_sex[0] - sn_sex[0]) < NAME_SEX_MARGIN
+    ):
+        return None
+    return sn_sex[0] > fn_sex[0]
+
+
+def _swapped_side(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The side ("left" or "right") whose names look the wrong way round while the other's
+    look right, or None where the evidence does not say which (:func:`_names_look_swapped`)."""
+    looks = {label: _names_look_swapped(con, s) for label, s in SIDES.items()}
+    if looks["left"] and looks["right"] is False:
+        return "left"
+    if looks["right"] and looks["left"] is False:
+        return "right"
+    return None
+
+
+def _swapped_names_advice(mapping: Mapping, side: str | None = None) -> str:
+    """What to set when names agree mostly with forename and surname swapped. The pairs say
+    the names are swapped between the sides, not which side; ``side``, where the sides' own
+    names tell (:func:`_swapped_side`), is the one to change: its full name's order, or its
+    two name columns. Else every side's change is given, for the user to choose: a full
+    name's order is the mapping's guess, but separate columns can be named the wrong way
+    round as well. Nothing is switched by itself: a mapping says what the file holds."""
     other = {o: FULL_NAME_ORDERS[1 - FULL_NAME_ORDERS.index(o)] for o in FULL_NAME_ORDERS}
-    if len(full) == 1:
-        side = full[0]
-        order = other[mapping.side(side).full_name_order]
-        how = '("SMITH John")' if order == "surname_first" else '("John Smith")'
-        written = order.replace("_", " ")
+
+    def change(name: str) -> str:
+        m = mapping.side(name)
+        if m.full_name:
+            return f'set [{name}].full_name_order = "{other[m.full_name_order]}"'
         return (
-            f"the [{side}] full name looks written {written} {how}: set "
-            f'[{side}].full_name_order = "{order}" in {mapping.source}'
+            f"swap them under [{name}] (forenames = {_toml_columns(m.surname)}, "
+            f"surname = {_toml_columns(m.forenames)})"
         )
-    if full:  # both: one of them is written the other way
-        sets = " or ".join(
-            f'[{side}].full_name_order = "{other[mapping.side(side).full_name_order]}"'
-            for side in SIDES
-        )
+
+    if side is not None:
+        m = mapping.side(side)
+        if m.full_name:
+            order = other[m.full_name_order]
+            how = '("SMITH John")' if order == "surname_first" else '("John Smith")'
+            written = order.replace("_", " ")
+            return (
+                f"the [{side}] full name looks written {written} {how}: {change(side)} in "
+                f"{mapping.source}"
+            )
         return (
-            f"one side's full name looks written the other way round: set {sets} in "
-            f"{mapping.source}, for the side whose names are written the other way"
+            f"the [{side}] forenames and surname look mapped the wrong way round (its "
+            f"forenames read as surnames): {change(side)} in {mapping.source}"
         )
-    swaps = " or ".join(
-        f"under [{side}] (forenames = {_toml_columns(mapping.side(side).surname)}, "
-        f"surname = {_toml_columns(mapping.side(side).forenames)})"
-        for side in SIDES
-    )
     return (
-        "one side's forenames and surname look mapped the wrong way round: swap them in "
-        f"{mapping.source} {swaps}, whichever side has them the wrong way round"
+        "one side's names look the wrong way round, and its own names do not tell which: "
+        f"{' or '.join(change(name) for name in SIDES)} in {mapping.source}, for the side "
+        "whose names are the wrong way round"
     )
 
 
@@ -596,7 +644,7 @@ def _scoring_warnings(
         out.append(
             f"warning: {swapped:,} candidate pairs born the same day agree on their names only "
             f"with forename and surname swapped, against {written:,} as written: "
-            f"{_swapped_names_advice(mapping)}"
+            f"{_swapped_names_advice(mapping, _swapped_side(con))}"
         )
     return out
 

@@ -887,76 +887,139 @@ def test_a_footer_row_is_no_person_and_is_told(tmp_path: Path) -> None:
     assert "Total" not in "\n".join(summary_lines(res, left, right))
 
 
-def _named_people(n: int) -> list[tuple[str, str, str]]:
+def _named_people(n: int) -> list[tuple[str, str, str, str]]:
+    """(forename, surname, date of birth, sex): ten forenames, each one sex as forenames are,
+    and surnames shared by both sexes."""
     fns = ["Ann", "Bob", "Cara", "Dev", "Ella", "Finn", "Gail", "Hugo", "Iris", "Jack"]
     sns = ["Lee", "Kay", "Day", "Shaw", "Moss", "Hart", "Reed", "Cole", "Lowe", "Ford"]
     return [
-        (fns[i % 10], sns[i // 10 % 10], f"19{60 + i % 30}-0{1 + i % 9}-1{i % 10}")
+        (fns[i % 10], sns[i // 10 % 10], f"19{60 + i % 30}-0{1 + i % 9}-1{i % 10}", "FM"[i % 2])
         for i in range(n)
     ]
 
 
+NAME_SIDES = {
+    "columns": {"forenames": "fn", "surname": "sn"},
+    "columns swapped": {"forenames": "sn", "surname": "fn"},
+    "full name": {"full_name": "name"},  # "Ann Lee", read forenames first: right
+    "PNC name": {"full_name": "pnc"},  # "LEE Ann", read forenames first: the wrong way round
+}
+
+
 @pytest.mark.parametrize(
-    ("right_side", "advice"),
+    ("left_side", "right_side", "advice"),
     [
         (
-            {"full_name": "name"},
+            "columns",
+            "PNC name",
             'the [right] full name looks written surname first ("SMITH John"): set '
             '[right].full_name_order = "surname_first" in names.toml',
         ),
         (
-            {"forenames": "sn", "surname": "fn"},
-            "one side's forenames and surname look mapped the wrong way round: swap them in "
-            'names.toml under [left] (forenames = "sn", surname = "fn") or under [right] '
-            '(forenames = "fn", surname = "sn"), whichever side has them the wrong way round',
+            "columns",
+            "columns swapped",
+            "the [right] forenames and surname look mapped the wrong way round (its forenames "
+            'read as surnames): swap them under [right] (forenames = "fn", surname = "sn") in '
+            "names.toml",
+        ),
+        # the full name is right and the other side's columns are not: it was blamed
+        (
+            "full name",
+            "columns swapped",
+            "the [right] forenames and surname look mapped the wrong way round (its forenames "
+            'read as surnames): swap them under [right] (forenames = "fn", surname = "sn") in '
+            "names.toml",
+        ),
+        (
+            "columns swapped",
+            "full name",
+            "the [left] forenames and surname look mapped the wrong way round (its forenames "
+            'read as surnames): swap them under [left] (forenames = "fn", surname = "sn") in '
+            "names.toml",
         ),
     ],
 )
 def test_names_the_wrong_way_round_say_exactly_what_to_set(
-    tmp_path: Path, right_side: dict, advice: str
+    tmp_path: Path, left_side: str, right_side: str, advice: str
 ) -> None:
     """ "SMITH John" read as forenames first, or a side's name columns mapped the wrong way
-    round: the warning names the key to set and where, and nothing is switched by itself."""
+    round: the pairs say the names are swapped between the sides, and each side's own names
+    say which (its forenames tell its people's sex, its surnames do not). The warning names
+    that side's key, whichever it is, and nothing is switched by itself."""
     people = _named_people(40)
-    left = tmp_path / "l.csv"
-    left.write_text(
-        "pid,fn,sn,dob\n" + "".join(f"{i},{f},{s},{d}\n" for i, (f, s, d) in enumerate(people)),
-        "utf-8",
-    )
-    right = tmp_path / "r.csv"
-    right.write_text(
-        "ref,name,fn,sn,dob\n"
-        + "".join(f"R{i},{s.upper()} {f},{f},{s},{d}\n" for i, (f, s, d) in enumerate(people)),
-        "utf-8",
-    )
+    for name in ("l", "r"):
+        (tmp_path / f"{name}.csv").write_text(
+            "id,name,pnc,fn,sn,dob,sex\n"
+            + "".join(
+                f"{name.upper()}{i},{f} {s},{s.upper()} {f},{f},{s},{d},{x}\n"
+                for i, (f, s, d, x) in enumerate(people)
+            ),
+            "utf-8",
+        )
     mapping = parse_mapping(
         {
-            "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
-            "right": {"id": "ref", "date_of_birth": "dob", **right_side},
+            name: {"id": "id", "date_of_birth": "dob", "sex": "sex", **NAME_SIDES[side]}
+            for name, side in (("left", left_side), ("right", right_side))
         },
         "names.toml",
     )
-    res = link(left, right, mapping, None)
+    res = link(tmp_path / "l.csv", tmp_path / "r.csv", mapping, None)
     swapped = [w for w in res.warnings if "swapped" in w]
     assert len(swapped) == 1 and swapped[0].endswith(advice), swapped
     assert mapping.right.full_name_order == "forenames_first"  # told, not switched
 
 
+def test_names_the_wrong_way_round_with_nothing_to_tell_the_side_give_both(tmp_path: Path) -> None:
+    """With no sex mapped, the names themselves do not say which side is the wrong way
+    round: the warning gives each side's change, the full name's order and the columns'
+    swap alike, and says to pick the side whose names are the wrong way round."""
+    people = _named_people(40)
+    for name in ("l", "r"):
+        (tmp_path / f"{name}.csv").write_text(
+            "id,name,fn,sn,dob\n"
+            + "".join(
+                f"{name.upper()}{i},{f} {s},{f},{s},{d}\n" for i, (f, s, d, _) in enumerate(people)
+            ),
+            "utf-8",
+        )
+    mapping = parse_mapping(
+        {
+            "left": {"id": "id", "date_of_birth": "dob", "full_name": "name"},
+            "right": {"id": "id", "date_of_birth": "dob", "forenames": "sn", "surname": "fn"},
+        },
+        "names.toml",
+    )
+    res = link(tmp_path / "l.csv", tmp_path / "r.csv", mapping, None)
+    swapped = [w for w in res.warnings if "swapped" in w]
+    assert len(swapped) == 1 and swapped[0].endswith(
+        "one side's names look the wrong way round, and its own names do not tell which: set "
+        '[left].full_name_order = "surname_first" or swap them under [right] (forenames = '
+        '"fn", surname = "sn") in names.toml, for the side whose names are the wrong way round'
+    ), swapped
+
+
 def test_swapped_names_advice_for_full_names_on_both_sides_or_set_surname_first() -> None:
     from transforms.link import _swapped_names_advice
 
-    def advice(left: dict, right: dict) -> str:
+    def advice(left: dict, right: dict, side: str | None = None) -> str:
         return _swapped_names_advice(
-            parse_mapping({"left": {"id": "a", **left}, "right": {"id": "b", **right}}, "m.toml")
+            parse_mapping({"left": {"id": "a", **left}, "right": {"id": "b", **right}}, "m.toml"),
+            side,
         )
 
     pnc = {"full_name": "n", "full_name_order": "surname_first"}
-    assert advice({"forenames": "f", "surname": "s"}, pnc) == (
+    assert advice({"forenames": "f", "surname": "s"}, pnc, "right") == (
         'the [right] full name looks written forenames first ("John Smith"): set '
         '[right].full_name_order = "forenames_first" in m.toml'
     )
+    # the side not told: the full name is not assumed to be the one at fault
+    assert advice({"forenames": "f", "surname": "s"}, pnc) == (
+        "one side's names look the wrong way round, and its own names do not tell which: swap "
+        'them under [left] (forenames = "s", surname = "f") or set [right].full_name_order = '
+        '"forenames_first" in m.toml, for the side whose names are the wrong way round'
+    )
     assert advice({"full_name": "n"}, pnc) == (
-        "one side's full name looks written the other way round: set "
-        '[left].full_name_order = "surname_first" or [right].full_name_order = '
-        '"forenames_first" in m.toml, for the side whose names are written the other way'
+        "one side's names look the wrong way round, and its own names do not tell which: set "
+        '[left].full_name_order = "surname_first" or set [right].full_name_order = '
+        '"forenames_first" in m.toml, for the side whose names are the wrong way round'
     )
