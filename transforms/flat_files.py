@@ -456,7 +456,7 @@ _RIGHT_WORDS = frozenset({"right", "r", "b", "target", "tgt", "to", "matched"})
 def _truth_columns(
     con: duckdb.DuckDBPyConnection,
     path: Path,
-    reader: str,
+    encoding: str,
     names: list[str],
     mapping: Mapping,
     ids: tuple[str, str] | None,
@@ -468,7 +468,8 @@ def _truth_columns(
     their names (one left-like, one right-like). Neither: LinkInputError asking for the keys."""
     if ids is not None:
         left, right = ids
-        counts = con.execute(
+        reader = _reader(Path(path), encoding)
+        query = (
             "SELECT "
             + ", ".join(
                 f"count(DISTINCT v{i}) FILTER (WHERE v{i} IN (SELECT key FROM {left})), "
@@ -478,7 +479,11 @@ def _truth_columns(
             + " FROM (SELECT "
             + ", ".join(f"trim(CAST({quote(c)} AS VARCHAR)) AS v{i}" for i, c in enumerate(names))
             + f" FROM {reader})"
-        ).fetchall()[0]
+        )
+        try:
+            counts = con.execute(query).fetchall()[0]
+        except duckdb.Error as exc:  # a bad row past the sniffer's sample: never quote it
+            raise LinkInputError(_bad_read(exc, Path(path), encoding, "truth")) from None
         in_left, in_right = counts[0::2], counts[1::2]
 
         def leader(found: tuple[int, ...]) -> int | None:
@@ -530,7 +535,7 @@ def _read_truth(
     ):
         cols = (mapping.left.id_name(), mapping.right.id_name())
     elif len(names) > 2:
-        cols = _truth_columns(con, path, reader, names, mapping, ids)
+        cols = _truth_columns(con, path, encoding, names, mapping, ids)
     elif len(names) == 2:
         cols = (names[0], names[1])
         if (

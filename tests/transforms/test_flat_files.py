@@ -44,18 +44,27 @@ def test_unreadable_file_error_quotes_no_data(tmp_path: Path) -> None:
     assert "cannot read as Parquet" in str(err.value) and "Ann" not in str(err.value)
 
 
-def test_a_bad_row_deep_in_a_truth_or_labels_file_is_named_not_quoted(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("header", "pair"), [("staff,nominal", "1,A"), ("n,staff,nominal", "7,1,A")]
+)
+def test_a_bad_row_deep_in_a_truth_or_labels_file_is_named_not_quoted(
+    tmp_path: Path, header: str, pair: str
+) -> None:
     """DuckDB samples a CSV's first rows to read its shape; a row past the sample that does
-    not fit fails later, and the message must not carry the row."""
+    not fit fails later (with more than two columns, when they are told by their values),
+    and the message must not carry the row."""
     left, right, mapping = mini_link_files(tmp_path)
     pairs = tmp_path / "pairs.csv"
+    width = header.count(",") + 1
     pairs.write_text(
-        "staff,nominal\n" + "1,A\n" * 30_000 + "2,B,Alice Hartwell 1980-03-14\n", "utf-8"
+        f"{header}\n" + f"{pair}\n" * 30_000 + "2,B,Alice Hartwell 1980-03-14,x\n", "utf-8"
     )
     for option in ("truth", "labels"):
         with pytest.raises(LinkInputError) as err:
             link(left, right, mapping, tmp_path / "p.parquet", **{option: pairs})
-        assert str(err.value).startswith(f"{pairs}: line 30002 has 3 fields where the header has 2")
+        assert str(err.value).startswith(
+            f"{pairs}: line 30002 has 4 fields where the header has {width}"
+        )
         assert "Hartwell" not in str(err.value)
 
 
