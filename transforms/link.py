@@ -503,12 +503,20 @@ def _input_warnings(
                 f"(or they are impossible): compared as missing; {st.dob_excel_serials:,} of "
                 f"them are numbers as Excel stores dates (days since {EXCEL_EPOCH}): {fix}"
             )
-        if n == 0 and st.dob_unparsed:
+        if st.dob_bare_years:  # told however few: a year is evidence the format throws away
+            out.append(
+                f"warning: {st.dob_bare_years:,} {label} dates of birth are a year alone (such "
+                f'as 1985), which {fmt} does not read: compared as missing; add "%Y" to '
+                f"[{label}].date_format to read each as 1 January of its year (a date of birth "
+                "in the same year then agrees at its own level, same_year)"
+            )
+        other = st.dob_unparsed > st.dob_bare_years  # not all told of just above
+        if n == 0 and other:
             out.append(
                 f"warning: {fmt} reads none of the {st.dob_unparsed:,} {label} dates of birth "
                 f"{advice}"
             )
-        elif st.dob_unparsed > DOB_UNREAD_WARN_SHARE * st.rows:
+        elif other and st.dob_unparsed > DOB_UNREAD_WARN_SHARE * st.rows:
             out.append(
                 f"warning: {fmt} does not read the dates of birth of {st.dob_unparsed:,} of "
                 f"{st.rows:,} {label} rows {advice}"

@@ -83,6 +83,8 @@ EXCEL_LEAP_DAY = 60  # Excel's 29 February 1900: the days before it are one day 
 # An unread date of birth that looks like one of those numbers (a living person's: 10000 is
 # 18 May 1927), for the warning that names the format.
 EXCEL_SERIAL_LIKE = r"[1-9][0-9]{4}([.][0-9]*)?"
+# A date of birth recorded as its year alone (1985), as some systems hold an estimated age.
+BARE_YEAR_LIKE = r"(18|19|20)[0-9]{2}"
 # How a full name without a comma is written: "John Smith", or "SMITH John" as the Police
 # National Computer and many custody systems write it. With a comma it is always surname first.
 FULL_NAME_ORDERS = ("forenames_first", "surname_first")
@@ -510,6 +512,7 @@ class SideStats:
     empty_rows: int = 0  # rows with an id at most and no other mapped field (footers), left out
     first_empty_row: int | None = None  # the data row of the first of them
     dob_excel_serials: int = 0  # of dob_unparsed: numbers as Excel stores dates (EXCEL_SERIAL_LIKE)
+    dob_bare_years: int = 0  # of dob_unparsed: a year alone (BARE_YEAR_LIKE)
     # (column, values): phones in scientific notation with digits lost ("7.60E+09"), not used
     phones_lost: tuple[tuple[str, int], ...] = ()
     # a CSV's last lines with fewer fields than its header (a footer: "TOTAL,600"), left out:
@@ -699,10 +702,12 @@ def build_source_views(
         f"regexp_full_match(dob_text, '{EXCEL_SERIAL_LIKE}') AND TRY_CAST(split_part(dob_text, '.', 1) "
         f"AS INTEGER) <= current_date - DATE '{EXCEL_EPOCH}'"
     )
-    rows, no_id, first_no_id, unparsed, ids, lost, serials = con.execute(f"""
+    year = f"regexp_full_match(trim(dob_text), '{BARE_YEAR_LIKE}')"
+    rows, no_id, first_no_id, unparsed, ids, lost, serials, years = con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE key IS NULL), min(_row) FILTER (WHERE key IS NULL),
                count(*) FILTER (WHERE {unread}), count(DISTINCT key),
-               {_lost_phones(side, listed)}, count(*) FILTER (WHERE CASE WHEN {unread} THEN {serial} END)
+               {_lost_phones(side, listed)}, count(*) FILTER (WHERE CASE WHEN {unread} THEN {serial} END),
+               count(*) FILTER (WHERE CASE WHEN {unread} THEN {year} END)
         FROM {s}_map_rows
     """).fetchall()[0]
     if no_id:
@@ -751,5 +756,6 @@ def build_source_views(
         empty_rows=int(empty),
         first_empty_row=None if first_empty is None else int(first_empty),
         dob_excel_serials=int(serials),
+        dob_bare_years=int(years),
         phones_lost=tuple((c, int(n)) for c, n in phones_lost),
     )

@@ -1023,3 +1023,30 @@ def test_swapped_names_advice_for_full_names_on_both_sides_or_set_surname_first(
         '[left].full_name_order = "surname_first" or set [right].full_name_order = '
         '"forenames_first" in m.toml, for the side whose names are the wrong way round'
     )
+
+
+def test_a_date_of_birth_that_is_a_year_alone_is_told_with_the_format_that_reads_it(
+    tmp_path: Path,
+) -> None:
+    """A year alone (1985, as a system holding an estimated age writes it) is read by no
+    full-date format: however few there are, the warning says so and names "%Y", which
+    reads each as 1 January of its year."""
+    left, right, mapping = mini_link_files(tmp_path)
+    rows = "".join(f"R{i},Ann,Lee{i},1980-{1 + i % 12:02d}-{1 + i // 12:02d}\n" for i in range(40))
+    right.write_text("ref,fn,sn,dob\nA,Ann,Lee,1985\nB,Rob,Kay, 1979 \n" + rows, "utf-8")
+    res = link(left, right, mapping, None)
+    assert (res.right.dob_unparsed, res.right.dob_bare_years) == (2, 2)
+    assert [w for w in res.warnings if "date" in w] == [
+        "warning: 2 right dates of birth are a year alone (such as 1985), which "
+        '[right].date_format (%Y-%m-%d) does not read: compared as missing; add "%Y" to '
+        "[right].date_format to read each as 1 January of its year (a date of birth in the "
+        "same year then agrees at its own level, same_year)"
+    ]
+    raw = {
+        side: {"id": i, "forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
+        for side, i in (("left", "pid"), ("right", "ref"))
+    }
+    raw["right"]["date_format"] = ["%Y-%m-%d", "%Y"]
+    res = link(left, right, parse_mapping(raw, "x.toml"), None)
+    assert (res.right.dob_unparsed, res.right.dob_bare_years) == (0, 0)
+    assert not [w for w in res.warnings if "date" in w]
