@@ -410,11 +410,16 @@ _FLAT_WORD = " OR ".join(
 )
 
 
+# A flat's number (Flat 12, APT 3B, Flat12) or letter (Flat D), after the word that names it.
+_FLAT_NUMBER = "(?:FLAT|APARTMENT|APT|UNIT|ROOM)\\.?\\s*([0-9]+[A-Z]?|\\b[A-Z]\\b)"
+
+
 def address_lines_sql(rows: str) -> str:
     """SQL: every column of ``rows`` (which has ``line``, an upper-case address line or NULL)
     plus ``flat`` and ``house`` parsed from the line, and ``rest``: the line without its flat
     (the street is read off it only where it is compared: :func:`street_sql`). A postcode
     written in the line is taken out first: "ROSE COTTAGE, LS6 2AB" has no house number 6."""
+    lettered = "regexp_full_match(house_raw, '[0-9]+[A-Z]')"
     return f"""
         WITH p AS (
             SELECT * REPLACE (CASE WHEN regexp_matches(line, '{POSTCODE_IN_LINE}')
@@ -425,18 +430,25 @@ def address_lines_sql(rows: str) -> str:
         ), b AS (
             SELECT *,
                 CASE WHEN has_word THEN nullif(regexp_extract(line,
-                    '(?:FLAT|APARTMENT|APT|UNIT|ROOM)\\s*([0-9]+[A-Z]?)', 1), '') END AS flat_a,
+                    '{_FLAT_NUMBER}', 1), '') END AS flat_a,
                 CASE WHEN has_slash THEN nullif(regexp_extract(line,
                     '^\\s*([0-9]+[A-Z]?)\\s*/\\s*[0-9]+', 1), '') END AS flat_b,
                 CASE WHEN has_word OR has_slash THEN regexp_replace(line,
-                    '(?:FLAT|APARTMENT|APT|UNIT|ROOM)\\s*[0-9]+[A-Z]?|^\\s*[0-9]+[A-Z]?\\s*/', '', 'g')
+                    '{_FLAT_NUMBER}|^\\s*[0-9]+[A-Z]?\\s*/', '', 'g')
                     ELSE line END AS rest
             FROM m
+        ), h AS (
+            SELECT *, nullif(regexp_extract(rest, '([0-9]+[A-Z]?)', 1), '') AS house_raw
+            FROM b
         )
-        SELECT * EXCLUDE (has_word, has_slash, flat_a, flat_b),
-               coalesce(flat_a, flat_b) AS flat,
-               nullif(regexp_extract(rest, '([0-9]+[A-Z]?)', 1), '') AS house
-        FROM b
+        -- A house number with a letter and no flat written (94D) is flat D of number 94, as
+        -- "Flat D, 94" writes it: read so on both sides, the two forms are one dwelling.
+        SELECT * EXCLUDE (has_word, has_slash, flat_a, flat_b, house_raw),
+               coalesce(flat_a, flat_b, CASE WHEN {lettered} THEN right(house_raw, 1) END)
+                   AS flat,
+               CASE WHEN flat_a IS NULL AND flat_b IS NULL AND {lettered}
+                    THEN left(house_raw, length(house_raw) - 1) ELSE house_raw END AS house
+        FROM h
     """
 
 

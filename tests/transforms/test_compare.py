@@ -397,6 +397,25 @@ def test_the_same_house_on_a_street_written_alike_when_the_postcode_is_not():
     }
 
 
+def test_a_lettered_house_and_a_lettered_flat_of_that_house_are_one_dwelling():
+    """ "94D Valley Parade" and "Flat D, 94 Valley Parade" in one postcode: the same
+    dwelling; flat C of the house, or the house itself, is not."""
+    levels = _address_levels(
+        [{"address_line": "Flat D, 94 Valley Parade, Everton", "postcode": "L20 2XN"}],
+        [
+            {"nominal_id": "N1", "address_line": "94D Valley Parade", "postcode": "L20 2XN"},
+            {"nominal_id": "N2", "address_line": "94C Valley Parade", "postcode": "L20 2XN"},
+            {"nominal_id": "N3", "address_line": "94 Valley Parade", "postcode": "L20 2XN"},
+        ],
+    )
+    assert levels == {
+        "N0": "missing",
+        "N1": "same_dwelling",
+        "N2": "same_postcode",
+        "N3": "same_postcode",
+    }
+
+
 def test_a_postcode_written_only_in_the_address_line_is_still_compared():
     """An extract with the whole address in one field (no postcode column): the postcode is
     read off the line, so the dwelling, a neighbour and a house move score as they would

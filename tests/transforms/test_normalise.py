@@ -399,7 +399,15 @@ def test_right_side_houses_only_where_the_left_side_has_the_postcode():
 @pytest.mark.parametrize(
     ("line", "house", "flat", "street"),
     [
-        ("12A Marlow St., Leeds", "12A", None, "MARLOW ST LEEDS"),
+        # a lettered house with no flat written is that flat of the house: "Flat A, 12"
+        ("12A Marlow St., Leeds", "12", "A", "MARLOW ST LEEDS"),
+        ("Flat D, 94 Valley Parade", "94", "D", "VALLEY PARADE"),
+        ("Flat. B 10 Kent St", "10", "B", "KENT ST"),
+        ("Unit E, 9 Mill Rd", "9", "E", "MILL RD"),
+        ("Flat 2, 12A High St", "12A", "2", "HIGH ST"),
+        # a flat word inside another word is none
+        ("Community Centre, 4 Park Rd", "4", None, "COMMUNITY CENTRE PARK RD"),
+        ("Broomfield, 8 Apton Rd", "8", None, "BROOMFIELD APTON RD"),
         ("Flat 3, 40 Church Road, Leeds", "40", "3", "CHURCH ROAD LEEDS"),
         ("3/12 High St", "12", "3", "HIGH ST"),
         ("12", "12", None, None),
