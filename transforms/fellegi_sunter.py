@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from transforms.comparisons import Comparison
+from transforms.comparisons import Comparison, all_comparisons
 from transforms.config import MatchConfig
 
 MODEL_VERSION = 1
@@ -527,6 +527,13 @@ def score(
     auto_w = "base_weight + least(surname_tf_adjustment, 0) + least(forename_tf_adjustment, 0)"
     # A level that keeps a pair out of auto leaves it no auto weight (NULL): no threshold
     # makes it auto, here or when thresholds are chosen from the weights.
+    spec = {c.name: c.labels() for c in all_comparisons(cfg)}
+    for c, label in cfg.auto_excluded_levels:
+        if label not in spec.get(c, ()):
+            raise ValueError(
+                f"match.auto_excluded_levels: {c!r} {label!r} is not a comparison level; "
+                f"levels: {'; '.join(f'{n}: ' + ', '.join(ls) for n, ls in spec.items())}"
+            )
     kept_out = [
         f"{c}_level = '{label}'" for c, label in cfg.auto_excluded_levels if c in model.comparisons
     ]

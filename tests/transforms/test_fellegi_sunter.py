@@ -219,6 +219,10 @@ def test_a_different_forename_is_never_auto_whatever_the_weight():
     score(con, _name_model(), dataclasses.replace(cfg, auto_excluded_levels=()))
     bands = dict(con.execute("SELECT l_id, band FROM scored_pairs").fetchall())
     assert bands == {"S1": "auto", "S2": "auto"}
+    # a level the spec does not have (a typo) is an error, not a rule that never holds
+    typo = dataclasses.replace(cfg, auto_excluded_levels=(("forename", "diferent"),))
+    with pytest.raises(ValueError, match="'forename' 'diferent' is not a comparison level"):
+        score(con, _name_model(), typo)
 
 
 def _training_db(reverse: bool) -> duckdb.DuckDBPyConnection:
