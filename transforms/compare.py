@@ -128,7 +128,7 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
     # for those pairs alone, flagged so that their levels say how the names agree.
     further = {
         side: f"""
-            SELECT DISTINCT x.id, w AS fn, replace(w, '-', '') AS sn
+            SELECT DISTINCT x.id, w AS fn, {compact_sql("w")} AS sn
             FROM (SELECT p.id, p.fn_rest FROM {side}_person p
                   SEMI JOIN {pairs} q ON q.{side}_id = p.id WHERE p.fn_rest IS NOT NULL) x,
                  unnest(string_split(x.fn_rest, ' ')) AS u(w)

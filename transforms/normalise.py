@@ -419,7 +419,6 @@ def address_lines_sql(rows: str) -> str:
     plus ``flat`` and ``house`` parsed from the line, and ``rest``: the line without its flat
     (the street is read off it only where it is compared: :func:`street_sql`). A postcode
     written in the line is taken out first: "ROSE COTTAGE, LS6 2AB" has no house number 6."""
-    lettered = "regexp_full_match(house_raw, '[0-9]+[A-Z]')"
     return f"""
         WITH p AS (
             SELECT * REPLACE (CASE WHEN regexp_matches(line, '{POSTCODE_IN_LINE}')
@@ -440,15 +439,19 @@ def address_lines_sql(rows: str) -> str:
         ), h AS (
             SELECT *, nullif(regexp_extract(rest, '([0-9]+[A-Z]?)', 1), '') AS house_raw
             FROM b
+        ), l AS (
+            -- A house number with a letter and no flat written (94D) is flat D of number 94,
+            -- as "Flat D, 94" writes it: read so on both sides, the two forms are one dwelling.
+            SELECT *, coalesce(flat_a IS NULL AND flat_b IS NULL
+                               AND regexp_full_match(house_raw, '[0-9]+[A-Z]'), FALSE) AS lettered
+            FROM h
         )
-        -- A house number with a letter and no flat written (94D) is flat D of number 94, as
-        -- "Flat D, 94" writes it: read so on both sides, the two forms are one dwelling.
-        SELECT * EXCLUDE (has_word, has_slash, flat_a, flat_b, house_raw),
-               coalesce(flat_a, flat_b, CASE WHEN {lettered} THEN right(house_raw, 1) END)
+        SELECT * EXCLUDE (has_word, has_slash, flat_a, flat_b, house_raw, lettered),
+               CASE WHEN lettered THEN right(house_raw, 1) ELSE coalesce(flat_a, flat_b) END
                    AS flat,
-               CASE WHEN flat_a IS NULL AND flat_b IS NULL AND {lettered}
-                    THEN left(house_raw, length(house_raw) - 1) ELSE house_raw END AS house
-        FROM h
+               CASE WHEN lettered THEN left(house_raw, length(house_raw) - 1) ELSE house_raw END
+                   AS house
+        FROM l
     """
 
 

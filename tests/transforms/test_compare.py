@@ -454,8 +454,11 @@ def test_street_similarity_ignores_word_order_and_missing_words_not_other_towns(
     assert alike == [True, True, True, False, False]
 
 
-def _levels_of_numbered_pairs(staff: list[dict], nominals: list[dict], comparison: str) -> dict:
-    """Compare staff S<i> with nominal N<i> only; each staff id's level of ``comparison``."""
+def _levels_of_numbered_pairs(pairs: list[tuple[dict, dict]], comparison: str) -> dict:
+    """Staff S<i> and nominal N<i> from the i-th (staff fields, nominal fields) of ``pairs``,
+    compared with each other only; each staff id's level of ``comparison``."""
+    staff = [{"staff_id": f"S{i}", **a} for i, (a, _) in enumerate(pairs)]
+    nominals = [{"nominal_id": f"N{i}", **b} for i, (_, b) in enumerate(pairs)]
     con = linkage_db(tables(staff=staff, nominals=nominals))
     normalise_all(con)
     values = ", ".join(f"('S{i}', 'N{i}')" for i in range(len(staff)))
@@ -476,15 +479,10 @@ def test_forenames_that_sound_alike_beyond_any_similarity_are_phonetic():
         ("Steven", "Stephen"),
         ("Amy", "Zoe"),
     ]
-    staff = [
-        {"staff_id": f"S{i}", "surname": "Hussain", "forenames": a, "date_of_birth": "1984-03-07"}
-        for i, (a, _) in enumerate(pairs)
-    ]
-    nominals = [
-        {"nominal_id": f"N{i}", "surname": "Hussain", "forenames": b, "date_of_birth": "1984-03-07"}
-        for i, (_, b) in enumerate(pairs)
-    ]
-    got = _levels_of_numbered_pairs(staff, nominals, "forename")
+    person = {"surname": "Hussain", "date_of_birth": "1984-03-07"}
+    got = _levels_of_numbered_pairs(
+        [({**person, "forenames": a}, {**person, "forenames": b}) for a, b in pairs], "forename"
+    )
     assert got == {"S0": "phonetic", "S1": "phonetic", "S2": "fuzzy_mid", "S3": "different"}
 
 
@@ -499,15 +497,11 @@ def test_a_date_of_birth_in_the_same_year_or_within_one_is_not_different():
         ("1989-06-17", "1990-06-17", "year_off_by_one"),
         ("1985-06-17", "1965-06-18", "generation_apart"),
     ]
-    staff = [
-        {"staff_id": f"S{i}", "surname": "Hussain", "forenames": "Amir", "date_of_birth": a}
-        for i, (a, _, _) in enumerate(pairs)
-    ]
-    nominals = [
-        {"nominal_id": f"N{i}", "surname": "Hussain", "forenames": "Amir", "date_of_birth": b}
-        for i, (_, b, _) in enumerate(pairs)
-    ]
-    got = _levels_of_numbered_pairs(staff, nominals, "dob")
+    person = {"surname": "Hussain", "forenames": "Amir"}
+    got = _levels_of_numbered_pairs(
+        [({**person, "date_of_birth": a}, {**person, "date_of_birth": b}) for a, b, _ in pairs],
+        "dob",
+    )
     assert got == {f"S{i}": want for i, (_, _, want) in enumerate(pairs)}
 
 
@@ -527,15 +521,12 @@ def test_a_further_forename_agreeing_with_the_other_sides_name_has_its_own_level
         ("Mark Edward", "Evans", "Paul Anthony", "Evans", "different", "exact"),
         ("Mark Edward", "Evans", "Mark", "Jones", "exact", "different"),
     ]
-    staff = [
-        {"staff_id": f"S{i}", "forenames": a, "surname": b, "date_of_birth": "1984-03-07"}
-        for i, (a, b, *_) in enumerate(cases)
+    born = {"date_of_birth": "1984-03-07"}
+    pairs = [
+        ({**born, "forenames": a, "surname": b}, {**born, "forenames": c, "surname": d})
+        for a, b, c, d, *_ in cases
     ]
-    nominals = [
-        {"nominal_id": f"N{i}", "forenames": c, "surname": d, "date_of_birth": "1984-03-07"}
-        for i, (_, _, c, d, *_) in enumerate(cases)
-    ]
-    forenames = _levels_of_numbered_pairs(staff, nominals, "forename")
-    surnames = _levels_of_numbered_pairs(staff, nominals, "surname")
+    forenames = _levels_of_numbered_pairs(pairs, "forename")
+    surnames = _levels_of_numbered_pairs(pairs, "surname")
     got = {s: (forenames[s], surnames[s]) for s in forenames}
     assert got == {f"S{i}": (fn, sn) for i, (*_, fn, sn) in enumerate(cases)}
