@@ -309,7 +309,14 @@ def literal(text: str) -> str:
 
 
 def _text(col: str) -> str:
-    return f"nullif(trim(CAST({quote(col)} AS VARCHAR)), '')"
+    """A column's value as text, trimmed, empty as NULL. Nearly every value needs neither,
+    and is tested for it instead of trimmed: trimming every value of a 5M-row file cost
+    about 1 CPU-second of the read's 4.4."""
+    v = f"CAST({quote(col)} AS VARCHAR)"
+    return (
+        f"(CASE WHEN {v} = '' OR starts_with({v}, ' ') OR ends_with({v}, ' ') "
+        f"THEN nullif(trim({v}), '') ELSE {v} END)"
+    )
 
 
 def _joined(cols: tuple[str, ...], sep: str = " ") -> str:
@@ -402,9 +409,15 @@ def _dob(side: SideMapping, types: dict[str, str]) -> tuple[str, str]:
     if not any("%H" in f for f in side.date_format):
         # a date written with a time of day ("1985-03-12T00:00:00", "12/03/1985 00:00", as
         # spreadsheets and databases export dates; a birth time is no evidence either way):
-        # tried only where the format failed
+        # tried only where the format failed, and only on text with a ':' (DuckDB evaluates
+        # a coalesce's later arguments for every row: unguarded, the regular expression
+        # cost 0.5 of the 1.0 CPU-seconds the dates of birth take at 5M rows)
         bare = f"regexp_replace({text}, '{_TIME_PART}', '')"
-        parsed += [_parsed_dob(bare, f) for f in side.date_format if f != EXCEL_DATE_FORMAT]
+        parsed += [
+            f"(CASE WHEN contains({text}, ':') THEN {_parsed_dob(bare, f)} END)"
+            for f in side.date_format
+            if f != EXCEL_DATE_FORMAT
+        ]
     return text, parsed[0] if len(parsed) == 1 else f"coalesce({', '.join(parsed)})"
 
 

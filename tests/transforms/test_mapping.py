@@ -549,3 +549,34 @@ def test_a_row_with_nothing_but_an_id_is_counted_and_left_out() -> None:
         ids = con.execute("SELECT id, key FROM l_ids ORDER BY id").fetchall()
     assert (stats.rows, stats.people, stats.empty_rows, stats.first_empty_row) == (3, 3, 2, 4)
     assert ids == [(1, "a"), (2, "b"), (3, "c")]
+
+
+def test_values_are_trimmed_and_empty_ones_are_missing() -> None:
+    """Each value is read trimmed, and one empty or only spaces is missing, whether the
+    column is text or numbers; untouched values (nearly all) are kept as they are."""
+    side = parse_mapping(
+        {
+            "left": {"id": "pid", "forenames": "fn", "surname": "sn", "phone": "ph"},
+            "right": {"id": "x", "surname": "s"},
+        }
+    ).left
+    frame = pd.DataFrame(
+        {
+            "pid": [" a", "b ", "  c  ", "d"],
+            "fn": ["Ann", "", "   ", " Bo Jo "],
+            "sn": ["Lee", "  Kay", "Roe  ", " "],
+            "ph": [7911123456, 7911123457, 7911123458, 7911123459],
+        }
+    )
+    with duckdb.connect() as con:
+        build_source_views(con, "left", side, _load(con, frame), "people.csv")
+        rows = con.execute(
+            "SELECT k.key, p.forenames, p.surname, ph.phone FROM l_src_person p "
+            "JOIN l_ids k USING (id) JOIN l_src_phone ph USING (id) ORDER BY k.key"
+        ).fetchall()
+    assert rows == [
+        ("a", "Ann", "Lee", "7911123456"),
+        ("b", None, "Kay", "7911123457"),
+        ("c", None, "Roe", "7911123458"),
+        ("d", "Bo Jo", None, "7911123459"),
+    ]
