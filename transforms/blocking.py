@@ -163,6 +163,18 @@ _DOB_SWAPPED_SOUND = (
 # the surname field drops, so the forename is compared without hyphens (``h_fc``).
 _FORENAME_FIRST = f"SELECT id, hash(h_fc, h_sn) AS k FROM {_NAMES_ONLY}"
 _SURNAME_FIRST = f"SELECT id, hash(h_sn, h_fc) AS k FROM {_NAMES_ONLY}"
+# Names crossed with the same date of birth: one side's forename is the other's surname,
+# in either direction ("Pham Cong" / "Thanh" for Cong Thanh Pham, written family name
+# first and split as a western name; "Naveed" / "Mohammed" for Mohammed Naveed Khan). A
+# tag in the key keeps the two directions apart.
+_DOB_CROSSED_L = (
+    f"SELECT id, hash(dob, 1, h_sn) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL "
+    f"UNION ALL SELECT id, hash(dob, 2, h_fn) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
+)
+_DOB_CROSSED_R = (
+    f"SELECT id, hash(dob, 1, h_fn) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL "
+    f"UNION ALL SELECT id, hash(dob, 2, h_sn) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
+)
 _DWELLING_INITIAL = """
     SELECT a.id, hash(a.dwelling, left(n.fn, 1)) AS k
     FROM {side}_addr a JOIN {side}_names n USING (id)
@@ -291,6 +303,13 @@ RULES: tuple[BlockingRule, ...] = (
         "forename and surname recorded the wrong way round",
         _FORENAME_FIRST,
         r_key=_SURNAME_FIRST,
+    ),
+    BlockingRule(
+        "dob_names_crossed",
+        "same date of birth and one side's forename is the other's surname (a name written "
+        "family name first, a given name recorded as the surname)",
+        _DOB_CROSSED_L,
+        r_key=_DOB_CROSSED_R,
     ),
     BlockingRule(
         "dwelling_forename_initial",

@@ -165,6 +165,15 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         UNION ALL
         SELECT pn, lfn, lsn, rfn, m.sn, FALSE, 'straight', FALSE, TRUE
         FROM j JOIN rm m ON m.id = j.r_id AND m.sn = j.lsn WHERE r_current
+        UNION ALL  -- written family name first and split as a western name: one side's
+        -- forename is the other's surname, and its further forename the other's forename
+        SELECT pn, lfn, lsn, m.fn, {compact_sql("rfn")}, TRUE, 'swapped', TRUE, FALSE
+        FROM j JOIN rm m ON m.id = j.r_id AND m.fn = j.lfn
+        WHERE l_current AND r_current AND {compact_sql("rfn")} = lsn
+        UNION ALL
+        SELECT pn, m.fn, {compact_sql("lfn")}, rfn, rsn, TRUE, 'swapped', TRUE, FALSE
+        FROM j JOIN lm m ON m.id = j.l_id AND m.fn = j.rfn
+        WHERE l_current AND r_current AND {compact_sql("lfn")} = rsn
     """)
     fn_cmp, sn_cmp = forename(cfg), surname(cfg)
     fn_keys = _name_pair_levels(con, fn_cmp, ("lfn", "rfn"), "_lvl_fn", flags=("fn_further",))

@@ -143,6 +143,24 @@ def test_day_and_month_swapped():
     assert "dob_day_month_swapped" in pairs[("S1", "N1")]
 
 
+def test_a_forename_recorded_as_the_surname_with_the_same_date_of_birth():
+    """A name written family name first and split as a western name ("Oyelaran Kayode" /
+    "Adewale" for Kayode Adewale Oyelaran), or a given name recorded as the surname
+    ("Tunde" / "Robert" for Robert Tunde Oyelaran): one side's forename is the other's
+    surname. With the same date of birth that is a candidate; born on another day it is not."""
+    pairs, report = _candidates(
+        [
+            _nominal("N1", "Adewale", "Oyelaran Kayode", "1984-03-07"),
+            _nominal("N2", "Robert", "Tunde", "1984-03-07"),
+            _nominal("N3", "Robert", "Tunde", "1984-03-08"),
+        ]
+    )
+    assert "dob_names_crossed" in pairs[("S1", "N1")]
+    assert "dob_names_crossed" in pairs[("S1", "N2")]
+    assert ("S1", "N3") not in pairs
+    assert report.loc["dob_names_crossed", "pairs"] == 2
+
+
 def test_a_shared_postcode_with_a_name_key_when_the_date_of_birth_is_wrong():
     """Same full postcode (any address, either history) and a surname that sounds alike,
     or the same forename group; the date of birth and the house number differ."""

@@ -530,3 +530,27 @@ def test_a_further_forename_agreeing_with_the_other_sides_name_has_its_own_level
     surnames = _levels_of_numbered_pairs(pairs, "surname")
     got = {s: (forenames[s], surnames[s]) for s in forenames}
     assert got == {f"S{i}": (fn, sn) for i, (*_, fn, sn) in enumerate(cases)}
+
+
+def test_a_name_written_family_name_first_agrees_swapped() -> None:
+    """Cong Thanh Pham written family name first, "Pham Cong", and split as a western name
+    ("Pham Cong" / "Thanh"); Mohammed Naveed Khan as "Naveed" / "Mohammed": one side's
+    forename is the other's surname and its further forename the other's forename. The pair
+    agrees on both names, swapped. A further forename that agrees with nothing does not."""
+    cases = [  # staff forenames, surname; nominal forenames, surname; levels
+        ("Cong Thanh", "Pham", "Pham Cong", "Thanh", ("further_forename", "exact", "swapped")),
+        ("Pham Cong", "Thanh", "Cong Thanh", "Pham", ("further_forename", "exact", "swapped")),
+        ("Mohammed Naveed", "Khan", "Naveed", "Mohammed", ("further_forename", "exact", "swapped")),
+        ("Cong Thanh", "Pham", "Pham Minh", "Thanh", ("different", "exact", "swapped")),
+    ]
+    born = {"date_of_birth": "1984-03-07"}
+    pairs = [
+        ({**born, "forenames": a, "surname": b}, {**born, "forenames": c, "surname": d})
+        for a, b, c, d, _ in cases
+    ]
+    levels = [
+        _levels_of_numbered_pairs(pairs, comparison)
+        for comparison in ("forename", "surname", "name_order")
+    ]
+    got = {s: tuple(lv[s] for lv in levels) for s in levels[0]}
+    assert got == {f"S{i}": want for i, (*_, want) in enumerate(cases)}
