@@ -23,8 +23,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from transforms.load import csv_records
+from transforms.load import content_lines, csv_records
 from transforms.mapping import (
+    Locate,
     Mapping,
     MappingError,
     SideMapping,
@@ -150,6 +151,20 @@ def _python_encoding(encoding: str) -> str:
     return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
+def _header_shape(path: Path, python_encoding: str) -> tuple[str, int] | None:
+    """(delimiter, fields) of the CSV ``path``'s header: the delimiter it holds most of, as
+    DuckDB's sniffer picks it. None if it holds none, or is not text in the encoding."""
+    try:
+        with path.open(newline="", encoding=python_encoding) as f:
+            header = f.readline()
+    except (OSError, UnicodeError):
+        return None
+    delimiter = max(_DELIMITERS, key=header.count)
+    if not header.count(delimiter):
+        return None
+    return delimiter, len(next(csv.reader([header], delimiter=delimiter)))
+
+
 def _scan_csv(path: Path, encoding: str) -> CsvShape | None:
     """Read the CSV ``path`` through once with the csv module (the nightly loader's reader,
     :func:`~transforms.load.csv_records`), in the delimiter its header holds most of: the
@@ -157,15 +172,10 @@ def _scan_csv(path: Path, encoding: str) -> CsvShape | None:
     quote left open), else its footer (:data:`FOOTER_MAX_LINES`) and lines of only spaces.
     None if it cannot be read so (no delimiter in the header, not text in ``encoding``)."""
     python_encoding = _python_encoding(encoding)
-    try:
-        with path.open(newline="", encoding=python_encoding) as f:
-            header = f.readline()
-    except UnicodeDecodeError:
+    found = _header_shape(path, python_encoding)
+    if found is None:
         return None
-    delimiter = max(_DELIMITERS, key=header.count)
-    if not header.count(delimiter):
-        return None
-    width = len(next(csv.reader([header], delimiter=delimiter)))
+    delimiter, width = found
     # the rows not lining up with the header since the last one that does
     pending: list[tuple[int, int, list[str] | None]] = []
     try:
@@ -221,6 +231,38 @@ def _ragged_row(path: Path, encoding: str, mend: bool = False) -> str | None:
         first, _, fields = shape.footer
         return _ragged_message(path, shape.width, (first, first, fields))
     return None
+
+
+def record_locator(path: Path, encoding: str) -> Locate:
+    """Where the ``n``th of the ``records`` rows DuckDB read from ``path`` is, as a user finds
+    it: in a CSV, "line L", its first file line (the header is line 1; blank lines and the
+    lines of a quoted value spanning several count, as in a text editor and in the nightly
+    loader's messages, whose data row number is L - 1); in Parquet, "row n". DuckDB skips
+    blank lines, so its row numbers are not the file's. Only run for a message: when every
+    record is one line with no blank line between (the file's lines with content are the
+    header and the records, a count of line ends), L is n + 1; else the file is read through
+    to that row with the nightly loader's reader, which skips the lines DuckDB skips."""
+    path = Path(path)
+    if is_parquet(path):
+        return lambda n, records: f"row {n:,}"
+
+    def locate(n: int, records: int) -> str:
+        if encoding != "utf-16" and content_lines(path) == records + 1:
+            return f"line {n + 1:,}"
+        python_encoding = _python_encoding(encoding)
+        found = _header_shape(path, python_encoding)
+        if found is not None:
+            try:
+                for seen, (first, _, _) in enumerate(
+                    csv_records(path, python_encoding, found[0]), 1
+                ):
+                    if seen == n:
+                        return f"line {first:,}"
+            except (OSError, UnicodeError):
+                pass
+        return f"data row {n:,}"  # not found so: DuckDB's count, as said
+
+    return locate
 
 
 @contextmanager
@@ -390,7 +432,14 @@ def _read_side(
     check_columns(side, list(types), side_name, str(path), source)
     check_types(side, types, side_name, str(path), source)
     try:
-        stats = build_source_views(con, side_name, side, _reader(path, side.encoding), str(path))
+        stats = build_source_views(
+            con,
+            side_name,
+            side,
+            _reader(path, side.encoding),
+            str(path),
+            locate=record_locator(path, side.encoding),
+        )
     except duckdb.Error as exc:  # a bad row past the sniffer's sample
         raise LinkInputError(_bad_read(exc, path, side.encoding, side_name, mend)) from None
     if stats.rows == 0:

@@ -476,11 +476,10 @@ def _input_warnings(
             )
     for (side, label), st in zip((("l", "left"), ("r", "right")), stats, strict=True):
         if st.empty_rows:
-            in_file = st.rows + st.header_rows + st.empty_rows
             out.append(
                 f"warning: {st.empty_rows:,} {label} row(s) have nothing in any mapped field but "
-                f"the id (first at data row {st.first_empty_row:,} of {in_file:,}; a footer or "
-                "total line?): nothing to match on, left out"
+                f"the id (first at {st.first_empty_at}; a footer or total line?): nothing to "
+                "match on, left out"
             )
         if st.footer_lines:
             out.append(

@@ -380,7 +380,7 @@ def data_rows(path: Path, arrow: pa.Table, header_lines: int = 1) -> np.ndarray:
     """
     n = arrow.num_rows
     first = header_lines + 1  # the first data row's line, when no blank line comes before
-    lines = _content_lines(path)
+    lines = content_lines(path)
     if lines is not None and lines == header_lines + n:
         return np.arange(first - 1, first - 1 + n, dtype="int64")
     embedded, blank_inside = _line_ends_in_values(arrow)
@@ -402,9 +402,10 @@ def data_rows(path: Path, arrow: pa.Table, header_lines: int = 1) -> np.ndarray:
     return np.arange(1, n + 1, dtype="int64")
 
 
-def _content_lines(path: Path) -> int | None:
+def content_lines(path: Path) -> int | None:
     """The number of the file's last line holding anything but blanks (1-based; line ends
-    as in ``_line_ends``); None if the file ends in more than ``_SCAN_CHUNK`` blank bytes."""
+    as in ``_line_ends``); None if the file ends in more than ``_SCAN_CHUNK`` blank bytes.
+    Bytes, numpy: for text whose line ends are single bytes (UTF-8, Latin-1), not UTF-16."""
     ends = 0
     with path.open("rb") as fh:
         previous = b""

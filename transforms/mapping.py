@@ -38,6 +38,7 @@ differs from the primary becomes an alias. No value from the data ever appears i
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -524,6 +525,7 @@ class SideStats:
     header_rows: int = 0  # rows repeating the header inside the file, left out
     empty_rows: int = 0  # rows with an id at most and no other mapped field (footers), left out
     first_empty_row: int | None = None  # the data row of the first of them
+    first_empty_at: str = ""  # where that is, as a user finds it (``Locate``: "line 103")
     dob_excel_serials: int = 0  # of dob_unparsed: numbers as Excel stores dates (EXCEL_SERIAL_LIKE)
     dob_bare_years: int = 0  # of dob_unparsed: a year alone (BARE_YEAR_LIKE)
     # (column, values): phones in scientific notation with digits lost ("7.60E+09"), not used
@@ -534,6 +536,16 @@ class SideStats:
     first_footer_line: int | None = None
     footer_fields: int = 0
     header_fields: int = 0
+
+
+# Where a file's ``n``th record of ``records`` is, for a message: "line 103" in a CSV (see
+# :func:`transforms.flat_files.record_locator`); by default its data row as DuckDB counts them.
+Locate = Callable[[int, int], str]
+
+
+def data_row(n: int, records: int) -> str:
+    """The default :data:`Locate`: the ``n``th of the rows read (a table has no lines)."""
+    return f"data row {n:,}"
 
 
 def _people_from_repeated_rows(con: duckdb.DuckDBPyConnection, s: str, listed: bool) -> None:
@@ -642,12 +654,14 @@ def build_source_views(
     source: str,
     file: str,
     one_row_each: bool | None = None,
+    locate: Locate = data_row,
 ) -> SideStats:
     """Create the engine's ``{l|r}_src_*`` views for ``side_name`` from ``source``: a table
     or table function (``read_csv(...)``) giving the flat file's rows in file order. Only the
     mapped columns are read, once, into a table whose row ids number the file's rows.
     ``one_row_each``: whether every id is on one row (None: count them); the same tables are
-    then built without grouping.
+    then built without grouping. ``locate`` says where a row is in the file, for messages
+    (a CSV's line: DuckDB skips blank lines, so its row numbers are not the file's).
 
     The views' ``id`` is a number, the data row number of the person's first row, and
     ``{l|r}_ids`` (id, key) maps it to the file's id: every join in linkage is on a person's
@@ -696,8 +710,8 @@ def build_source_views(
         [f"{c} IS NULL" for c in EMPTY_ROW_COLUMNS]
         + ["coalesce(len(phones), 0) = 0" if listed else "phones IS NULL"]
     )
-    headers, empty, first_empty = con.execute(f"""
-        SELECT count(*) FILTER (WHERE key = {header_key}),
+    records, headers, empty, first_empty = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE key = {header_key}),
                count(*) FILTER (WHERE key IS DISTINCT FROM {header_key} AND {nothing}),
                min(rowid + 1) FILTER (WHERE key IS DISTINCT FROM {header_key} AND {nothing})
         FROM {s}_map_flat
@@ -726,7 +740,7 @@ def build_source_views(
     if no_id:
         raise MappingError(
             f"{file}: {no_id} row(s) have an empty id ([{side_name}].id = "
-            f"{', '.join(side.id)}; first at data row {first_no_id})"
+            f"{', '.join(side.id)}; first at {locate(int(first_no_id), int(records))})"
         )
     if one_row_each is None:  # detected from the file; False forces the grouped form
         one_row_each = ids == rows
@@ -768,6 +782,7 @@ def build_source_views(
         header_rows=int(headers),
         empty_rows=int(empty),
         first_empty_row=None if first_empty is None else int(first_empty),
+        first_empty_at="" if first_empty is None else locate(int(first_empty), int(records)),
         dob_excel_serials=int(serials),
         dob_bare_years=int(years),
         phones_lost=tuple((c, int(n)) for c, n in phones_lost),

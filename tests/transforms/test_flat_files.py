@@ -400,3 +400,70 @@ def test_a_line_of_only_spaces_does_not_hide_a_ragged_row(tmp_path: Path) -> Non
     right.write_text("ref,fn,sn,dob\n" + "\n".join([*people[:2], "  ", "R9,Ann Lee", *people[2:]]))
     with pytest.raises(LinkInputError, match=r"r\.csv: line 5 has 2 fields where the header has 4"):
         link(left, right, mapping, None)
+
+
+def _export_with_blank_lines(rows: int, no_id: bool) -> tuple[str, int]:
+    """A right-side export as agencies send them: a blank line after every 500 rows (pages
+    joined), a quoted address spanning two lines, and late in the file a row with nothing but
+    an id (no name, date or address) or, with ``no_id``, a person with an empty id. Returns
+    the text and the planted row's line as a text editor counts them."""
+    lines = ["ref,fn,sn,dob,address"]
+    for i in range(rows):
+        if i and i % 500 == 0:
+            lines.append("")
+        if i == 7:
+            lines.append(f'R{i},Ann,Lee{i},1980-01-02,"Flat 2\n14 Mill Lane, Leeds"')
+        elif i == rows - 20:
+            lines.append(",Alice,Hartwell,1980-03-14,2 Kiln Road" if no_id else f"R{i},,,,")
+        else:
+            lines.append(f"R{i},Ann,Lee{i},19{50 + i % 50}-01-02,{i} High Street")
+    text = "\n".join(lines) + "\n"
+    planted = ",Alice," if no_id else f"R{rows - 20},,"
+    return text, next(n for n, line in enumerate(text.split("\n"), 1) if line.startswith(planted))
+
+
+@pytest.mark.parametrize("rows", [400, 600, 30_000])
+def test_rows_are_named_by_their_file_line_where_blank_lines_come_before(
+    tmp_path: Path, rows: int
+) -> None:
+    """DuckDB skips blank lines, so its row numbers ran behind the file's: a row told as
+    "data row N" was lines further on, where no one would look. The warning and the error
+    name the file line (as the nightly loader's messages do; its data row is the line minus
+    one), in a file of one row a line and in one with blank lines and a value spanning
+    lines, near the start and past DuckDB's sample, never quoting the row."""
+    left, right, _ = mini_link_files(tmp_path)
+    sides = {"id": "ref", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
+    mapping = parse_mapping(
+        {"left": {**sides, "id": "pid"}, "right": {**sides, "address": "address"}}, "mini.toml"
+    )
+    text, line = _export_with_blank_lines(rows, no_id=False)
+    if rows == 400:  # one row a line: no blank line, no value spanning lines
+        text = text.replace('"Flat 2\n14 Mill Lane, Leeds"', "14 Mill Lane")
+        line -= 1
+    right.write_text(text, "utf-8")
+    res = link(left, right, mapping, None)
+    assert res.right.empty_rows == 1 and res.right.rows == rows - 1
+    assert (
+        f"warning: 1 right row(s) have nothing in any mapped field but the id (first at line "
+        f"{line:,}; a footer or total line?): nothing to match on, left out"
+    ) in res.warnings
+    text, line = _export_with_blank_lines(rows, no_id=True)
+    right.write_text(text, "utf-8")
+    with pytest.raises(MappingError) as err:
+        link(left, right, mapping, None)
+    msg = str(err.value)
+    assert msg.endswith(f"first at line {line:,})") and "Hartwell" not in msg
+
+
+def test_a_parquet_row_is_named_by_its_position(tmp_path: Path) -> None:
+    """A Parquet file has no lines: a row is told by its 1-based position."""
+    left, right, mapping = mini_link_files(tmp_path)
+    people = [
+        ("A", "Ann", "Lee", "1980-01-02"),
+        ("B", "Rob", "Kay", "1975-03-04"),
+        ("C",) + (None,) * 3,
+    ]
+    parquet = tmp_path / "r.parquet"
+    pd.DataFrame(people, columns=["ref", "fn", "sn", "dob"]).to_parquet(parquet)
+    res = link(left, parquet, mapping, None)
+    assert any("(first at row 3; a footer or total line?)" in w for w in res.warnings)

@@ -881,8 +881,8 @@ def test_a_footer_row_is_no_person_and_is_told(tmp_path: Path) -> None:
     res = link(left, right, mapping, None)
     assert (res.right.rows, res.right.people, res.right.empty_rows) == (3, 3, 1)
     assert (
-        "warning: 1 right row(s) have nothing in any mapped field but the id (first at data "
-        "row 4 of 4; a footer or total line?): nothing to match on, left out"
+        "warning: 1 right row(s) have nothing in any mapped field but the id (first at line "
+        "5; a footer or total line?): nothing to match on, left out"
     ) in res.warnings
     assert "Total" not in "\n".join(summary_lines(res, left, right))
 
