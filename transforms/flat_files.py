@@ -25,6 +25,7 @@ import pandas as pd
 
 from transforms.load import content_lines, csv_records
 from transforms.mapping import (
+    FOOTER_MAX_LINES,
     Locate,
     Mapping,
     MappingError,
@@ -120,10 +121,10 @@ def _utf16_hint(path: Path, encoding: str, key: str) -> str | None:
 
 
 # A CSV's last lines with fewer fields than its header, after its last full row, are taken
-# for a footer ("TOTAL,600", "*** END OF REPORT ***") when there are at most this many: counted
-# and left out, with a warning naming the line. More of them, or such a line before a full
-# row, is a row that does not line up: an error naming it.
-FOOTER_MAX_LINES = 5
+# for a footer ("TOTAL,600", "*** END OF REPORT ***") when there are at most FOOTER_MAX_LINES
+# (as for a footer as wide as the header, in ``mapping``): counted and left out, with a
+# warning naming the line. More of them, or such a line before a full row, is a row that
+# does not line up: an error naming it.
 
 
 @dataclasses.dataclass(frozen=True)

@@ -481,6 +481,12 @@ def _input_warnings(
                 f"the id (first at {st.first_empty_at}; a footer or total line?): nothing to "
                 "match on, left out"
             )
+        if st.footer_rows:
+            out.append(
+                f"warning: {st.footer_rows:,} {label} row(s) at the end of the file are a footer "
+                f"or total line (first at {st.first_footer_at}: a total's word in the id or "
+                "first column, every other field empty or a number): no person, left out"
+            )
         if st.footer_lines:
             out.append(
                 f"warning: {st.footer_lines:,} {label} line(s) at the end of the file have fewer "

@@ -71,6 +71,14 @@ EMPTY_ROW_COLUMNS = (
     "address_line",
     "postcode",
 )
+# A footer as wide as the header ("TOTAL,600,,,,,,"): among the file's last rows, after its
+# last person, at most this many (the short footer's limit in ``flat_files`` too), with a
+# word of a total in the id or first column (FOOTER_WORD) and nothing in any other mapped
+# field but at most FOOTER_MAX_COUNTS numbers (COUNT_LIKE): it can be no person.
+FOOTER_MAX_LINES = 5
+FOOTER_MAX_COUNTS = 2
+FOOTER_WORD = r"^\W*(grand\s+)?(totals?|count|end|records?|rows?)\b"
+COUNT_LIKE = r"[0-9][0-9,. ]*"
 # Keys whose list of columns holds several values of the same kind.
 MULTI_KEYS = ("previous_surnames", "phone")
 COLUMN_KEYS = JOINED_KEYS + MULTI_KEYS
@@ -526,6 +534,9 @@ class SideStats:
     empty_rows: int = 0  # rows with an id at most and no other mapped field (footers), left out
     first_empty_row: int | None = None  # the data row of the first of them
     first_empty_at: str = ""  # where that is, as a user finds it (``Locate``: "line 103")
+    # rows at the end as wide as the header that are a footer ("TOTAL,600,,,,"), left out
+    footer_rows: int = 0
+    first_footer_at: str = ""
     dob_excel_serials: int = 0  # of dob_unparsed: numbers as Excel stores dates (EXCEL_SERIAL_LIKE)
     dob_bare_years: int = 0  # of dob_unparsed: a year alone (BARE_YEAR_LIKE)
     # (column, values): phones in scientific notation with digits lost ("7.60E+09"), not used
@@ -647,6 +658,69 @@ def _people_from_one_row_each(con: duckdb.DuckDBPyConnection, s: str, listed: bo
     """)
 
 
+def _footer_kind(value: str) -> str:
+    """SQL: what the text ``value`` is to a footer: 0 nothing, 1 a total's word
+    (:data:`FOOTER_WORD`), 2 a number (:data:`COUNT_LIKE`), 3 anything else."""
+    return (
+        f"(CASE WHEN {value} IS NULL THEN 0 "
+        f"WHEN regexp_matches({value}, {literal(FOOTER_WORD)}, 'i') THEN 1 "
+        f"WHEN regexp_full_match({value}, {literal(COUNT_LIKE)}) THEN 2 ELSE 3 END)::TINYINT"
+    )
+
+
+def _trailing_footer(
+    con: duckdb.DuckDBPyConnection,
+    s: str,
+    side: SideMapping,
+    header_key: str,
+    nothing: str,
+    first_kind: bool,
+) -> tuple[int, int]:
+    """(rows, data row of the first) of the footer as wide as the header at the end of
+    ``{s}_map_flat`` ("TOTAL,600,,,,,,": :data:`FOOTER_WORD`), or (0, 0). Only the last
+    rows are looked at, and only rows after the last person: a total's word in the id (or,
+    the id empty, in the first column: ``first_kind``), every other mapped field empty or a
+    number, at most :data:`FOOTER_MAX_COUNTS` of them. Such a row can be no person; a row
+    with nothing but an id is an empty row, counted as before. More than
+    :data:`FOOTER_MAX_LINES` such rows are no footer: left to be read as they are."""
+    listed = len(side.phone) > 1
+    key = _footer_kind("key")
+    fields = [*EMPTY_ROW_COLUMNS, "phones"]
+    filled = " + ".join(
+        f"(coalesce(len({c}), 0) > 0)::INT"
+        if c == "phones" and listed
+        else f"({c} IS NOT NULL)::INT"
+        for c in fields
+    )
+    numbers = " AND ".join(
+        f"({c} IS NULL OR regexp_full_match({c}, {literal(COUNT_LIKE)}))" for c in EMPTY_ROW_COLUMNS
+    )
+    phones = (
+        f"len(list_filter(phones, lambda x: NOT regexp_full_match(x, {literal(COUNT_LIKE)}))) = 0"
+        if listed
+        else f"(phones IS NULL OR regexp_full_match(phones, {literal(COUNT_LIKE)}))"
+    )
+    # _first is there for a row with no id: its word, else the id's
+    word = f"({key} = 1 OR _first = 1)" if first_kind else f"{key} = 1"
+    rest = "coalesce(_first, 0) <> 3" if first_kind else "TRUE"
+    found, first = con.execute(f"""
+        WITH tail AS (
+            SELECT rowid + 1 AS r,
+                   CASE WHEN key IS DISTINCT FROM {header_key} AND NOT ({nothing})
+                        THEN {word} AND {rest} AND {numbers} AND {phones}
+                             AND {filled} <= {FOOTER_MAX_COUNTS} END AS footer,
+                   key IS DISTINCT FROM {header_key} AND NOT ({nothing}) AS person_like
+            FROM {s}_map_flat
+            WHERE rowid >= (SELECT count(*) FROM {s}_map_flat) - {2 * FOOTER_MAX_LINES}
+        ),
+        last AS (SELECT coalesce(max(r) FILTER (WHERE person_like AND NOT footer), 0) AS r FROM tail)
+        SELECT count(*), min(tail.r) FROM tail, last WHERE tail.footer AND tail.r > last.r
+    """).fetchall()[0]
+    if not found or found > FOOTER_MAX_LINES:
+        return 0, 0
+    return int(found), int(first)
+
+
 def build_source_views(
     con: duckdb.DuckDBPyConnection,
     side_name: str,
@@ -689,6 +763,14 @@ def build_source_views(
         parts = [_text(c) for c in side.id]
         id_sql = f"CASE WHEN {' OR '.join(p + ' IS NULL' for p in parts)} THEN NULL ELSE concat_ws(' ', {', '.join(parts)}) END"
     dob_text, dob_date = _dob(side, types)
+    # the first column, where it is not the id, as far as a footer's word goes, for a row
+    # with no id only (looked at in every row, it cost 0.2 s a million rows)
+    first = next(iter(types))
+    first_kind = (
+        ""
+        if side.id == (first,)
+        else f", CASE WHEN {id_sql} IS NULL THEN {_footer_kind(_text(first))} END AS _first"
+    )
     con.execute(f"""
         CREATE OR REPLACE TABLE {s}_map_flat AS
         SELECT {id_sql} AS key, {fore} AS forenames, {sur} AS surname,
@@ -696,7 +778,7 @@ def build_source_views(
                {_sex(side.sex)} AS sex,
                {_joined(side.address, ", ") if side.address else "NULL::VARCHAR"} AS address_line,
                {_joined(side.postcode) if side.postcode else "NULL::VARCHAR"} AS postcode,
-               {_phones(side.phone)} AS phones
+               {_phones(side.phone)} AS phones{first_kind}
         FROM {source}
     """)
     # A header repeated inside the file (parts of an export joined end to end) is no
@@ -718,11 +800,13 @@ def build_source_views(
     """).fetchall()[0]
     skip = [f"key IS DISTINCT FROM {header_key}"] if headers else []
     skip += [f"NOT ({nothing})"] if empty else []
+    footers, first_footer = _trailing_footer(con, s, side, header_key, nothing, bool(first_kind))
+    skip += [f"_row < {first_footer}"] if footers else []
     # Insertion order is the file's order, so rowid + 1 is the data row number.
     con.execute(
         f"CREATE OR REPLACE VIEW {s}_map_rows AS "
-        f"SELECT * FROM (SELECT rowid + 1 AS _row, * FROM {s}_map_flat) "
-        + (f"WHERE {' AND '.join(skip)}" if skip else "")
+        f"SELECT * FROM (SELECT rowid + 1 AS _row, *{' EXCLUDE (_first)' if first_kind else ''} "
+        f"FROM {s}_map_flat) " + (f"WHERE {' AND '.join(skip)}" if skip else "")
     )
     unread = "dob_text IS NOT NULL AND dob IS NULL"
     serial = (
@@ -783,6 +867,8 @@ def build_source_views(
         empty_rows=int(empty),
         first_empty_row=None if first_empty is None else int(first_empty),
         first_empty_at="" if first_empty is None else locate(int(first_empty), int(records)),
+        footer_rows=footers,
+        first_footer_at=locate(first_footer, int(records)) if footers else "",
         dob_excel_serials=int(serials),
         dob_bare_years=int(years),
         phones_lost=tuple((c, int(n)) for c, n in phones_lost),

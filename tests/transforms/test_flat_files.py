@@ -11,7 +11,7 @@ import pytest
 from tests.factories import mini_link_files
 from transforms.flat_files import LinkInputError
 from transforms.link import link, summary_lines
-from transforms.mapping import MappingError, parse_mapping
+from transforms.mapping import Mapping, MappingError, parse_mapping
 
 
 def test_missing_id_column(tmp_path: Path) -> None:
@@ -467,3 +467,103 @@ def test_a_parquet_row_is_named_by_its_position(tmp_path: Path) -> None:
     pd.DataFrame(people, columns=["ref", "fn", "sn", "dob"]).to_parquet(parquet)
     res = link(left, parquet, mapping, None)
     assert any("(first at row 3; a footer or total line?)" in w for w in res.warnings)
+
+
+_WIDE_HEADER = "ref,forenames,surname,dob,sex,address,postcode,phone"
+
+
+def _wide_people(n: int) -> list[str]:
+    """Right-side rows of a nominal extract with every field a footer might fall in."""
+    return [
+        f"N{i:07d},Ann,Lee{i},19{50 + i % 50}-01-02,F,{i} Mill Lane,LS{i % 9 + 1} 4AB,"
+        f"07700 9{i % 100_000:05d}"
+        for i in range(n)
+    ]
+
+
+def _wide_mapping() -> Mapping:
+    return parse_mapping(
+        {
+            "left": {"id": "pid", "forenames": "fn", "surname": "sn", "date_of_birth": "dob"},
+            "right": {
+                "id": "ref",
+                "forenames": "forenames",
+                "surname": "surname",
+                "date_of_birth": "dob",
+                "sex": "sex",
+                "address": "address",
+                "postcode": "postcode",
+                "phone": "phone",
+            },
+        },
+        "wide.toml",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "footer", "line", "count", "empty"),
+    [
+        (600, "TOTAL,600,,,,,,\n", 602, 1, 0),  # the count falls in the forenames column
+        (600, "\nRecords,,,,,,,600\n", 603, 1, 0),  # in the phone column, after a blank line
+        (600, 'GRAND TOTAL,,,,,,,"1,234"\nEND OF REPORT,,,,,,,\nCOUNT,3,,,,,,\n', 602, 2, 1),
+        (30_000, "Total records:,30000,,,,,,\r\nRows,30000,,,,,30000,\r\n", 30_002, 2, 0),
+    ],
+)
+def test_a_footer_as_wide_as_the_header_is_no_person(
+    tmp_path: Path, rows: int, footer: str, line: int, count: int, empty: int
+) -> None:
+    """A total line at the end of an export written with every delimiter ("TOTAL,600,,,,,,")
+    lines up with the header, so the short footer's check never saw it: with its count in a
+    name or phone column it was read as a person (a nominal called "600"). At the end of the
+    file, with a total's word in the id and nothing else but numbers, it is counted and left
+    out, told by line and never quoted; a row with nothing but the id stays an empty row."""
+    left, right, _ = mini_link_files(tmp_path)
+    right.write_text(_WIDE_HEADER + "\n" + "\n".join(_wide_people(rows)) + "\n" + footer)
+    res = link(left, right, _wide_mapping(), tmp_path / "p.parquet")
+    assert res.right.rows == rows and res.right.people == rows
+    assert (res.right.footer_rows, res.right.empty_rows) == (count, empty)
+    text = "\n".join(summary_lines(res, left, right))
+    assert (
+        f"warning: {count} right row(s) at the end of the file are a footer or total line "
+        f"(first at line {line:,}: a total's word in the id or first column, every other field "
+        "empty or a number): no person, left out"
+    ) in text
+    assert not any(word in text for word in ("TOTAL", "Records", "REPORT", "1,234", "Rows,"))
+    assert pd.read_parquet(res.out)["right_id"].str.startswith("N").all()
+
+
+def test_rows_at_the_end_that_may_be_people_are_read_as_people(tmp_path: Path) -> None:
+    """Only what can be no person is a footer: a row with a name, date of birth, address or
+    sex beside a total's word, a row with no such word, a total line followed by a person,
+    and more total lines than a footer has (FOOTER_MAX_LINES) are all read as before."""
+    left, right, _ = mini_link_files(tmp_path)
+    people = _wide_people(20)
+    maybe = [
+        "END,Ann,Lee,1980-01-02,,,,",  # named: a person whose id is a word
+        "COUNT,,,1981-02-03,,,,",  # a date of birth is no count
+        "TOTAL,,,,,1 Mill Lane,,",  # an address
+        "N9000001,,,,,,,07700 900123",  # a phone only, with an id: a person
+    ]
+    for row in maybe:
+        right.write_text(_WIDE_HEADER + "\n" + "\n".join([*people, row]) + "\n")
+        res = link(left, right, _wide_mapping(), None)
+        assert (res.right.rows, res.right.footer_rows) == (21, 0), row
+    right.write_text(
+        _WIDE_HEADER + "\n" + "\n".join([*people[:10], "TOTAL,10,,,,,,", *people[10:]])
+    )
+    res = link(left, right, _wide_mapping(), None)
+    assert (res.right.rows, res.right.footer_rows) == (21, 0)
+    right.write_text(_WIDE_HEADER + "\n" + "\n".join(people + ["TOTAL,20,,,,,,"] * 6) + "\n")
+    res = link(left, right, _wide_mapping(), None)
+    assert (res.right.rows, res.right.footer_rows) == (26, 0)
+
+
+def test_a_footer_word_in_the_first_column_when_the_id_is_empty(tmp_path: Path) -> None:
+    """An extract whose id is not its first column: the footer's word falls in the first
+    column and the id is empty. It was an error (an empty id); it is a footer."""
+    left, right, _ = mini_link_files(tmp_path)
+    header = "record_type," + _WIDE_HEADER
+    people = [f"NOMINAL,{p}" for p in _wide_people(30)]
+    right.write_text(header + "\n" + "\n".join([*people, "TOTAL,,,,,,,,30"]) + "\n")
+    res = link(left, right, _wide_mapping(), None)
+    assert (res.right.rows, res.right.footer_rows, res.right.first_footer_at) == (30, 1, "line 32")
