@@ -16,9 +16,10 @@ import dataclasses
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -34,11 +35,14 @@ from transforms.mapping import (
     build_source_views,
     check_columns,
     check_types,
+    footer_kind_sql,
     literal,
     quote,
+    trailing_footer,
 )
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
+_T = TypeVar("_T")
 
 
 class LinkInputError(ValueError):
@@ -376,31 +380,44 @@ def _readable(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _read_mending(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    encoding: str,
+    read: Callable[[Path, str, bool], _T],
+) -> tuple[_T, CsvShape | None]:
+    """``read(path, encoding, mend)``, and the shape found if it had to be mended: a CSV
+    that DuckDB cannot read only for lines of only spaces or a footer (lines with fewer
+    fields than the header after the last row, :class:`_Mendable`) is read again from a
+    copy without them (:func:`_mended`), in UTF-8; a message about the copy names
+    ``path``. For a side's file and a truth or labels file alike."""
+    try:
+        return read(path, encoding, True), None
+    except _Mendable as found:
+        shape = found.shape
+    with _mended(con, path, encoding, shape) as copy:
+        try:
+            return read(copy, "utf-8", False), shape
+        except (LinkInputError, MappingError) as exc:
+            raise type(exc)(str(exc).replace(str(copy), str(path))) from None
+
+
 def read_side(
     con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, side_name: str
 ) -> SideStats:
     """Read the mapped columns of one side's file into DuckDB and build its source views. A
-    CSV that DuckDB cannot read only for lines of only spaces or a footer (lines with fewer
-    fields than the header after the last row) is read from a copy without them: the footer
-    lines are counted in the stats, for the run to warn."""
+    CSV that DuckDB cannot read only for lines of only spaces or a footer is read from a
+    copy without them (:func:`_read_mending`): the footer lines are counted in the stats,
+    for the run to warn."""
     with _readable(con, Path(path), mapping.side(side_name).encoding) as (readable, encoding):
-        side = dataclasses.replace(mapping.side(side_name), encoding=encoding)
-        try:
-            return _read_side(con, readable, side, mapping.source, side_name, mend=True)
-        except _Mendable as found:
-            shape = found.shape
-        with _mended(con, readable, encoding, shape) as copy:
-            try:
-                stats = _read_side(
-                    con,
-                    copy,
-                    dataclasses.replace(side, encoding="utf-8"),
-                    mapping.source,
-                    side_name,
-                )
-            except (LinkInputError, MappingError) as exc:
-                raise type(exc)(str(exc).replace(str(copy), str(readable))) from None
-        if shape.footer:
+        side = mapping.side(side_name)
+
+        def read(file: Path, text: str, mend: bool) -> SideStats:
+            mapped = dataclasses.replace(side, encoding=text)
+            return _read_side(con, file, mapped, mapping.source, side_name, mend)
+
+        stats, shape = _read_mending(con, readable, encoding, read)
+        if shape is not None and shape.footer:
             first, lines, fields = shape.footer
             stats = dataclasses.replace(
                 stats,
@@ -456,6 +473,13 @@ class TruthPairs:
     pairs: pd.DataFrame  # l_id, r_id as text
     columns: tuple[str, str]
     header_note: str = ""  # "": the file's first line was its header
+    # lines at the end with fewer fields than the header, left out: (first line, lines,
+    # fields of the first) as CsvShape.footer, and the header's fields
+    short_footer: tuple[int, int, int] | None = None
+    header_fields: int = 0
+    # rows at the end as wide as the header that are a total line ("TOTAL,600"), left out
+    footer_rows: int = 0
+    first_footer_at: str = ""
 
 
 def read_truth(
@@ -469,9 +493,18 @@ def read_truth(
     more than two columns the two holding the left and the right ids (by values, else names:
     :func:`_truth_columns`), else its two columns. ``ids``: tables (``key``: a file's id) of the left and right people;
     given them, a CSV whose first line holds an id of each side (either way round) has no
-    header, and that line is read as a pair."""
+    header, and that line is read as a pair, and a total line at the end ("TOTAL,600") is
+    left out and counted (:func:`_truth_footer`). Lines of only spaces and a short footer
+    are mended as in a side's file (:func:`_read_mending`)."""
     with _readable(con, Path(path), mapping.truth.encoding) as (readable, encoding):
-        return _read_truth(con, readable, encoding, mapping, ids, Path(path).name)
+
+        def read(file: Path, text: str, mend: bool) -> TruthPairs:
+            return _read_truth(con, file, text, mapping, ids, Path(path).name, mend)
+
+        pairs, shape = _read_mending(con, readable, encoding, read)
+    if shape is not None and shape.footer:
+        pairs = dataclasses.replace(pairs, short_footer=shape.footer, header_fields=shape.width)
+    return pairs
 
 
 def _first_line_is_a_pair(
@@ -510,6 +543,7 @@ def _truth_columns(
     names: list[str],
     mapping: Mapping,
     ids: tuple[str, str] | None,
+    mend: bool = False,
 ) -> tuple[str, str]:
     """The left and right id columns of a truth file with more than two columns ("pair_no,
     left_id, right_id, score"), with no [truth] keys and no columns named as the mapping's
@@ -533,7 +567,7 @@ def _truth_columns(
         try:
             counts = con.execute(query).fetchall()[0]
         except duckdb.Error as exc:  # a bad row past the sniffer's sample: never quote it
-            raise LinkInputError(_bad_read(exc, Path(path), encoding, "truth")) from None
+            raise LinkInputError(_bad_read(exc, Path(path), encoding, "truth", mend)) from None
         in_left, in_right = counts[0::2], counts[1::2]
 
         def leader(found: tuple[int, ...]) -> int | None:
@@ -564,8 +598,9 @@ def _read_truth(
     mapping: Mapping,
     ids: tuple[str, str] | None,
     name: str,
+    mend: bool = False,
 ) -> TruthPairs:
-    types = describe_file(con, path, encoding)
+    types = describe_file(con, path, encoding, mend=mend)
     names = list(types)
     t = mapping.truth
     reader = _reader(Path(path), encoding)
@@ -585,7 +620,7 @@ def _read_truth(
     ):
         cols = (mapping.left.id_name(), mapping.right.id_name())
     elif len(names) > 2:
-        cols = _truth_columns(con, path, encoding, names, mapping, ids)
+        cols = _truth_columns(con, path, encoding, names, mapping, ids, mend)
     elif len(names) == 2:
         cols = (names[0], names[1])
         if (
@@ -600,15 +635,49 @@ def _read_truth(
             note = f"{name} has no header: its first line holds an id of each file, so it is a pair"
     else:
         raise LinkInputError(f"{path}: a truth file needs two id columns")
-    try:
-        frame = con.execute(
-            f"SELECT DISTINCT trim(CAST({quote(cols[0])} AS VARCHAR)) AS l_id, "
-            f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id "
-            f"FROM {reader} "
-            f"WHERE {quote(cols[0])} IS NOT NULL AND {quote(cols[1])} IS NOT NULL"
-        ).df()
+    try:  # in file order, for a footer at the end
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _truth_rows AS "
+            f"SELECT trim(CAST({quote(cols[0])} AS VARCHAR)) AS l_id, "
+            f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id FROM {reader}"
+        )
     except duckdb.Error as exc:  # a bad row past the sniffer's sample: never quote it
-        raise LinkInputError(_bad_read(exc, Path(path), encoding, "truth")) from None
+        raise LinkInputError(_bad_read(exc, Path(path), encoding, "truth", mend)) from None
+    footers, first_footer = (0, 0) if ids is None else _truth_footer(con, ids)
+    frame = con.execute(
+        "SELECT DISTINCT l_id, r_id FROM _truth_rows WHERE l_id IS NOT NULL AND r_id IS NOT NULL"
+        + (f" AND rowid + 1 < {first_footer}" if footers else "")
+    ).df()
+    at = ""
+    if footers:
+        records = con.execute("SELECT count(*) FROM _truth_rows").fetchall()[0][0]
+        # with no header, DuckDB's row n is the (n - 1)th after the first line
+        at = record_locator(path, encoding)(first_footer - bool(note), records - bool(note))
+    con.execute("DROP TABLE _truth_rows")
     if note:  # the columns are named by place, not by the file
         cols = ("1", "2")
-    return TruthPairs(frame, (str(cols[0]), str(cols[1])), note)
+    return TruthPairs(
+        frame, (str(cols[0]), str(cols[1])), note, footer_rows=footers, first_footer_at=at
+    )
+
+
+def _truth_footer(con: duckdb.DuckDBPyConnection, ids: tuple[str, str]) -> tuple[int, int]:
+    """(rows, 1-based row of the first) of a total line at the end of ``_truth_rows``
+    ("TOTAL,600", "Records,"), as :func:`~transforms.mapping.trailing_footer` finds it: one
+    id a total's word that is no id of either file (``ids``: their tables), the other empty
+    or a number. Such a pair names no one, and would count as a true pair missed."""
+    left, right = ids
+    known = f"(SELECT key FROM {left} UNION ALL SELECT key FROM {right})"
+
+    def total(word: str, other: str) -> str:
+        return (
+            f"({footer_kind_sql(word)} = 1 AND {footer_kind_sql(other)} IN (0, 2) "
+            f"AND {word} NOT IN {known})"
+        )
+
+    return trailing_footer(
+        con,
+        "_truth_rows",
+        f"{total('l_id', 'r_id')} OR {total('r_id', 'l_id')}",
+        "l_id IS NOT NULL OR r_id IS NOT NULL",
+    )

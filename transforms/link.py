@@ -28,7 +28,7 @@ import pandas as pd
 from transforms.blocking import blocking_recall, capped_warning
 from transforms.config import EngineConfig, SweepConfig
 from transforms.fellegi_sunter import Model, training_warning
-from transforms.flat_files import LinkInputError, is_parquet, read_side, read_truth
+from transforms.flat_files import LinkInputError, TruthPairs, is_parquet, read_side, read_truth
 from transforms.linkage import block, compare_and_score
 from transforms.mapping import (
     EXCEL_DATE_FORMAT,
@@ -65,6 +65,7 @@ class TruthReport:
     unknown_pairs: int = 0  # true pairs naming an id that is not in its file (always missed)
     unknown_note: str = ""  # which side's ids were not found, and a likely cause
     header_note: str = ""  # the file had no header: its first line was read as a pair
+    warnings: list[str] = field(default_factory=list)  # a footer left out
 
 
 @dataclass
@@ -261,11 +262,11 @@ def _unknown_ids_note(
 
 def load_labels(
     con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping
-) -> tuple[int, int, str]:
+) -> tuple[int, int, list[str]]:
     """``_labels`` (l_id, r_id): the labelled true pairs of ``path`` whose two ids are both in
     the files, as people's numbers. Returns (pairs kept, pairs naming an id not in its file,
-    a note if the file has no header). Raises LinkInputError if no pair is left: there would
-    be nothing to count m over."""
+    notes for the run: the file has no header, a footer left out). Raises LinkInputError if
+    no pair is left: there would be nothing to count m over."""
     read = read_truth(con, path, mapping, ids=("l_ids", "r_ids"))
     frame = read.pairs
     numbered = _numbered_truth(con, frame)
@@ -279,7 +280,8 @@ def load_labels(
             f"{path}: no labelled pair has both ids in the files ({len(frame):,} pairs read: "
             f"{_unknown_ids_note(con, frame, numbered)})"
         )
-    return int(kept), int(len(frame) - kept), read.header_note
+    notes = [f"note: --labels {read.header_note}"] if read.header_note else []
+    return int(kept), int(len(frame) - kept), notes + truth_footer_warnings("--labels", read)
 
 
 def evaluate_truth(
@@ -335,6 +337,7 @@ def evaluate_truth(
         unknown_pairs=unknown,
         unknown_note=unknown_note,
         header_note=read.header_note,
+        warnings=truth_footer_warnings("--truth", read),
     )
 
 
@@ -391,9 +394,8 @@ def link(
         labels_used = labels_unknown = labels_candidates = None
         with stage("score"):
             if labels is not None:
-                labels_used, labels_unknown, labels_note = load_labels(con, Path(labels), mapping)
-                if labels_note:
-                    warnings.append(f"note: --labels {labels_note}")
+                labels_used, labels_unknown, labels_notes = load_labels(con, Path(labels), mapping)
+                warnings += labels_notes
                 labels_candidates = con.execute(
                     "SELECT count(*) FROM _labels SEMI JOIN candidates USING (l_id, r_id)"
                 ).fetchall()[0][0]
@@ -435,6 +437,48 @@ def link(
         labels_used=labels_used,
         labels_unknown=labels_unknown,
         labels_candidates=labels_candidates,
+    )
+
+
+def footer_warnings(
+    whose: str,
+    what: str,
+    how: str,
+    short: tuple[int, int, int] | None,
+    width: int,
+    rows: int,
+    first_at: str,
+) -> list[str]:
+    """The warnings for a file's footer, left out: ``short`` (first line, lines, fields of
+    the first) with fewer fields than the header's ``width``, and ``rows`` as wide as the
+    header (the first at ``first_at``, told ``how``). ``whose``: "right", "--truth"...;
+    ``what``: what such a line is not ("person", "pair"). Counts and lines only."""
+    out = []
+    if rows:
+        out.append(
+            f"warning: {rows:,} {whose} row(s) at the end of the file are a footer or total "
+            f"line (first at {first_at}: {how}): no {what}, left out"
+        )
+    if short:
+        first, lines, fields = short
+        out.append(
+            f"warning: {lines:,} {whose} line(s) at the end of the file have fewer fields than "
+            f"the header (first at line {first:,}: {fields} of {width}; a footer or total "
+            f"line?): no {what}, left out"
+        )
+    return out
+
+
+def truth_footer_warnings(option: str, read: TruthPairs) -> list[str]:
+    """:func:`footer_warnings` for a ``--truth`` or ``--labels`` file (``option``)."""
+    return footer_warnings(
+        option,
+        "pair",
+        "a total's word for an id of neither file, the other id empty or a number",
+        read.short_footer,
+        read.header_fields,
+        read.footer_rows,
+        read.first_footer_at,
     )
 
 
@@ -481,19 +525,20 @@ def _input_warnings(
                 f"the id (first at {st.first_empty_at}; a footer or total line?): nothing to "
                 "match on, left out"
             )
-        if st.footer_rows:
-            out.append(
-                f"warning: {st.footer_rows:,} {label} row(s) at the end of the file are a footer "
-                f"or total line (first at {st.first_footer_at}: a total's word in the id or "
-                "first column, every other field empty or a number): no person, left out"
-            )
-        if st.footer_lines:
-            out.append(
-                f"warning: {st.footer_lines:,} {label} line(s) at the end of the file have fewer "
-                f"fields than the header (first at line {st.first_footer_line:,}: "
-                f"{st.footer_fields} of {st.header_fields}; a footer or total line?): no person, "
-                "left out"
-            )
+        short = (
+            (st.first_footer_line, st.footer_lines, st.footer_fields)
+            if st.footer_lines and st.first_footer_line
+            else None
+        )
+        out += footer_warnings(
+            label,
+            "person",
+            "a total's word in the id or first column, every other field empty or a number",
+            short,
+            st.header_fields,
+            st.footer_rows,
+            st.first_footer_at,
+        )
         n = con.execute(f"SELECT count(dob) FROM {side}_person").fetchall()[0][0]
         fmt = f"[{label}].date_format ({', '.join(mapping.side(label).date_format)})"
         advice = "(or they are impossible): compared as missing; check the format"
@@ -719,7 +764,7 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
         if t.header_note
         else f"columns {t.columns[0]}, {t.columns[1]}"
     )
-    lines += ["", f"truth: {t.truth_pairs:,} pairs ({columns})"]
+    lines += ["", f"truth: {t.truth_pairs:,} pairs ({columns})", *t.warnings]
     if t.unknown_pairs:
         lines.append(
             f"  {t.unknown_pairs:,} of them name an id that is not in its file: counted as "

@@ -658,7 +658,7 @@ def _people_from_one_row_each(con: duckdb.DuckDBPyConnection, s: str, listed: bo
     """)
 
 
-def _footer_kind(value: str) -> str:
+def footer_kind_sql(value: str) -> str:
     """SQL: what the text ``value`` is to a footer: 0 nothing, 1 a total's word
     (:data:`FOOTER_WORD`), 2 a number (:data:`COUNT_LIKE`), 3 anything else."""
     return (
@@ -668,57 +668,52 @@ def _footer_kind(value: str) -> str:
     )
 
 
-def _trailing_footer(
-    con: duckdb.DuckDBPyConnection,
-    s: str,
-    side: SideMapping,
-    header_key: str,
-    nothing: str,
-    first_kind: bool,
+def trailing_footer(
+    con: duckdb.DuckDBPyConnection, table: str, footer: str, kept: str
 ) -> tuple[int, int]:
-    """(rows, data row of the first) of the footer as wide as the header at the end of
-    ``{s}_map_flat`` ("TOTAL,600,,,,,,": :data:`FOOTER_WORD`), or (0, 0). Only the last
-    rows are looked at, and only rows after the last person: a total's word in the id (or,
-    the id empty, in the first column: ``first_kind``), every other mapped field empty or a
-    number, at most :data:`FOOTER_MAX_COUNTS` of them. Such a row can be no person; a row
-    with nothing but an id is an empty row, counted as before. More than
-    :data:`FOOTER_MAX_LINES` such rows are no footer: left to be read as they are."""
-    listed = len(side.phone) > 1
-    key = _footer_kind("key")
-    fields = [*EMPTY_ROW_COLUMNS, "phones"]
-    filled = " + ".join(
-        f"(coalesce(len({c}), 0) > 0)::INT"
-        if c == "phones" and listed
-        else f"({c} IS NOT NULL)::INT"
-        for c in fields
-    )
-    numbers = " AND ".join(
-        f"({c} IS NULL OR regexp_full_match({c}, {literal(COUNT_LIKE)}))" for c in EMPTY_ROW_COLUMNS
-    )
-    phones = (
-        f"len(list_filter(phones, lambda x: NOT regexp_full_match(x, {literal(COUNT_LIKE)}))) = 0"
-        if listed
-        else f"(phones IS NULL OR regexp_full_match(phones, {literal(COUNT_LIKE)}))"
-    )
-    # _first is there for a row with no id: its word, else the id's
-    word = f"({key} = 1 OR _first = 1)" if first_kind else f"{key} = 1"
-    rest = "coalesce(_first, 0) <> 3" if first_kind else "TRUE"
+    """(rows, 1-based row of the first) of the footer as wide as the header at the end of
+    ``table`` (rows in file order by rowid), or (0, 0): the rows where the SQL ``footer``
+    holds after the last row that is neither a footer nor left out anyway (``kept``, SQL).
+    Only the last rows are looked at; more than :data:`FOOTER_MAX_LINES` of them are no
+    footer, left to be read as they are."""
     found, first = con.execute(f"""
         WITH tail AS (
-            SELECT rowid + 1 AS r,
-                   CASE WHEN key IS DISTINCT FROM {header_key} AND NOT ({nothing})
-                        THEN {word} AND {rest} AND {numbers} AND {phones}
-                             AND {filled} <= {FOOTER_MAX_COUNTS} END AS footer,
-                   key IS DISTINCT FROM {header_key} AND NOT ({nothing}) AS person_like
-            FROM {s}_map_flat
-            WHERE rowid >= (SELECT count(*) FROM {s}_map_flat) - {2 * FOOTER_MAX_LINES}
+            SELECT rowid + 1 AS r, CASE WHEN {kept} THEN {footer} END AS footer, {kept} AS kept
+            FROM {table}
+            WHERE rowid >= (SELECT count(*) FROM {table}) - {2 * FOOTER_MAX_LINES}
         ),
-        last AS (SELECT coalesce(max(r) FILTER (WHERE person_like AND NOT footer), 0) AS r FROM tail)
+        last AS (SELECT coalesce(max(r) FILTER (WHERE kept AND NOT footer), 0) AS r FROM tail)
         SELECT count(*), min(tail.r) FROM tail, last WHERE tail.footer AND tail.r > last.r
     """).fetchall()[0]
     if not found or found > FOOTER_MAX_LINES:
         return 0, 0
     return int(found), int(first)
+
+
+def _side_footer(side: SideMapping, first_kind: bool) -> str:
+    """SQL over ``{s}_map_flat``: a row that is a footer as wide as the header
+    ("TOTAL,600,,,,,,": :func:`trailing_footer`), as no person can be: a total's word in
+    the id (or, the id empty, in the first column: ``first_kind``), every other mapped field
+    empty or a number, at most :data:`FOOTER_MAX_COUNTS` of them. (A row with nothing but
+    an id is an empty row, counted as before.)"""
+    listed = len(side.phone) > 1
+    key = footer_kind_sql("key")
+    count = literal(COUNT_LIKE)
+    filled = " + ".join(
+        [f"({c} IS NOT NULL)::INT" for c in EMPTY_ROW_COLUMNS]
+        + ["(coalesce(len(phones), 0) > 0)::INT" if listed else "(phones IS NOT NULL)::INT"]
+    )
+    numbers = " AND ".join(
+        [f"({c} IS NULL OR regexp_full_match({c}, {count}))" for c in EMPTY_ROW_COLUMNS]
+        + [
+            f"len(list_filter(phones, lambda x: NOT regexp_full_match(x, {count}))) = 0"
+            if listed
+            else f"(phones IS NULL OR regexp_full_match(phones, {count}))"
+        ]
+    )
+    # _first is there for a row with no id: its word, else the id's
+    word = f"({key} = 1 OR _first = 1) AND coalesce(_first, 0) <> 3" if first_kind else f"{key} = 1"
+    return f"{word} AND {numbers} AND {filled} <= {FOOTER_MAX_COUNTS}"
 
 
 def build_source_views(
@@ -769,7 +764,7 @@ def build_source_views(
     first_kind = (
         ""
         if side.id == (first,)
-        else f", CASE WHEN {id_sql} IS NULL THEN {_footer_kind(_text(first))} END AS _first"
+        else f", CASE WHEN {id_sql} IS NULL THEN {footer_kind_sql(_text(first))} END AS _first"
     )
     con.execute(f"""
         CREATE OR REPLACE TABLE {s}_map_flat AS
@@ -800,7 +795,12 @@ def build_source_views(
     """).fetchall()[0]
     skip = [f"key IS DISTINCT FROM {header_key}"] if headers else []
     skip += [f"NOT ({nothing})"] if empty else []
-    footers, first_footer = _trailing_footer(con, s, side, header_key, nothing, bool(first_kind))
+    footers, first_footer = trailing_footer(
+        con,
+        f"{s}_map_flat",
+        _side_footer(side, bool(first_kind)),
+        f"key IS DISTINCT FROM {header_key} AND NOT ({nothing})",
+    )
     skip += [f"_row < {first_footer}"] if footers else []
     # Insertion order is the file's order, so rowid + 1 is the data row number.
     con.execute(

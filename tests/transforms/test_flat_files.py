@@ -567,3 +567,55 @@ def test_a_footer_word_in_the_first_column_when_the_id_is_empty(tmp_path: Path) 
     right.write_text(header + "\n" + "\n".join([*people, "TOTAL,,,,,,,,30"]) + "\n")
     res = link(left, right, _wide_mapping(), None)
     assert (res.right.rows, res.right.footer_rows, res.right.first_footer_at) == (30, 1, "line 32")
+
+
+@pytest.mark.parametrize("option", ["truth", "labels"])
+@pytest.mark.parametrize(
+    ("header", "end", "warning"),
+    [
+        # a short footer: the file was refused as a row with a delimiter missing
+        (
+            "pair_no,staff,nominal,checked_by",
+            "*** END OF REPORT ***\n",
+            "line(s) at the end of the file have fewer fields than the header (first at line "
+            "{line}: 1 of 4; a footer or total line?): no pair, left out",
+        ),
+        # a total as wide as the header: read as a pair of unknown ids, a true pair "missed"
+        (
+            "staff,nominal",
+            "TOTAL,40\n",
+            "row(s) at the end of the file are a footer or total line (first at line {line}: "
+            "a total's word for an id of neither file, the other id empty or a number): no "
+            "pair, left out",
+        ),
+        # lines of only spaces: the file was refused as read as one column
+        ("staff,nominal", "", ""),
+    ],
+)
+def test_a_truth_or_labels_file_is_read_as_a_side_is(
+    tmp_path: Path, option: str, header: str, end: str, warning: str
+) -> None:
+    """A truth or labels file exported from the same systems as the people's files has their
+    footers and blank lines: it is mended as they are (the same code), its footer counted,
+    left out and told by line, never quoted, so the figures count only true pairs."""
+    left, right, mapping = mini_link_files(tmp_path)
+    people = _people(40)
+    left.write_text("pid,fn,sn,dob\n" + "".join(f"{p[1:]}\n" for p in people), "utf-8")
+    right.write_text("ref,fn,sn,dob\n" + "".join(f"{p}\n" for p in people), "utf-8")
+    pairs = [f"{i},R{i}" for i in range(40)]
+    if header.startswith("pair_no"):
+        pairs = [f"{n},{p},DC 1234" for n, p in enumerate(pairs, 1)]
+    lines = [header, *pairs[:20], "   ", "\t", *pairs[20:]]
+    path = tmp_path / "pairs.csv"
+    path.write_text("\n".join(lines) + "\n" + end, "utf-8")
+    res = link(left, right, mapping, None, **{option: path})
+    text = "\n".join(summary_lines(res, left, right))
+    if option == "truth":
+        assert res.truth is not None and res.truth.truth_pairs == 40
+        assert res.truth.unknown_pairs == 0 and res.truth.blocking_recall == 1.0
+    else:
+        assert (res.labels_used, res.labels_unknown) == (40, 0)
+    if warning:
+        expected = f"warning: 1 --{option} " + warning.format(line=len(lines) + 1)
+        assert expected in text
+    assert not any(word in text for word in ("END OF", "TOTAL", "DC 1234"))
