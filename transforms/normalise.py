@@ -181,6 +181,18 @@ def phone_digits_lost_sql(expr: str) -> str:
     return f"({scientific} AND NOT {exact})"
 
 
+def _grouped_sql(part: str, starts: str) -> str:
+    """SQL: ``part`` read group by group (between spaces), a '|' put before each group that
+    starts a new number: where the number so far is whole (:data:`PHONE_WHOLE_DIGITS`) and
+    ``starts`` (SQL over the group ``g`` and the text so far ``acc``) holds."""
+    so_far = _digit_count("regexp_extract(acc, '[^|]*$')")
+    return (
+        f"list_reduce(string_split_regex(trim({part}), '\\s+'), lambda acc, g: "
+        f"CASE WHEN {so_far} >= {PHONE_WHOLE_DIGITS} AND {starts} THEN acc || '|' || g "
+        "ELSE acc || ' ' || g END)"
+    )
+
+
 def _split_spaced_sql(text: str) -> str:
     """SQL: ``text`` (parts between '|') with a '|' put between numbers that only spaces keep
     apart ("07911 123456 07497 202582"), in any part holding more digits than one number can
@@ -188,29 +200,33 @@ def _split_spaced_sql(text: str) -> str:
     groups ("0113 496 0000") stays one. Such a part is read group by group: a group starts a
     new number where the number so far is whole (:data:`PHONE_WHOLE_DIGITS`) and the group
     starts as a number does (0, +, or "(0" and a digit), or is a whole number by itself, or
-    begins the rest of the part and that rest is a UK number without its 0 ("07700 900123
-    7700 900456") or with 44 and no +."""
-    so_far = _digit_count("regexp_extract(acc, '[^|]*$')")
-    # the rest of the part, from this group on, is one UK number without its 0 ("7700 900456":
-    # ten digits, the first not 0) or with 44 and no + ("44 7700 900456"): only one place in a
-    # part leaves exactly that many digits, so the split is never a guess between two
-    rest = f"({_digit_count('p')} - {_digit_count('acc')})"
-    no_zero = (
-        f"CASE WHEN {rest} = {PHONE_WHOLE_DIGITS} THEN regexp_matches(g, '^[1-9]') "
-        f"WHEN {rest} = {PHONE_WHOLE_DIGITS + 2} THEN g = '44' ELSE FALSE END"
-    )
+    begins the rest of the part and that rest is UK numbers without their 0 ("07700 900123
+    7700 900456 7700 900789": ten digits each, the first not 0) or each with 44 and no +
+    (twelve, from the group "44"). Read left to right, the first such place ends the number
+    so far. A piece still too long for one number (a number with its 0 after those without:
+    "07700 900123 7700 900456 07700 900789") is read again by the last rule alone, its rest
+    counted to the piece's end."""
+
+    def no_zero(whole: str) -> str:
+        # the rest of ``whole`` from this group on is UK numbers without their 0, or with 44
+        rest = f"({_digit_count(whole)} - {_digit_count('acc')})"
+        return (
+            f"(({rest} % {PHONE_WHOLE_DIGITS} = 0 AND regexp_matches(g, '^[1-9]')) "
+            f"OR (g = '44' AND {rest} % {PHONE_WHOLE_DIGITS + 2} = 0))"
+        )
+
     starts = (
         f"(regexp_matches(g, '^[+0]|^[(]0[0-9]') OR {_digit_count('g')} >= {PHONE_WHOLE_DIGITS} "
-        f"OR {no_zero})"
+        f"OR {no_zero('p')})"
     )
-    grouped = (
-        "list_reduce(string_split_regex(trim(p), '\\s+'), lambda acc, g: "
-        f"CASE WHEN {so_far} >= {PHONE_WHOLE_DIGITS} AND {starts} THEN acc || '|' || g "
-        "ELSE acc || ' ' || g END)"
+    pieces = (
+        f"array_to_string(list_transform(string_split({_grouped_sql('p', starts)}, '|'), "
+        f"lambda q: CASE WHEN {_digit_count('q')} > {PHONE_MAX_DIGITS} "
+        f"THEN {_grouped_sql('q', no_zero('q'))} ELSE q END), '|')"
     )
     return (
         f"array_to_string(list_transform(string_split({text}, '|'), lambda p: "
-        f"CASE WHEN {_digit_count('p')} > {PHONE_MAX_DIGITS} THEN {grouped} ELSE p END), '|')"
+        f"CASE WHEN {_digit_count('p')} > {PHONE_MAX_DIGITS} THEN {pieces} ELSE p END), '|')"
     )
 
 

@@ -1050,3 +1050,42 @@ def test_a_date_of_birth_that_is_a_year_alone_is_told_with_the_format_that_reads
     res = link(left, right, parse_mapping(raw, "x.toml"), None)
     assert (res.right.dob_unparsed, res.right.dob_bare_years) == (0, 0)
     assert not [w for w in res.warnings if "date" in w]
+
+
+def test_a_phone_field_of_three_numbers_without_their_0_meets_each(tmp_path: Path) -> None:
+    """A right-side field holding a number and two more stored without their 0, written in
+    groups ("07700 900123 7700 900456 7700 900789"), was split only before the last: the
+    first two ran together into a 21-digit number no one has. Each of the three now meets
+    its own number written out in full on the left."""
+    left = tmp_path / "l.csv"
+    left.write_text(
+        "pid,fn,sn,dob,tel\n"
+        "1,Ann,Lee,1980-01-02,07700 900123\n"
+        "2,Bob,Kay,1975-03-04,07700 900456\n"
+        "3,Cy,Day,1990-12-31,+44 7700 900789\n",
+        "utf-8",
+    )
+    right = tmp_path / "r.csv"
+    three = "07700 900123 7700 900456 7700 900789"
+    right.write_text(
+        "ref,fn,sn,dob,phone\n"
+        f"A,Ann,Lee,1980-01-02,{three}\n"
+        f"B,Bob,Kay,1975-03-04,{three}\n"
+        f"C,Cy,Day,1990-12-31,{three}\n",
+        "utf-8",
+    )
+    side = {"forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
+    mapping = parse_mapping(
+        {
+            "left": {"id": "pid", "phone": "tel", **side},
+            "right": {"id": "ref", "phone": "phone", **side},
+        },
+        "phones.toml",
+    )
+    pairs = pd.read_parquet(link(left, right, mapping, tmp_path / "p.parquet").out)
+    same = pairs[pairs["left_id"].map({"1": "A", "2": "B", "3": "C"}) == pairs["right_id"]]
+    assert same.set_index("left_id")["phone_level"].sort_index().to_dict() == {
+        "1": "shared",
+        "2": "shared",
+        "3": "shared",
+    }
