@@ -140,7 +140,8 @@ class CsvShape:
     ragged: tuple[int, int, int] | None = None  # (first line, last line, fields): a row not
     # lining up with the header, a footer aside
     footer: tuple[int, int, int] | None = None  # (first line, lines, fields of the first)
-    spaced_lines: int = 0  # lines of only spaces or tabs, which DuckDB's sniffer cannot read
+    spaced_lines: int = 0  # 1: a line of only spaces or tabs, which DuckDB's sniffer cannot
+    # read (looked for only where no footer or ragged row was found)
 
 
 class _Mendable(Exception):
@@ -191,22 +192,31 @@ def _scan_csv(path: Path, encoding: str) -> CsvShape | None:
                     return CsvShape(width, ragged=(f0, l0, 0 if r0 is None else len(r0)))
                 continue
             pending.append((first, last, row))
-        spaced = 0
-        with path.open(newline="", encoding=python_encoding) as f:
-            for line in f:
-                body = line.rstrip("\r\n")
-                spaced += bool(body) and not body.strip(" \t")
     except (OSError, UnicodeDecodeError):
         return None
-    if not pending:
-        return CsvShape(width, spaced_lines=spaced)
+    if not pending:  # lines of only spaces are all that is left to find: is there one?
+        return CsvShape(width, spaced_lines=_any_spaced_line(path, python_encoding))
     f0, l0, r0 = pending[0]
     footer = len(pending) <= FOOTER_MAX_LINES and all(
         row is not None and len(row) < width and first == last for first, last, row in pending
     )
-    if footer and r0 is not None:
-        return CsvShape(width, footer=(f0, len(pending), len(r0)), spaced_lines=spaced)
-    return CsvShape(width, ragged=(f0, l0, 0 if r0 is None else len(r0)), spaced_lines=spaced)
+    if footer and r0 is not None:  # mended either way: _mended empties those lines
+        return CsvShape(width, footer=(f0, len(pending), len(r0)))
+    return CsvShape(width, ragged=(f0, l0, 0 if r0 is None else len(r0)))
+
+
+def _any_spaced_line(path: Path, python_encoding: str) -> int:
+    """1 if the text file ``path`` has a line of only spaces or tabs, else 0 (stops at the
+    first)."""
+    try:
+        with path.open(newline="", encoding=python_encoding) as f:
+            for line in f:
+                body = line.rstrip("\r\n")
+                if body and not body.strip(" \t"):
+                    return 1
+    except (OSError, UnicodeDecodeError):
+        pass
+    return 0
 
 
 def _ragged_message(path: Path, width: int, found: tuple[int, int, int]) -> str:
@@ -380,6 +390,51 @@ def _readable(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# How much of a CSV's end is read for a footer before DuckDB reads the file.
+_TAIL_BYTES = 64 * 1024
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _tail_footer(path: Path, encoding: str) -> CsvShape | None:
+    """The footer of the CSV ``path`` told from its last bytes, or None: lines after its last
+    row as wide as the header, each with fewer fields and no quote (so none is part of a
+    value a line before left open), at most
+    :data:`FOOTER_MAX_LINES`. Found so, the file is mended before DuckDB reads it: a footer
+    past DuckDB's sample otherwise fails its read only at the end, and the file was then
+    read through once more to find why (at 1M rows, 4 to 5 s before the read that counts).
+    Lines are numbered back from the file's last line with content (a count of line ends);
+    any other fault is found as before, in the copy, whose lines are the file's. None too
+    where that cannot be told so (UTF-16, no delimiter, a quote or wide line at the end)."""
+    if encoding == "utf-16" or is_parquet(path):
+        return None
+    python_encoding = _python_encoding(encoding)
+    found = _header_shape(path, python_encoding)
+    if found is None:
+        return None
+    delimiter, width = found
+    with path.open("rb") as f:
+        size = f.seek(0, 2)
+        f.seek(max(0, size - _TAIL_BYTES))
+        tail = f.read().rstrip(b" \t\r\n\x0b\x0c")
+    lines = _LINE_END.split(tail.decode(python_encoding, errors="replace"))[1:]  # whole lines
+    footer: list[tuple[int, int]] = []  # (lines back from the last, fields)
+    for back, line in enumerate(reversed(lines)):
+        if not line.strip(" \t"):
+            continue
+        fields = len(next(csv.reader([line], delimiter=delimiter)))
+        # (no quote in a footer line: none closes a value that a line before left open)
+        if fields == width and footer and len(footer) <= FOOTER_MAX_LINES:
+            last = content_lines(path)
+            if last is None:
+                return None
+            back0, fields0 = footer[-1]
+            return CsvShape(width, footer=(last - back0, len(footer), fields0))
+        if not 0 < fields < width or '"' in line:
+            return None
+        footer.append((back, fields))
+    return None
+
+
 def _read_mending(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -390,11 +445,14 @@ def _read_mending(
     that DuckDB cannot read only for lines of only spaces or a footer (lines with fewer
     fields than the header after the last row, :class:`_Mendable`) is read again from a
     copy without them (:func:`_mended`), in UTF-8; a message about the copy names
-    ``path``. For a side's file and a truth or labels file alike."""
-    try:
-        return read(path, encoding, True), None
-    except _Mendable as found:
-        shape = found.shape
+    ``path``. A footer told from the file's end (:func:`_tail_footer`) is mended before
+    the first read. For a side's file and a truth or labels file alike."""
+    shape = _tail_footer(path, encoding)
+    if shape is None:
+        try:
+            return read(path, encoding, True), None
+        except _Mendable as found:
+            shape = found.shape
     with _mended(con, path, encoding, shape) as copy:
         try:
             return read(copy, "utf-8", False), shape

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.factories import mini_link_files
+from transforms import flat_files
 from transforms.flat_files import LinkInputError
 from transforms.link import link, summary_lines
 from transforms.mapping import Mapping, MappingError, parse_mapping
@@ -619,3 +620,36 @@ def test_a_truth_or_labels_file_is_read_as_a_side_is(
         expected = f"warning: 1 --{option} " + warning.format(line=len(lines) + 1)
         assert expected in text
     assert not any(word in text for word in ("END OF", "TOTAL", "DC 1234"))
+
+
+@pytest.mark.parametrize(
+    ("ending", "lines"),
+    [("TOTAL,30000\n", 1), ("TOTAL,30000\r\n\r\n*** END ***\r\n  \r\n", 2)],
+)
+def test_a_footer_past_the_sample_is_mended_before_the_first_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: str, lines: int
+) -> None:
+    """A footer past DuckDB's sample failed its read only at the end, and the file was then
+    read through with the csv module to find why, before the copy without it was read: at
+    1M rows about 4 s before the read that counts. Told from the file's last bytes, it is
+    mended before the first read, with the same counts and line; a ragged row before it is
+    still named by its line, from the copy."""
+    left, right, mapping = mini_link_files(tmp_path)
+    people = _people(30_000)
+    people[5] = 'R5,"Ann, Mary",Lee5,1955-01-02'  # a quoted value is no bar
+    right.write_text("ref,fn,sn,dob\n" + "\n".join(people) + "\n" + ending, "utf-8")
+    scans: list[Path] = []
+    scan = flat_files._scan_csv
+    monkeypatch.setattr(flat_files, "_scan_csv", lambda p, e: scans.append(p) or scan(p, e))
+    res = link(left, right, mapping, None)
+    stats = res.right
+    assert (stats.rows, stats.footer_lines, stats.first_footer_line) == (30_000, lines, 30_002)
+    assert scans == []  # no failed read, no read through to find why
+    people[29_000] = "R29000,Ann Lee"
+    right.write_text("ref,fn,sn,dob\n" + "\n".join(people) + "\n" + ending, "utf-8")
+    with pytest.raises(LinkInputError) as err:
+        link(left, right, mapping, None)
+    assert str(err.value) == (
+        f"{right}: line 29002 has 2 fields where the header has 4 (a delimiter missing or "
+        "extra, or a quote left open); mend or remove that line"
+    )
