@@ -538,6 +538,9 @@ class TruthPairs:
     # rows at the end as wide as the header that are a total line ("TOTAL,600"), left out
     footer_rows: int = 0
     first_footer_at: str = ""
+    # rows (before any footer) with one id or both empty: no pair, left out and counted
+    empty_id_rows: int = 0
+    first_empty_id_at: str = ""
 
 
 def read_truth(
@@ -696,26 +699,38 @@ def _read_truth(
     try:  # in file order, for a footer at the end
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _truth_rows AS "
-            f"SELECT trim(CAST({quote(cols[0])} AS VARCHAR)) AS l_id, "
-            f"trim(CAST({quote(cols[1])} AS VARCHAR)) AS r_id FROM {reader}"
+            f"SELECT nullif(trim(CAST({quote(cols[0])} AS VARCHAR)), '') AS l_id, "
+            f"nullif(trim(CAST({quote(cols[1])} AS VARCHAR)), '') AS r_id FROM {reader}"
         )
     except duckdb.Error as exc:  # a bad row past the sniffer's sample: never quote it
         raise LinkInputError(_bad_read(exc, Path(path), encoding, "truth", mend)) from None
     footers, first_footer = (0, 0) if ids is None else _truth_footer(con, ids)
+    before_footer = f"rowid + 1 < {first_footer}" if footers else "TRUE"
     frame = con.execute(
-        "SELECT DISTINCT l_id, r_id FROM _truth_rows WHERE l_id IS NOT NULL AND r_id IS NOT NULL"
-        + (f" AND rowid + 1 < {first_footer}" if footers else "")
+        "SELECT DISTINCT l_id, r_id FROM _truth_rows "
+        f"WHERE l_id IS NOT NULL AND r_id IS NOT NULL AND {before_footer}"
     ).df()
-    at = ""
-    if footers:
-        records = con.execute("SELECT count(*) FROM _truth_rows").fetchall()[0][0]
-        # with no header, DuckDB's row n is the (n - 1)th after the first line
-        at = record_locator(path, encoding)(first_footer - bool(note), records - bool(note))
+    # a row with an id missing names no pair: counted and told, never lost silently
+    records, empty, first_empty = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE (l_id IS NULL OR r_id IS NULL) AND "
+        f"{before_footer}), min(rowid + 1) FILTER (WHERE (l_id IS NULL OR r_id IS NULL) AND "
+        f"{before_footer}) FROM _truth_rows"
+    ).fetchall()[0]
     con.execute("DROP TABLE _truth_rows")
+    locate = record_locator(path, encoding)
+    # with no header, DuckDB's row n is the (n - 1)th after the first line
+    at = locate(first_footer - bool(note), records - bool(note)) if footers else ""
+    empty_at = locate(first_empty - bool(note), records - bool(note)) if empty else ""
     if note:  # the columns are named by place, not by the file
         cols = ("1", "2")
     return TruthPairs(
-        frame, (str(cols[0]), str(cols[1])), note, footer_rows=footers, first_footer_at=at
+        frame,
+        (str(cols[0]), str(cols[1])),
+        note,
+        footer_rows=footers,
+        first_footer_at=at,
+        empty_id_rows=int(empty),
+        first_empty_id_at=empty_at,
     )
 
 

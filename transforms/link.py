@@ -470,8 +470,17 @@ def footer_warnings(
 
 
 def truth_footer_warnings(option: str, read: TruthPairs) -> list[str]:
-    """:func:`footer_warnings` for a ``--truth`` or ``--labels`` file (``option``)."""
-    return footer_warnings(
+    """:func:`footer_warnings` for a ``--truth`` or ``--labels`` file (``option``), and its
+    rows with an id missing."""
+    empty = (
+        [
+            f"warning: {read.empty_id_rows:,} {option} row(s) have an empty id (first at "
+            f"{read.first_empty_id_at}): no pair, left out"
+        ]
+        if read.empty_id_rows
+        else []
+    )
+    return empty + footer_warnings(
         option,
         "pair",
         "a total's word for an id of neither file, the other id empty or a number",

@@ -653,3 +653,26 @@ def test_a_footer_past_the_sample_is_mended_before_the_first_read(
         f"{right}: line 29002 has 2 fields where the header has 4 (a delimiter missing or "
         "extra, or a quote left open); mend or remove that line"
     )
+
+
+@pytest.mark.parametrize("option", ["truth", "labels"])
+def test_a_truth_or_labels_row_with_an_id_missing_is_counted_and_told(
+    tmp_path: Path, option: str
+) -> None:
+    """A row of a truth or labels file with one id empty names no pair: it is left out, as
+    before, but counted and told with its line, never dropped silently."""
+    left, right, mapping = mini_link_files(tmp_path)
+    people = _people(30)
+    left.write_text("pid,fn,sn,dob\n" + "".join(f"{p[1:]}\n" for p in people), "utf-8")
+    right.write_text("ref,fn,sn,dob\n" + "".join(f"{p}\n" for p in people), "utf-8")
+    lines = ["pid,ref", *(f"{i},R{i}" for i in range(30))]
+    lines[8], lines[20] = "7,", ",R19"  # file lines 9 and 21
+    path = tmp_path / "pairs.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    res = link(left, right, mapping, None, **{option: path})
+    text = "\n".join(summary_lines(res, left, right))
+    if option == "truth":
+        assert res.truth is not None and res.truth.truth_pairs == 28
+    else:
+        assert (res.labels_used, res.labels_unknown) == (28, 0)
+    assert f"warning: 2 --{option} row(s) have an empty id (first at line 9)" in text
