@@ -1,7 +1,8 @@
 """Load one extract's tables as text, and stop the run on anything structurally wrong.
 
-Every column is read as text (strict UTF-8 for CSV), surrounding whitespace is stripped and an
-empty value becomes missing (``pd.NA``). A ``_row`` column holds the data row number, so
+Every column is read as text (strict UTF-8 for CSV), surrounding whitespace and invisible
+padding (NUL, zero-width characters, a stray byte order mark) are stripped and an empty value
+becomes missing (``pd.NA``). A ``_row`` column holds the data row number, so
 quarantine lines can point back into the file: in a CSV, the row's first file line minus one
 (the header is line 1, so data row N is line N + 1). Blank lines, and lines of only spaces or
 tabs, are skipped but still counted, and so are the extra lines of a quoted value spanning
@@ -595,9 +596,21 @@ def _missing_columns_hint(header: list[str], missing: list[str]) -> str:
     return ""
 
 
+# What is stripped from both ends of every value: whitespace (Python's, a no-break space
+# too) and characters that show as nothing: NUL (a fixed-width database export pads with
+# it), zero-width spaces and joiners, the word joiner and U+FEFF (a byte order mark left
+# inside a file by joining two, or pasted with a value). An id "S000001" followed by a
+# zero-width space looks right in every editor yet fails id_format; a unit "CID" padded
+# with NULs would be a second unit in every count by unit.
+_PADDING = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace()) + (
+    "\x00\u200b\u200c\u200d\u2060\ufeff"
+)
+
+
 def _clean_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Strip surrounding whitespace; an empty string becomes null."""
-    trimmed = pc.utf8_trim_whitespace(column)
+    """Strip surrounding whitespace and invisible padding (``_PADDING``); an empty string
+    becomes null."""
+    trimmed = pc.utf8_trim(column, characters=_PADDING)
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 

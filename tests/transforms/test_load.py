@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 import random
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from transforms.schema import (
     STAFF,
     STAFF_PHONES,
     STAFF_TABLES,
+    STAFF_VEHICLES,
 )
 
 PLANTED = "Quenby-Planted"  # a synthetic surname that must never reach a message
@@ -61,6 +63,55 @@ def test_reads_every_column_as_text_stripped_with_empty_as_missing(tmp_path, cap
     assert all(str(df[c].dtype) == "string" for c in NOMINALS.column_names)
     assert "notes" in caplog.text and "free text" not in caplog.text
     assert df.attrs["source_file"] == "nominals.csv"
+
+
+SAMPLE_STAFF = Path(__file__).resolve().parents[2] / "data" / "sample" / "staff"
+
+
+def _rewrite(path: Path, column: str, rows: slice, change) -> None:
+    """Rewrite ``column`` of the data rows ``rows`` of the CSV ``path`` with ``change``."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        header, *data = list(csv.reader(fh))
+    at = header.index(column)
+    for row in data[rows]:
+        row[at] = change(row[at])
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([header, *data])
+
+
+def test_invisible_padding_is_stripped_like_whitespace(tmp_path):
+    """A fixed-width export pads with NUL; ids pasted from a web page or joined files carry a
+    zero-width space or a byte order mark. Invisible in any editor, they made valid ids fail
+    id_format (c31: 80 phone/vehicle/record rows, c39: a staff member and their child rows)
+    and a unit padded with NUL a second unit (c39: 37 units instead of 24)."""
+    from transforms.config import ValidationConfig
+    from transforms.validate import validate_extract
+
+    tables = (STAFF, STAFF_PHONES, STAFF_VEHICLES)
+    folder = tmp_path / "staff"
+    shutil.copytree(SAMPLE_STAFF, folder)
+    _rewrite(folder / "staff.csv", "unit", slice(0, 30), lambda v: v + "\x00\x00")
+    _rewrite(folder / "staff.csv", "staff_id", slice(30, 31), lambda v: v + "\x00")
+    _rewrite(folder / "staff_phones.csv", "staff_id", slice(0, 40), lambda v: v + "\u200b")
+    _rewrite(folder / "staff_vehicles.csv", "staff_id", slice(0, 40), lambda v: "\ufeff" + v)
+    _rewrite(folder / "staff_vehicles.csv", "vrm", slice(40, 41), lambda v: "\u2060")
+    run_date = date(2026, 11, 27)
+
+    def validated(where: Path):
+        return validate_extract(load_extract(where, tables), tables, ValidationConfig(), run_date)
+
+    clean, padded = validated(SAMPLE_STAFF), validated(folder)
+    for name in ("staff", "staff_phones"):
+        pd.testing.assert_frame_equal(padded.accepted[name], clean.accepted[name])
+    assert padded.accepted["staff"]["unit"].nunique() == 24
+    # the vrm of only a word joiner is missing: its row is quarantined not_null, as if empty
+    assert padded.counts["rows_quarantined"].tolist() == [
+        *clean.counts["rows_quarantined"].tolist()[:2],
+        clean.counts["rows_quarantined"].tolist()[2] + 1,
+    ]
+    extra = padded.quarantine.loc[padded.quarantine["table"] == "staff_vehicles"]
+    assert extra[["row_number", "field", "rule"]].values.tolist() == [[41, "vrm", "not_null"]]
+    assert "id_format" not in set(padded.quarantine["rule"])
 
 
 def test_utf8_bom_and_non_ascii_names_are_fine(tmp_path):
