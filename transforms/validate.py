@@ -23,6 +23,10 @@ whitespace or punctuation, as ``normalise.vrm_sql`` compares it) when that form 
 "sa 55 fm o" is kept as "SA55FMO"; a value that is no registration either way is left as
 written for ``vrm_format`` to quarantine.
 
+A postcode failing ``postcode_format`` only for its spacing ("S1  1AA", the padded 7-character
+form some address products write) is read in canonical form (``canonical_postcode``), the
+same postcode to ``normalise.postcode_sql``.
+
 A date written with a midnight time ("2024-09-21 00:00:00", as SQL and Excel exports write
 one; ``ValidationConfig.date_regex`` allows it) is accepted as that date: the time is dropped
 from the accepted value. ``check_quarantine_share`` stops a run whose extract lost more than
@@ -358,6 +362,47 @@ def _canonical_vrms(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd
     return df
 
 
+def canonical_postcode(values: pd.Series) -> pd.Series:
+    """Postcodes in canonical form: upper case, one space before the inward code (its last
+    three characters), no other whitespace ("S1  1AA", "bs10\u00a08hx", "S1 1 AA" -> "S1 1AA",
+    "BS10 8HX"); missing stays missing. ``normalise.postcode_sql`` compares them without
+    spaces, so this is the same postcode to the matcher."""
+    text = pa.array(values.astype(_TEXT), from_pandas=True)
+    bare = pc.utf8_upper(pc.replace_substring_regex(text, r"[\s\pZ]", ""))
+    canon = pc.replace_substring_regex(bare, r"^(.+)(.{3})$", r"\1 \2")
+    return pd.Series(pd.array(canon, dtype=_TEXT), index=values.index)
+
+
+def _canonical_postcodes(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd.DataFrame:
+    """Postcode columns: a value failing ``cfg.postcode_regex`` only for its spacing (two
+    spaces, as the 7-character "pcd7" form pads a short outward code: "S1  1AA"; a tab or a
+    no-break space; a space in the wrong place) read in canonical form
+    (``canonical_postcode``); any other value is left as written, for ``postcode_format``
+    to judge. Warns with a count of the values so read, never a value."""
+    for col in table.columns:
+        if col.kind != "postcode":
+            continue
+        text = df[col.name].astype(_TEXT)
+        as_written = text.str.contains(cfg.postcode_regex, regex=True).fillna(True)
+        failing = ~as_written.to_numpy(bool)
+        if not failing.any():
+            continue
+        canon = canonical_postcode(text)
+        valid = canon.str.contains(cfg.postcode_regex, regex=True).fillna(False).to_numpy(bool)
+        rescued = failing & valid
+        if not rescued.any():
+            continue
+        df[col.name] = text.mask(rescued, canon)
+        logger.warning(
+            "%s: %d %s value(s) valid only with their spacing mended (two spaces, a tab or "
+            "a no-break space, a space in the wrong place); read so, rows kept",
+            table.name,
+            int(rescued.sum()),
+            col.name,
+        )
+    return df
+
+
 def _raised(result: Any) -> bool:
     info = result.exception_info or {}
     if info.get("raised_exception"):
@@ -389,6 +434,7 @@ def _check_rows(
         raise ValueError(f"{table.name}: frame lacks contract column(s): {', '.join(missing)}")
     df = _drop_midnight(_with_rows(df).reset_index(drop=True), table, cfg)
     df = _canonical_vrms(df, table, cfg)
+    df = _canonical_postcodes(df, table, cfg)
     rows = df[ROW_COLUMN].to_numpy(np.int64)
     if not (np.all(np.diff(rows) > 0) or pd.Index(rows).is_unique):
         raise ValueError(f"{table.name}: {ROW_COLUMN} values are not unique")

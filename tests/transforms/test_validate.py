@@ -857,6 +857,74 @@ def test_a_value_that_is_no_registration_in_any_form_is_still_quarantined(vrm, c
     assert vrm not in r.quarantine.to_csv() and vrm not in caplog.text
 
 
+# --- postcodes: a fault of spacing only is mended, any other still quarantined ------------------
+
+# As address products and exports write them (c34: the padded 7-character "pcd7" form cost
+# 3,628 intel and 452 staff addresses, and 3 association flags, on the sample).
+POSTCODES_AS_WRITTEN = {
+    "S1  1AA": "S1 1AA",  # pcd7: a two-character outward code padded to four
+    "B31  9ZF": "B31 9ZF",
+    "BS10\t8HX": "BS10 8HX",
+    "LS6\u00a0\u00a02AB": "LS6 2AB",
+    "sw1a 1 aa": "SW1A 1AA",
+}
+
+
+def staff_addresses(*postcodes: str) -> pd.DataFrame:
+    row = {"staff_id": "S1", "address_line": "12 Kings Road, Leeds", "date_from": "2020-01-01"}
+    return frame(STAFF_ADDRESSES, [{**row, "postcode": p} for p in postcodes])
+
+
+def intel_addresses(*postcodes: str) -> pd.DataFrame:
+    row = {"nominal_id": "N1", "address_line": "12 KINGS ROAD, LEEDS", "date_from": "2020-01-01"}
+    return frame(INTEL_ADDRESSES, [{**row, "postcode": p} for p in postcodes])
+
+
+@pytest.mark.parametrize(
+    ("table", "build"),
+    [("staff_addresses", staff_addresses), ("addresses", intel_addresses)],
+)
+def test_a_postcode_wrong_only_in_its_spacing_is_kept_in_canonical_form(table, build, caplog):
+    written = ["LS6 2AB", "ls62ab", *POSTCODES_AS_WRITTEN]
+    with caplog.at_level(logging.WARNING):
+        r = validate_table(build(*written), TABLES_BY_NAME[table], CFG, RUN_DATE, "a.csv")
+    assert r.quarantine.empty
+    assert (r.rows_read, r.rows_accepted) == (7, 7)
+    # a postcode valid as written is kept as written; the others in canonical form
+    assert r.accepted["postcode"].tolist() == ["LS6 2AB", "ls62ab", *POSTCODES_AS_WRITTEN.values()]
+    assert f"{table}: 5 postcode value(s) valid only with their spacing mended" in caplog.text
+    assert "S1" not in caplog.text and "LS6" not in caplog.text
+
+
+def test_a_mended_postcode_is_the_one_the_matcher_compares():
+    import duckdb
+
+    from transforms.normalise import postcode_sql
+    from transforms.validate import canonical_postcode
+
+    values = pd.Series(list(POSTCODES_AS_WRITTEN), dtype="string")
+    con = duckdb.connect()
+    con.register("p", pd.DataFrame({"as_written": values, "mended": canonical_postcode(values)}))
+    pairs = con.execute(
+        f"SELECT {postcode_sql('as_written')}, {postcode_sql('mended')} FROM p"
+    ).fetchall()
+    assert all(a == b for a, b in pairs)
+
+
+@pytest.mark.parametrize(
+    "postcode",
+    ["S1  1A", "NOT KNOWN", "SW1A OAA", "S1 1AA LEEDS", "12 Kings Road", PLANTED_POSTCODE],
+)
+def test_a_postcode_wrong_in_more_than_spacing_is_still_quarantined(postcode, caplog):
+    with caplog.at_level(logging.INFO):
+        r = validate_table(
+            staff_addresses("S1  1AA", postcode), STAFF_ADDRESSES, CFG, RUN_DATE, "a.csv"
+        )
+    assert lines(r) == [(2, "postcode", "postcode_format")]
+    assert r.accepted["postcode"].tolist() == ["S1 1AA"]
+    assert postcode not in r.quarantine.to_csv() and postcode not in caplog.text
+
+
 # --- ids: compared trimmed and case-folded, in every id column ----------------------------------
 
 
