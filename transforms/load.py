@@ -198,8 +198,31 @@ def load_extract(
 # --- CSV ---------------------------------------------------------------------------------------
 
 
+def _is_utf16(path: Path) -> bool:
+    """Whether the file looks like UTF-16 text, as Excel saves "Unicode Text" and Windows
+    tools write: a UTF-16 byte order mark, or a NUL in nearly every other byte of its start
+    and almost nowhere else (UTF-16 without a mark; NUL padding in UTF-8 text comes in
+    runs, on odd and even bytes alike)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    half = len(head) // 2
+    nuls = sorted((head[0::2].count(0), head[1::2].count(0)))
+    return half >= 4 and nuls[1] > 0.8 * half and nuls[0] < 0.1 * half
+
+
 def _read_csv(path: Path) -> tuple[pa.Table, np.ndarray]:
     """The file as text columns, and each row's data row number (``data_rows``)."""
+    if _is_utf16(path):
+        raise StructuralError(
+            path.name,
+            'is UTF-16 text (as Excel saves "Unicode Text"), not UTF-8: save it as '
+            '"CSV UTF-8 (comma delimited)"',
+        )
     header = read_csv_header(path)
     _check_header(header, path.name)
     try:

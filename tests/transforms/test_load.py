@@ -225,6 +225,37 @@ def test_non_utf8_in_header(tmp_path):
         read_table(tmp_path, NOMINALS)
 
 
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-16", "\t"), ("utf-16", ","), ("utf-16-le", "\t"), ("utf-16-be", ",")],
+)
+def test_a_utf16_file_is_named_as_such(tmp_path, encoding, delimiter):
+    """Excel's "Unicode Text" is UTF-16 (with a byte order mark, tab-delimited); other tools
+    write it without the mark. c28 stopped with "not valid UTF-8 at byte offset 0 (line 1)",
+    or a file without the mark (NUL is valid UTF-8) with its columns "missing"."""
+    with (SAMPLE_STAFF / "staff_phones.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))[:200]
+    rows[5][1] = PLANTED
+    text = "".join(delimiter.join(row) + "\r\n" for row in rows)
+    write(tmp_path, "staff_phones.csv", text.encode(encoding))
+    with pytest.raises(StructuralError) as err:
+        read_table(tmp_path, STAFF_PHONES)
+    assert err.value.file == "staff_phones.csv"
+    assert err.value.problem.startswith("is UTF-16 text")
+    assert "CSV UTF-8" in err.value.problem
+    assert PLANTED not in str(err.value)
+
+
+def test_nul_padding_in_utf8_text_is_not_taken_for_utf16(tmp_path):
+    # a fixed-width export padding every field with NUL: runs on odd and even bytes alike
+    body = "".join(
+        f"S{i:06d}{chr(0) * 9},07700 900{i:03d}{chr(0) * 20},mobile\n" for i in range(99)
+    )
+    write(tmp_path, "staff_phones.csv", PHONES_HEADER + body)
+    df = read_table(tmp_path, STAFF_PHONES)
+    assert df["staff_id"].tolist()[:2] == ["S000000", "S000001"]
+
+
 def test_zero_byte_file(tmp_path):
     write(tmp_path, "phones.csv", b"")
     with pytest.raises(StructuralError, match="0 bytes"):
