@@ -29,8 +29,11 @@ class ValidationConfig:
     # 7-15 digits, optional leading + and (, single spaces, dashes or brackets between digits.
     phone_regex: str = r"^\+?\(?[0-9](?:[ ()-]{0,2}[0-9]){6,14}$"
     # UK current, prefix, suffix and dateless (incl. Northern Ireland) series, optional space.
+    # Upper case only: a value is checked in canonical form (validate.canonical_vrm, upper
+    # case), and a case-insensitive [A-Z] also let in the Kelvin sign (U+212A), which folds
+    # to k but stays itself in upper case: no K to the matcher (normalise.vrm_sql).
     vrm_regex: str = (
-        r"(?i)^(?:[A-Z]{2}[0-9]{2} ?[A-Z]{3}"
+        r"^(?:[A-Z]{2}[0-9]{2} ?[A-Z]{3}"
         r"|[A-Z][0-9]{1,3} ?[A-Z]{3}"
         r"|[A-Z]{3} ?[0-9]{1,3}[A-Z]"
         r"|[0-9]{1,4} ?[A-Z]{1,3}"

@@ -339,7 +339,7 @@ def _canonical_vrms(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd
     """Registration columns rewritten in canonical form (``canonical_vrm``) where that form
     is a registration (``cfg.vrm_regex``); any other value is left as written for
     ``vrm_format`` to quarantine. Warns with a count of the values only the canonical form
-    let through (lower case, extra spaces, punctuation), never a value."""
+    let through for their spacing or punctuation (not for their case alone), never a value."""
     for col in table.columns:
         if col.kind != "vrm":
             continue
@@ -348,7 +348,10 @@ def _canonical_vrms(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd
         valid = canon.str.contains(cfg.vrm_regex, regex=True).fillna(False).to_numpy(bool)
         if not valid.any():
             continue
-        as_written = text.str.contains(cfg.vrm_regex, regex=True).fillna(False).to_numpy(bool)
+        # only a fault of spacing or punctuation is counted: a registration in lower case
+        # is as registrations are written (the intelligence side writes most so)
+        upper = text.str.upper()
+        as_written = upper.str.contains(cfg.vrm_regex, regex=True).fillna(False).to_numpy(bool)
         df[col.name] = text.mask(valid, canon)
         rescued = int((valid & ~as_written).sum())
         if rescued:

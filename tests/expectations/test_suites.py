@@ -132,8 +132,9 @@ def test_every_regex_works_in_python_and_in_re2():
         ),
         (
             CFG.vrm_regex,
-            ["AB12 CDE", "ab12cde", "A123 BCD", "ABC 123D", "1234 AB", "ABZ 1234"],
-            ["NOT A PLATE", "AB12 CDEF", "", "12345678"],
+            ["AB12 CDE", "AB12CDE", "A123 BCD", "ABC 123D", "1234 AB", "ABZ 1234"],
+            # lower case is read in canonical form before the check (validate.canonical_vrm)
+            ["NOT A PLATE", "AB12 CDEF", "", "12345678", "ab12cde", "\u212aB12CDE"],
         ),
         (
             CFG.collar_regex,
