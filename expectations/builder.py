@@ -42,6 +42,7 @@ DOB_MIN_YEAR = "dob_min_year"
 DOB_MIN_AGE = "dob_min_age"
 DATE_ORDER = "date_order"
 UNKNOWN_PARENT = "unknown_parent"  # checked in pandas by transforms.validate
+REPEATED_HEADER = "repeated_header"  # checked in pandas by transforms.validate
 
 # Every format regex lives in ValidationConfig and must stay RE2-compatible: pandas 3 runs GX's
 # regex check through pyarrow (RE2), so no look-arounds or back-references.

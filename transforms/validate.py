@@ -10,6 +10,9 @@ are named as such:
   are quarantined as "duplicate of row N".
 * ``unknown_parent``: a child row whose parent key is not among the parent table's ACCEPTED rows
   (``validate_extract``; also the ``second_parent`` column of associations).
+* ``repeated_header``: a row whose every value is its own column name: the header line again,
+  as two exports joined into one file put it mid-file. It is its row's only line (the other
+  rules would only say that a column name is no id, date or postcode).
 
 Ids (every ``id`` column of both extracts) are compared by ``id_key``: trimmed (the loader
 strips every value) and case-folded, so "S000012" and "s000012" are one id. The uniqueness
@@ -207,6 +210,24 @@ class _Failures:
     def add(self, positions: np.ndarray, field: str, rule: str, detail: str | np.ndarray) -> None:
         if len(positions):
             self.parts.append((np.asarray(positions, dtype=np.int64), field, rule, detail))
+
+    def replace_rows(self, rows: np.ndarray, field: str, rule: str, detail: str) -> None:
+        """Make (field, rule, detail) the only failure of ``rows`` (a boolean mask by
+        position)."""
+        self.parts = [
+            (p[~rows[p]], f, r, d if isinstance(d, str) else d[~rows[p]])
+            for p, f, r, d in self.parts
+        ]
+        self.parts = [part for part in self.parts if len(part[0])]
+        self.add(np.flatnonzero(rows), field, rule, detail)
+
+    def rows_with(self, n: int, rule: str) -> np.ndarray:
+        """Rows (a boolean mask by position) with a failure of ``rule``."""
+        found = np.zeros(n, dtype=bool)
+        for positions, _, r, _ in self.parts:
+            if r == rule:
+                found[positions] = True
+        return found
 
     def mask(self, n: int, field: str | None = None) -> np.ndarray:
         """Rows (by position) set aside by at least one failure, optionally only on ``field``."""
@@ -469,7 +490,34 @@ def _check_rows(
             failures.add(dupes, meta["field"], ex.UNIQUE, details)
         else:
             failures.add(positions, meta["field"], meta["rule"], meta["detail"])
+    headers = _repeated_header(df, table)
+    if headers.any():
+        failures.replace_rows(
+            headers,
+            table.column_names[0],
+            ex.REPEATED_HEADER,
+            "the header line again (two exports joined into one file?)",
+        )
+        logger.warning(
+            "%s: %d row(s) repeat the header line (two exports joined into one file?), "
+            "first at data row %d; set aside",
+            table.name,
+            int(headers.sum()),
+            int(rows[headers][0]),
+        )
     return df, rows, failures
+
+
+def _repeated_header(df: pd.DataFrame, table: Table) -> np.ndarray:
+    """Rows (a boolean mask by position) whose every contract value is its own column name:
+    the header line again (as written: the loader found the header's names so). One
+    comparison of the first column; the others only if some row matched it."""
+    found = np.ones(len(df), dtype=bool)
+    for name in table.column_names:
+        found &= (df[name] == name).fillna(False).to_numpy(bool)
+        if not found.any():
+            break
+    return found
 
 
 def _with_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -599,7 +647,11 @@ def _check_parents(
             raise ValueError(f"{table.name}: parent table {parent_table} was not validated")
         parent = results[parent_table]
         keys = df[column]
-        eligible = keys.notna().to_numpy(bool) & ~failures.mask(len(df), column)
+        eligible = (
+            keys.notna().to_numpy(bool)
+            & ~failures.mask(len(df), column)
+            & ~failures.rows_with(len(df), ex.REPEATED_HEADER)
+        )
         orphan = eligible & ~_isin(keys, parent.accepted[parent_column])
         if not orphan.any():
             continue

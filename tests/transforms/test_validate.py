@@ -859,6 +859,57 @@ def test_a_value_that_is_no_registration_in_any_form_is_still_quarantined(vrm, c
     assert vrm not in r.quarantine.to_csv() and vrm not in caplog.text
 
 
+# --- two exports joined into one file: the header line mid-file ---------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def _join_exports(path: Path, at: int) -> None:
+    """Rewrite the CSV ``path`` as `cat part1 part2` would: data rows from ``at`` on follow
+    a second UTF-8 byte order mark and header line."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines[: at + 1], "\ufeff" + lines[0], *lines[at + 1 :]]), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("extract", "tables", "at"),
+    [("staff", (STAFF, STAFF_ADDRESSES), 1700), ("intel", (NOMINALS, RECORDS), 20000)],
+)
+def test_a_header_line_mid_file_is_one_quarantine_line_saying_so(
+    tmp_path, caplog, extract, tables, at
+):
+    """c32: the repeated header came out as four or five lines about its values (staff_id
+    not an id, postcode not a postcode, dates not dates), and for a table whose first
+    column is its own id, unknown_parent too: nothing said what the row was."""
+    import shutil
+
+    folder = tmp_path / extract
+    shutil.copytree(SAMPLE / extract, folder)
+    child = tables[1]
+    _join_exports(folder / f"{child.name}.csv", at)
+    clean = validate_extract(load_extract(SAMPLE / extract, tables), tables, CFG, RUN_DATE)
+    with caplog.at_level(logging.WARNING):
+        joined = validate_extract(load_extract(folder, tables), tables, CFG, RUN_DATE)
+    q = joined.quarantine
+    header = q.loc[q["row_number"] == at + 1]
+    assert header[["table", "field", "rule", "action"]].values.tolist() == [
+        [child.name, child.column_names[0], "repeated_header", "row_quarantined"]
+    ]
+    assert header["detail"].tolist() == [
+        "the header line again (two exports joined into one file?)"
+    ]
+    # every other line is the clean file's, one row later after the header
+    before = clean.quarantine.drop(columns="source_file").copy()
+    before.loc[(before["table"] == child.name) & (before["row_number"] > at), "row_number"] += 1
+    after = q.loc[q["row_number"] != at + 1].drop(columns="source_file")
+    pd.testing.assert_frame_equal(after.reset_index(drop=True), before.reset_index(drop=True))
+    counts = joined.counts.set_index("table")
+    assert counts.loc[child.name, "rows_read"] == clean.tables[child.name].rows_read + 1
+    assert counts.loc[child.name, "rows_accepted"] == clean.tables[child.name].rows_accepted
+    assert f"{child.name}: 1 row(s) repeat the header line" in caplog.text
+    assert f"first at data row {at + 1}" in caplog.text
+
+
 # --- postcodes: a fault of spacing only is mended, any other still quarantined ------------------
 
 # As address products and exports write them (c34: the padded 7-character "pcd7" form cost
