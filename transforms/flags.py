@@ -172,6 +172,8 @@ def build_association_evidence(
 ) -> None:
     """``association_evidence``: one row per shared identifier or named association between a
     staff member and a criminal nominal, with its kind, date, frequency and suppression.
+    Rows alike in all of these are one: an input row given twice (an export appended to
+    yesterday's file, a phone listed twice by HR) is no second piece of evidence.
 
     Staff phones and vehicles carry no dates, so they count as held throughout employment:
     a nominal's use of the same number or vehicle overlaps when it ran on or after the staff
@@ -243,7 +245,7 @@ def build_association_evidence(
             SELECT * FROM addr UNION ALL SELECT * FROM phone
             UNION ALL SELECT * FROM vehicle UNION ALL SELECT * FROM named
         )
-        SELECT ev.staff_id, ev.nominal_id, ev.kind, ev.evidence_date, ev.shared_by,
+        SELECT DISTINCT ev.staff_id, ev.nominal_id, ev.kind, ev.evidence_date, ev.shared_by,
                ev.kind <> 'named_associate' AND ev.shared_by > {cap} AS suppressed
         FROM ev
         JOIN criminal_nominals cn ON cn.nominal_id = ev.nominal_id

@@ -382,6 +382,31 @@ def test_a_vehicle_written_lower_case_with_spaces_still_links_staff_and_nominal(
     assert _flags(con)[("S1", "N1")][0] == "association"
 
 
+def test_rows_given_twice_are_one_piece_of_evidence():
+    # c41: the intelligence addresses export appended to yesterday's file (every row twice)
+    # doubled association_evidence (476 -> 952 address rows on the sample) though nothing
+    # new was known; HR listing one phone twice did too.
+    home = _addr("staff_id", "S1", "12 Kings Road, Leeds", "LS6 2AB", "2020-01-01")
+    shared = _addr("nominal_id", "N1", "12 KINGS ROAD, LEEDS", "LS6 2AB", "2022-05-01")
+    phone = {"staff_id": "S1", "phone": "07700 900001", "phone_type": "mobile"}
+    _, con = _validated(
+        staff=[_staff(1), _staff(2)],
+        nominals=[_nominal(1)],
+        records=[{"nominal_id": "N1", "role": "suspect", "offence_category": "drugs"}],
+        staff_addresses=[home, home, _addr("staff_id", "S2", "1 A St", "B1 1AA", "2020-01-01")],
+        addresses=[shared, shared],
+        staff_phones=[phone, phone],
+        phones=[{"nominal_id": "N1", "phone": "07700900001", "date_from": "2024-01-01"}],
+    )
+    rows = con.execute(
+        "SELECT staff_id, nominal_id, kind, count(*) FROM association_evidence "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    assert rows == [("S1", "N1", "address", 1), ("S1", "N1", "phone", 1)]
+    assert _flags(con)[("S1", "N1")][0] == "association"
+    assert con.execute("SELECT count(*) FROM flags").fetchone()[0] == 1
+
+
 def _declared(declared_date: str):
     """S1 shares a phone since 2024-01-01 with N1, a suspect, and declared N1 on the register
     on ``declared_date``."""
