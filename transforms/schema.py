@@ -87,8 +87,10 @@ class Column:
     # nothing matches or joins on (never an id), whose fault would otherwise cost more than
     # the value: a person out of screening for a cosmetic fault (collar_number), or a
     # declared association raised as undeclared for a bad date (declared_date, which
-    # flags.py reads as "declared, date unknown"). On a required column a missing value is
-    # reported the same way (not_null, value_blanked) and the row kept.
+    # flags.py reads as "declared, date unknown"; assoc_date_of_birth, read as a declaration
+    # with no date of birth is: the associate matched on names among the nominals already
+    # linked to that staff member). On a required column a missing value is reported the
+    # same way (not_null, value_blanked) and the row kept.
     blank_if_invalid: bool = False
     # A date that may lie after the run date: a renewal due, or the end of an address, phone
     # or vehicle still to come (flags.py counts a date_to on or after the run date as current).
@@ -198,7 +200,7 @@ DECLARED_ASSOCIATIONS = Table(
         _c("staff_id", "id"),
         _c("assoc_surname", pii=True),
         _c("assoc_forenames", pii=True),
-        _c("assoc_date_of_birth", "dob", required=False, pii=True),
+        _c("assoc_date_of_birth", "dob", required=False, pii=True, blank_if_invalid=True),
         _c("relationship", "enum", allowed=RELATIONSHIPS),
         _c("declared_date", "date", blank_if_invalid=True),
     ),

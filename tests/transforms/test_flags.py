@@ -407,9 +407,9 @@ def test_rows_given_twice_are_one_piece_of_evidence():
     assert con.execute("SELECT count(*) FROM flags").fetchone()[0] == 1
 
 
-def _declared(declared_date: str):
+def _declared(declared_date: str, assoc_dob: str = "1970-01-01"):
     """S1 shares a phone since 2024-01-01 with N1, a suspect, and declared N1 on the register
-    on ``declared_date``."""
+    on ``declared_date``, born ``assoc_dob``."""
     return _validated(
         staff=[_staff(1)],
         nominals=[_nominal(1)],
@@ -422,7 +422,7 @@ def _declared(declared_date: str):
                 "staff_id": "S1",
                 "assoc_surname": "Other1",
                 "assoc_forenames": "Sam",
-                "assoc_date_of_birth": "1970-01-01",
+                "assoc_date_of_birth": assoc_dob,
                 "relationship": "sibling",
                 "declared_date": declared_date,
             }
@@ -449,6 +449,38 @@ def test_a_declaration_dated_in_the_future_still_excludes_the_association_it_dec
             "not checked against the evidence date",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("assoc_dob", "rule"),
+    [
+        ("01/01/1970", "date_format"),  # the register's own form
+        ("NULL", "date_format"),  # a database's empty value, written out
+        ("2062-01-01", "not_future"),
+        ("1970-02-30", "calendar_date"),
+    ],
+)
+def test_a_declaration_with_a_bad_associate_date_of_birth_still_excludes(assoc_dob, rule):
+    # The whole declaration was quarantined for its associate's date of birth, so the
+    # association it declares went to DPS as undeclared (hostile cases c46, c47: 3 and 4
+    # false flags). Now the date is blanked and the declaration kept, read as one recorded
+    # without a date of birth: matched on names, among the nominals linked to S1 anyway.
+    ev, con = _declared("2020-01-01", assoc_dob)
+    assert ("S1", "N1") not in _flags(con)
+    q = ev.quarantine
+    assert q[["source_file", "row_number", "field", "rule", "action"]].values.tolist() == [
+        ["declared_associations.csv", 1, "assoc_date_of_birth", rule, "value_blanked"]
+    ]
+    assert assoc_dob not in q.to_csv()
+    assert con.execute("SELECT reason FROM exclusions").fetchall() == [
+        ("declared_before_evidence",)
+    ]
+
+
+def test_a_declared_associate_born_on_another_day_is_someone_else():
+    # a valid date of birth that differs still tells the declared person from the nominal
+    _, con = _declared("2020-01-01", "1971-01-01")
+    assert _flags(con)[("S1", "N1")][0] == "association"
 
 
 def test_a_valid_declared_date_is_still_checked_against_the_evidence():
