@@ -11,6 +11,18 @@ from dataclasses import dataclass, field
 
 PERSON_TYPES = ("officer", "staff", "pcso", "special", "volunteer")
 SEXES = ("M", "F", "U")
+# Words systems write for those codes (Male / Female / Unknown as a workforce system shows
+# them), read as the code by the loader (``validate._canonical_enums``); keys upper case.
+SEX_WORDS = {
+    "MALE": "M",
+    "MAN": "M",
+    "FEMALE": "F",
+    "WOMAN": "F",
+    "UNKNOWN": "U",
+    "NOT KNOWN": "U",
+    "NOT STATED": "U",
+    "NOT RECORDED": "U",
+}
 VETTING_LEVELS = ("RV", "MV", "NPPV1", "NPPV2", "NPPV3")
 VETTING_STATUSES = ("granted", "granted_with_risk_mitigation", "under_review", "withdrawn")
 PHONE_TYPES = ("mobile", "home", "work")

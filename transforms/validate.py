@@ -48,6 +48,7 @@ value ever appears in it, nor in any exception or log message raised here.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ import expectations as ex
 from transforms.config import ValidationConfig
 from transforms.ids import id_key
 from transforms.load import ROW_COLUMN, StructuralError
-from transforms.schema import TABLES_BY_NAME, Table
+from transforms.schema import SEX_WORDS, TABLES_BY_NAME, Table
 
 logger = logging.getLogger(__name__)
 
@@ -386,6 +387,53 @@ def _canonical_vrms(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd
     return df
 
 
+# Each enum column's words for its values, beyond case and spacing (column name -> upper-case
+# word -> the contract's value).
+_ENUM_WORDS: dict[str, dict[str, str]] = {"sex": SEX_WORDS}
+
+
+def _enum_key(value: str) -> str:
+    """What an enum value is compared by: upper case, runs of spaces, hyphens and underscores
+    as one underscore ("Granted With Risk-Mitigation" -> "GRANTED_WITH_RISK_MITIGATION")."""
+    return re.sub(r"[\s_-]+", "_", value.strip()).upper()
+
+
+def _canonical_enums(df: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Enum columns: a value not among the allowed ones that is one of them written in another
+    case or spacing ("VIOLENCE", "Officer", "granted with risk mitigation"), or a word for one
+    (``_ENUM_WORDS``: "Male" for M), is read as that value; any other is left as written, for
+    ``in_set`` to quarantine. A workforce system's display words otherwise took each such
+    person out of screening. Only the distinct values not allowed are looked at (a few), and
+    the run log counts the values so read, never shows one."""
+    for col in table.columns:
+        if col.kind != "enum" or not col.allowed:
+            continue
+        text = df[col.name].astype(_TEXT)
+        off = (text.notna() & ~text.isin(col.allowed)).to_numpy(bool)
+        if not off.any():
+            continue
+        by_key = {_enum_key(v): v for v in col.allowed}
+        words = _ENUM_WORDS.get(col.name, {})
+        found = {}
+        for value in text[off].unique():
+            key = _enum_key(value)
+            canon = by_key.get(key) or words.get(key.replace("_", " "))
+            if canon is not None:
+                found[value] = canon
+        if not found:
+            continue
+        read = off & text.isin(list(found)).to_numpy(bool)
+        df[col.name] = text.mask(read, text.map(found))
+        logger.warning(
+            "%s: %d %s value(s) read as the contract's value (written in another case or "
+            "spacing, or as a word such as Male for M); rows kept",
+            table.name,
+            int(read.sum()),
+            col.name,
+        )
+    return df
+
+
 def canonical_postcode(values: pd.Series) -> pd.Series:
     """Postcodes in canonical form: upper case, one space before the inward code (its last
     three characters), no other whitespace ("S1  1AA", "bs10\u00a08hx", "S1 1 AA" -> "S1 1AA",
@@ -459,6 +507,7 @@ def _check_rows(
     df = _drop_midnight(_with_rows(df).reset_index(drop=True), table, cfg)
     df = _canonical_vrms(df, table, cfg)
     df = _canonical_postcodes(df, table, cfg)
+    df = _canonical_enums(df, table)
     rows = df[ROW_COLUMN].to_numpy(np.int64)
     if not (np.all(np.diff(rows) > 0) or pd.Index(rows).is_unique):
         raise ValueError(f"{table.name}: {ROW_COLUMN} values are not unique")

@@ -183,7 +183,8 @@ def test_min_age_detail_names_the_bound_not_the_value():
 
 
 def test_bad_enum_lists_the_allowed_values():
-    df = nominals({"nominal_id": "N1", "sex": "Male"}, {"nominal_id": "N2", "sex": "m"})
+    # (Male and m are read as M: test_an_enum_value_in_another_case_or_as_a_word_...)
+    df = nominals({"nominal_id": "N1", "sex": "X"}, {"nominal_id": "N2", "sex": "Mal"})
     r = validate_table(df, NOMINALS, CFG, RUN_DATE, "nominals.csv")
     assert lines(r) == [(1, "sex", "in_set"), (2, "sex", "in_set")]
     assert set(r.quarantine["detail"]) == {"expected one of: M, F, U"}
@@ -1218,3 +1219,47 @@ def test_a_record_dated_next_year_is_quarantined_and_the_tolerance_is_config():
     assert r.quarantine["detail"].tolist() == [
         "after 2026-11-26 (the run date, 2026-11-25, + 1 day)"
     ]
+
+
+# --- enums: the contract's value written another way is read as it ------------------------------
+
+
+def test_an_enum_value_in_another_case_or_as_a_word_is_read_as_the_contracts(caplog):
+    # A workforce system shows sex as Male / Female / Unknown, and exports may capitalise
+    # (VIOLENCE) or space (granted with risk mitigation) what the contract writes otherwise:
+    # each such row was quarantined (in_set), a staff member out of screening (hostile c44:
+    # 500 staff and 1,949 of their rows, exit 0). Such values are read as the contract's; a
+    # value that is none of them is still quarantined.
+    written = ["Male", "female", "UNKNOWN", "Not known", "M", "X"]
+    df = frame(
+        STAFF,
+        [
+            {
+                **one_good_row(STAFF).iloc[0].drop("_row").to_dict(),
+                "staff_id": f"S{i}",
+                "sex": sex,
+                "person_type": "Officer",
+                "vetting_status": "Granted With Risk-Mitigation",
+            }
+            for i, sex in enumerate(written)
+        ],
+    )
+    with caplog.at_level(logging.WARNING):
+        r = validate_table(df, STAFF, CFG, RUN_DATE, "staff.csv")
+    assert r.accepted["sex"].tolist() == ["M", "F", "U", "U", "M"]
+    assert set(r.accepted["person_type"]) == {"officer"}
+    assert set(r.accepted["vetting_status"]) == {"granted_with_risk_mitigation"}
+    assert lines(r) == [(6, "sex", "in_set")]
+    assert "staff: 4 sex value(s) read as the contract's value" in caplog.text
+    assert "staff: 6 person_type value(s) read as the contract's value" in caplog.text
+    assert "Male" not in caplog.text.replace("such as Male for M", "")
+
+
+def test_a_marker_in_capitals_is_read_as_the_contracts():
+    # hostile c18 wrote a marker VIOLENCE: quarantined, the nominal no longer counted as
+    # criminal and its evidence not built
+    row = one_good_row(TABLES_BY_NAME["markers"]).assign(
+        marker=pd.array(["VIOLENCE"], dtype="string")
+    )
+    r = validate_table(row, TABLES_BY_NAME["markers"], CFG, RUN_DATE, "markers.csv")
+    assert r.quarantine.empty and r.accepted["marker"].tolist() == ["violence"]
