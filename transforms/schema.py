@@ -101,8 +101,10 @@ class Column:
     # declared association raised as undeclared for a bad date (declared_date, which
     # flags.py reads as "declared, date unknown"; assoc_date_of_birth, read as a declaration
     # with no date of birth is: the associate matched on names among the nominals already
-    # linked to that staff member). On a required column a missing value is reported the
-    # same way (not_null, value_blanked) and the row kept.
+    # linked to that staff member), or a nominal set aside with all their records for a
+    # date of birth that only says "not known" (0001-01-01, 1753-01-01). On a required
+    # column a missing value is reported the same way (not_null, value_blanked) and the row
+    # kept.
     blank_if_invalid: bool = False
     # A date that may lie after the run date: a renewal due, or the end of an address, phone
     # or vehicle still to come (flags.py counts a date_to on or after the run date as current).
@@ -282,7 +284,9 @@ NOMINALS = Table(
         _c("nominal_id", "id", unique=True),
         _c("surname", pii=True),
         _c("forenames", pii=True),
-        _c("date_of_birth", "dob", required=False, pii=True),
+        # blanked when invalid: a nominal kept with no date of birth is still matched on
+        # names, addresses, phones and vehicles; set aside, it took its records with it
+        _c("date_of_birth", "dob", required=False, pii=True, blank_if_invalid=True),
         _c("sex", "enum", allowed=SEXES),
     ),
 )

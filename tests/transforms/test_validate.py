@@ -332,7 +332,7 @@ def intel_frames() -> dict[str, pd.DataFrame]:
     return {
         "nominals": nominals(
             {"nominal_id": "N1"},
-            {"nominal_id": "N2", "date_of_birth": "2023-02-30"},  # quarantined
+            {"nominal_id": "N2", "sex": "X"},  # quarantined (a bad date of birth is blanked)
             {"nominal_id": "N3", "surname": PLANTED_NAME},
         ),
         "addresses": frame(
@@ -547,7 +547,7 @@ def test_end_to_end_from_files(tmp_path: Path):
     (tmp_path / "nominals.csv").write_text(
         "nominal_id,surname,forenames,date_of_birth,sex\n"
         "N1,Smith,Ann,1980-05-17,F\n"
-        f"N2,{PLANTED_NAME},Bob,2030-01-01,M\n",
+        f"N2,{PLANTED_NAME},Bob,1980-01-01,X\n",
         encoding="utf-8",
     )
     (tmp_path / "phones.csv").write_text(
@@ -1253,6 +1253,31 @@ def test_an_enum_value_in_another_case_or_as_a_word_is_read_as_the_contracts(cap
     assert "staff: 4 sex value(s) read as the contract's value" in caplog.text
     assert "staff: 6 person_type value(s) read as the contract's value" in caplog.text
     assert "Male" not in caplog.text.replace("such as Male for M", "")
+
+
+@pytest.mark.parametrize(
+    ("dob", "rule"),
+    [
+        ("0001-01-01", "dob_min_year"),  # "not known", as some systems write it
+        ("1753-01-01", "dob_min_year"),  # SQL Server's earliest datetime, the same
+        ("2062-01-01", "not_future"),
+        ("17/03/1985", "date_format"),
+    ],
+)
+def test_a_nominal_with_a_bad_date_of_birth_is_kept_without_it(dob, rule):
+    # A nominal was set aside for a date of birth that only says "not known", and took every
+    # record, address and phone of theirs with them (hostile c37: 200 nominals, 896 rows):
+    # people the force holds intelligence on, out of the screening. The date is blanked and
+    # the nominal kept, matched on names, addresses, phones and vehicles.
+    df = nominals({"nominal_id": "N1", "date_of_birth": dob}, {"nominal_id": "N2"})
+    r = validate_table(df, NOMINALS, CFG, RUN_DATE, "nominals.csv")
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined) == (2, 2, 0)
+    assert r.accepted["date_of_birth"].isna().tolist() == [True, False]
+    q = r.quarantine
+    assert q[["row_number", "field", "rule", "action"]].values.tolist() == [
+        [1, "date_of_birth", rule, "value_blanked"]
+    ]
+    assert dob not in q.to_csv()
 
 
 def test_a_marker_in_capitals_is_read_as_the_contracts():
