@@ -44,6 +44,9 @@ class ValidationConfig:
     # (transforms.validate); any other time of day fails date_format.
     date_regex: str = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0{1,9})?)?)?$"
     id_regex: str = r"^[A-Za-z0-9_-]{1,40}$"
+    # Values a database export writes for an empty one ("NULL"), read as missing in every
+    # column but names and addresses (transforms.validate: a person may be called Null).
+    null_tokens: tuple[str, ...] = ("NULL",)
     # A warrant or collar number: letters and digits, a single space or hyphen between them
     # ("4471", "PC 1234", "MPS-220"), at most 20 letters and digits. Excel's forms of a number
     # ("2.81E+05", "280720.0") fail: a bad one is blanked, the row kept (schema.py).

@@ -387,6 +387,32 @@ def _canonical_vrms(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd
     return df
 
 
+def _null_tokens(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd.DataFrame:
+    """``cfg.null_tokens`` ("NULL", as a database export writes an empty value) read as
+    missing in every column but personal text (names, address lines): an optional date,
+    phone or grading so written was a format fault (hostile c42: 2,000 addresses' date_to,
+    the run stopped), and a required one is reported missing (not_null) rather than
+    malformed. Warns with a count per column, never a value."""
+    if not cfg.null_tokens:
+        return df
+    for col in table.columns:
+        if col.kind == "text" and col.pii:
+            continue
+        text = df[col.name].astype(_TEXT)
+        token = text.isin(cfg.null_tokens).to_numpy(bool)
+        if token.any():
+            df[col.name] = text.mask(token, pd.NA)
+            logger.warning(
+                "%s: %d %s value(s) were %s (a database's empty value written out); read as "
+                "missing",
+                table.name,
+                int(token.sum()),
+                col.name,
+                " or ".join(cfg.null_tokens),
+            )
+    return df
+
+
 # Each enum column's words for its values, beyond case and spacing (column name -> upper-case
 # word -> the contract's value).
 _ENUM_WORDS: dict[str, dict[str, str]] = {"sex": SEX_WORDS}
@@ -505,6 +531,7 @@ def _check_rows(
     if missing:
         raise ValueError(f"{table.name}: frame lacks contract column(s): {', '.join(missing)}")
     df = _drop_midnight(_with_rows(df).reset_index(drop=True), table, cfg)
+    df = _null_tokens(df, table, cfg)
     df = _canonical_vrms(df, table, cfg)
     df = _canonical_postcodes(df, table, cfg)
     df = _canonical_enums(df, table)
