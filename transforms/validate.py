@@ -425,14 +425,15 @@ def _enum_key(value: str) -> str:
 
 
 def _canonical_enums(df: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Enum columns: a value not among the allowed ones that is one of them written in another
-    case or spacing ("VIOLENCE", "Officer", "granted with risk mitigation"), or a word for one
+    """Enum and true/false columns: a value not among the allowed ones that is one of them
+    written in another case or spacing ("VIOLENCE", "Officer", "granted with risk
+    mitigation", Excel's "TRUE"), or a word for one
     (``_ENUM_WORDS``: "Male" for M), is read as that value; any other is left as written, for
     ``in_set`` to quarantine. A workforce system's display words otherwise took each such
     person out of screening. Only the distinct values not allowed are looked at (a few), and
     the run log counts the values so read, never shows one."""
     for col in table.columns:
-        if col.kind != "enum" or not col.allowed:
+        if col.kind not in ("enum", "bool") or not col.allowed:
             continue
         text = df[col.name].astype(_TEXT)
         off = (text.notna() & ~text.isin(col.allowed)).to_numpy(bool)

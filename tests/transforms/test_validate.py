@@ -1280,6 +1280,22 @@ def test_a_nominal_with_a_bad_date_of_birth_is_kept_without_it(dob, rule):
     assert dob not in q.to_csv()
 
 
+def test_excels_true_and_false_are_read_as_the_contracts():
+    # Excel writes a true/false column TRUE / FALSE: every staff row failed in_set on
+    # designated_post and the run stopped (hostile c25: 2,000 of 2,000 rows)
+    rows = [
+        {
+            **one_good_row(STAFF).iloc[0].drop("_row").to_dict(),
+            "staff_id": f"S{i}",
+            "designated_post": v,
+        }
+        for i, v in enumerate(["TRUE", "False", "true", "yes"])
+    ]
+    r = validate_table(frame(STAFF, rows), STAFF, CFG, RUN_DATE, "staff.csv")
+    assert r.accepted["designated_post"].tolist() == ["true", "false", "true"]
+    assert lines(r) == [(4, "designated_post", "in_set")]
+
+
 def test_a_marker_in_capitals_is_read_as_the_contracts():
     # hostile c18 wrote a marker VIOLENCE: quarantined, the nominal no longer counted as
     # criminal and its evidence not built
