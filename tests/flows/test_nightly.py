@@ -252,13 +252,14 @@ def test_structural_error_stops_the_run_and_publishes_nothing(tmp_path, prefect_
 
 
 def test_a_table_mostly_quarantined_stops_the_run_and_publishes_nothing(tmp_path, prefect_harness):
-    # Excel writes booleans TRUE/FALSE: every staff row failed in_set, yet the run completed
-    # and reported 1,996 of 2,000 staff as checked against nothing
+    # Every staff row failing in_set (true/false written yes/no; Excel's TRUE/FALSE did so
+    # until the loader read them) once let the run complete and report 1,996 of 2,000 staff
+    # as checked against nothing
     staff = tmp_path / "staff"
     shutil.copytree(SAMPLE / "staff", staff)
     text = (staff / "staff.csv").read_text(encoding="utf-8")
     (staff / "staff.csv").write_text(
-        text.replace(",false\n", ",FALSE\n").replace(",true\n", ",TRUE\n"), encoding="utf-8"
+        text.replace(",false\n", ",no\n").replace(",true\n", ",yes\n"), encoding="utf-8"
     )
     with pytest.raises(StructuralError) as err:
         nightly_screening(staff_dir=staff, out_dir=tmp_path / "out")
