@@ -450,7 +450,8 @@ def _canonical_enums(df: pd.DataFrame, table: Table) -> pd.DataFrame:
         if not found:
             continue
         read = off & text.isin(list(found)).to_numpy(bool)
-        df[col.name] = text.mask(read, text.map(found))
+        read_values = text[read].map(found).astype(_TEXT)  # only those rows: a few
+        df[col.name] = text.mask(read, read_values)
         logger.warning(
             "%s: %d %s value(s) read as the contract's value (written in another case or "
             "spacing, or as a word such as Male for M); rows kept",
@@ -486,12 +487,14 @@ def _canonical_postcodes(df: pd.DataFrame, table: Table, cfg: ValidationConfig) 
         failing = ~as_written.to_numpy(bool)
         if not failing.any():
             continue
-        canon = canonical_postcode(text)
+        # only the failing values are mended and checked again, not the whole column
+        canon = canonical_postcode(text[failing])
         valid = canon.str.contains(cfg.postcode_regex, regex=True).fillna(False).to_numpy(bool)
-        rescued = failing & valid
-        if not rescued.any():
+        if not valid.any():
             continue
-        df[col.name] = text.mask(rescued, canon)
+        rescued = failing.copy()
+        rescued[failing] = valid
+        df[col.name] = text.mask(rescued, canon[valid])
         logger.warning(
             "%s: %d %s value(s) valid only with their spacing mended (two spaces, a tab or "
             "a no-break space, a space in the wrong place); read so, rows kept",
