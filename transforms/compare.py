@@ -144,7 +144,19 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
             FROM {pairs} p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
         ),
         lm AS MATERIALIZED ({further["l"]}),
-        rm AS MATERIALIZED ({further["r"]})
+        rm AS MATERIALIZED ({further["r"]}),
+        -- given names written as one word on one side and two on the other (Minhong and
+        -- Min Hong, Van Dung and Vandung, Min-Kyung and Min Kyung): the pairs whose
+        -- forenames differ and one starts with the other, a few, are read with the next
+        -- forename joined on
+        joined AS MATERIALIZED (
+            SELECT j.pn, j.lfn, j.rfn, j.lsn, j.rsn,
+                   {compact_sql("j.lfn || coalesce(split_part(lp.fn_rest, ' ', 1), '')")} AS lj,
+                   {compact_sql("j.rfn || coalesce(split_part(rp.fn_rest, ' ', 1), '')")} AS rj
+            FROM (SELECT * FROM j WHERE l_current AND r_current AND lfn <> rfn
+                  AND (starts_with(lfn, rfn) OR starts_with(rfn, lfn))) j
+            JOIN l_person lp ON lp.id = j.l_id JOIN r_person rp ON rp.id = j.r_id
+        )
         SELECT pn, lfn, lsn, rfn, rsn, l_current AND r_current AS both_current,
                'straight' AS orient, FALSE AS fn_further, FALSE AS sn_further
         FROM j
@@ -174,6 +186,11 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         SELECT pn, m.fn, {compact_sql("lfn")}, rfn, rsn, TRUE, 'swapped', TRUE, FALSE
         FROM j JOIN lm m ON m.id = j.l_id AND m.fn = j.rfn
         WHERE l_current AND r_current AND {compact_sql("lfn")} = rsn
+        UNION ALL  -- one forename is the other's two joined: the same name
+        SELECT pn, name, lsn, name, rsn, TRUE, 'straight', FALSE, FALSE
+        FROM (SELECT pn, lsn, rsn, CASE WHEN lj = {compact_sql("rfn")} THEN lj
+                                        WHEN rj = {compact_sql("lfn")} THEN rj END AS name
+              FROM joined) WHERE name IS NOT NULL
     """)
     fn_cmp, sn_cmp = forename(cfg), surname(cfg)
     fn_keys = _name_pair_levels(con, fn_cmp, ("lfn", "rfn"), "_lvl_fn", flags=("fn_further",))

@@ -74,6 +74,14 @@ def forename(cfg: MatchConfig) -> Comparison:
             # explains and no similarity reaches (Mohammed and Muhammad, Jaro-Winkler 0.85;
             # Catherine and Kathryn, 0.76): last, so it takes only pairs otherwise "different"
             Level("phonetic", "forenames sound alike (metaphone)", "meta_eq"),
+            # a short form made by cutting a name, which no nickname table lists for names
+            # outside English (Bola and Adebola, Kemi and Oluwakemi, Sade and Folasade)
+            Level(
+                "short_form",
+                "one forename is the start or the end of the other, three letters or more",
+                "least(length(lfn), length(rfn)) >= 3 AND (starts_with(lfn, rfn) "
+                "OR starts_with(rfn, lfn) OR ends_with(lfn, rfn) OR ends_with(rfn, lfn))",
+            ),
             Level("different", "forenames differ", "TRUE"),
         ),
     )

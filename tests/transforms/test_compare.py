@@ -554,3 +554,44 @@ def test_a_name_written_family_name_first_agrees_swapped() -> None:
     ]
     got = {s: tuple(lv[s] for lv in levels) for s in levels[0]}
     assert got == {f"S{i}": want for i, (*_, want) in enumerate(cases)}
+
+
+def test_given_names_written_as_one_word_or_two_agree_exactly() -> None:
+    """Minhong and Min Hong, Van Dung and Vandung, Min-Kyung and Min Kyung, Jo Anne and
+    Joanne: one side's forename is the other's first two joined, the same name. A forename
+    that only starts the other (Ann, Anne Marie) is not read so."""
+    cases = [  # staff forenames; nominal forenames; forename level
+        ("Minhong", "Min Hong", "exact"),
+        ("Van Dung", "Vandung", "exact"),
+        ("Min-Kyung", "Min Kyung", "exact"),
+        ("Jo Anne", "Joanne", "exact"),
+        ("Huu Dung Minh", "Huudung", "exact"),
+        ("Ann", "Anne Marie", "nickname"),
+    ]
+    person = {"surname": "Nguyen", "date_of_birth": "1984-03-07"}
+    got = _levels_of_numbered_pairs(
+        [({**person, "forenames": a}, {**person, "forenames": b}) for a, b, _ in cases],
+        "forename",
+    )
+    assert got == {f"S{i}": want for i, (*_, want) in enumerate(cases)}
+
+
+def test_a_forename_cut_short_at_either_end_is_a_short_form() -> None:
+    """Bola for Adebola, Kemi for Oluwakemi, Sade for Folasade: a short form no nickname
+    table lists has its own level, after every other. Two letters are too few (Jo), and a
+    name inside another but at neither end is different."""
+    cases = [
+        ("Adebola", "Bola", "short_form"),
+        ("Oluwakemi", "Kemi", "short_form"),
+        ("Folasade", "Sade", "short_form"),
+        ("Olusegun", "Segun", "short_form"),
+        ("Jo", "Jolanta", "different"),
+        ("Dara", "Adaraolu", "different"),
+        ("Amelia", "Amelia", "exact"),
+    ]
+    person = {"surname": "Adeyemi", "date_of_birth": "1990-11-02"}
+    got = _levels_of_numbered_pairs(
+        [({**person, "forenames": a}, {**person, "forenames": b}) for a, b, _ in cases],
+        "forename",
+    )
+    assert got == {f"S{i}": want for i, (*_, want) in enumerate(cases)}
