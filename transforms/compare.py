@@ -204,11 +204,7 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
     # levels 4 + 4, then the surname and forename ids in as many bits as they need) so the
     # aggregate is a plain min() over a fixed-size value: a BIGINT where it fits (twice as
     # fast), else a HUGEINT.
-    n_fn, n_sn = len(fn_cmp.levels), len(sn_cmp.levels)
-    score = (
-        f"((CASE WHEN surname = 0 THEN {n_sn} ELSE surname END)"
-        f" + (CASE WHEN forename = 0 THEN {n_fn} ELSE forename END)) * 10 + name_order"
-    )
+    score = f"({sn_cmp.rank_sql('surname')} + {fn_cmp.rank_sql('forename')}) * 10 + name_order"
     f_bits, s_bits = max(fn_keys, 1).bit_length(), max(sn_keys, 1).bit_length()
     at_s, at_levels = f_bits, f_bits + s_bits
     at_score = at_levels + 8

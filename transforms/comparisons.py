@@ -18,6 +18,9 @@ class Level:
     description: str
     sql: str  # condition; the first true one wins
     fixed_m: float | None = None  # m set by the spec, not learned (for near-impossible levels)
+    # Agreement too weak to choose a pair's best name row by: it ranks there with the last
+    # level ("different") and only breaks ties (a short form: Van is the start of Vanessa).
+    weak: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,17 @@ class Comparison:
 
     def labels(self) -> list[str]:
         return [lv.label for lv in self.levels]
+
+    def rank_sql(self, level: str) -> str:
+        """SQL: how well a row agrees, for choosing the best of a pair's rows (lower is
+        better): a level's place among the levels that are not weak, a weak level ranked
+        with the last, and missing (level 0) after all."""
+        strong = [i for i, lv in enumerate(self.levels) if i and not lv.weak]
+        rank = {i: n for n, i in enumerate(strong, 1)}
+        rank |= {i: len(strong) for i, lv in enumerate(self.levels) if lv.weak}
+        rank[0] = len(strong) + 1
+        moved = " ".join(f"WHEN {i} THEN {r}" for i, r in sorted(rank.items()) if i != r)
+        return f"(CASE {level} {moved} ELSE {level} END)" if moved else level
 
 
 def forename(cfg: MatchConfig) -> Comparison:
@@ -81,6 +95,7 @@ def forename(cfg: MatchConfig) -> Comparison:
                 "one forename is the start or the end of the other, three letters or more",
                 "least(length(lfn), length(rfn)) >= 3 AND (starts_with(lfn, rfn) "
                 "OR starts_with(rfn, lfn) OR ends_with(lfn, rfn) OR ends_with(rfn, lfn))",
+                weak=True,
             ),
             Level("different", "forenames differ", "TRUE"),
         ),

@@ -1,11 +1,12 @@
 """Each noise a real extract carries lands on the comparison level the spec names."""
 
+import duckdb
 import pytest
 
 from tests.factories import linkage_db, tables
 from transforms.blocking import generate_candidates
 from transforms.compare import compare_pairs
-from transforms.comparisons import all_comparisons
+from transforms.comparisons import all_comparisons, forename, surname
 from transforms.config import BlockingConfig, MatchConfig
 from transforms.normalise import normalise_all
 
@@ -595,3 +596,21 @@ def test_a_forename_cut_short_at_either_end_is_a_short_form() -> None:
         "forename",
     )
     assert got == {f"S{i}": want for i, (*_, want) in enumerate(cases)}
+
+
+def test_a_short_form_ranks_with_different_when_a_pairs_best_name_row_is_chosen() -> None:
+    """Choosing among a pair's name rows (as written, swapped, aliases), a short form counts
+    as no agreement (Van is the start of Vanessa), so a row whose surname agrees still wins;
+    adding the level left every other row's rank as it was."""
+    fn = forename(CFG)
+    labels = fn.labels()
+    con = duckdb.connect()
+    ranks = dict(
+        con.execute(f"SELECT l, {fn.rank_sql('l')} FROM range({len(labels)}) t(l)").fetchall()
+    )
+    by_label = {labels[i]: r for i, r in ranks.items()}
+    assert by_label["short_form"] == by_label["different"] == by_label["phonetic"] + 1
+    assert by_label["missing"] == by_label["different"] + 1
+    assert [by_label[x] for x in ("exact", "further_forename", "nickname")] == [1, 2, 3]
+    sn = surname(CFG)
+    assert sn.rank_sql("s") == f"(CASE s WHEN 0 THEN {len(sn.levels)} ELSE s END)"
