@@ -102,6 +102,18 @@ def forename(cfg: MatchConfig) -> Comparison:
     )
 
 
+def _same_surname(a: str, b: str) -> str:
+    """SQL: surnames ``a`` and ``b`` (folded, compact) are the same name, Mac and Mc alike:
+    MacDonald and McDonald are one name in records, as one family writes it either way. Only
+    equality reads the prefix so: similarity still compares the names as written, or every
+    Mac name would share a two-letter start with every Mc name."""
+
+    def mc(x: str) -> str:
+        return f"(CASE WHEN starts_with({x}, 'MAC') THEN 'MC' || substr({x}, 4) ELSE {x} END)"
+
+    return f"({a} = {b} OR (starts_with({a}, 'M') AND starts_with({b}, 'M') AND {mc(a)} = {mc(b)}))"
+
+
 def surname(cfg: MatchConfig) -> Comparison:
     return Comparison(
         "surname",
@@ -110,8 +122,8 @@ def surname(cfg: MatchConfig) -> Comparison:
             Level("missing", "a surname is missing", "lsn IS NULL OR rsn IS NULL"),
             Level(
                 "exact",
-                "current surnames identical",
-                "lsn = rsn AND both_current",
+                "current surnames identical (Mac and Mc alike)",
+                f"{_same_surname('lsn', 'rsn')} AND both_current",
             ),
             Level(
                 "further_forename",
@@ -122,7 +134,7 @@ def surname(cfg: MatchConfig) -> Comparison:
             Level(
                 "variant_exact",
                 "a previous surname, alias or part of a double-barrelled surname is identical",
-                "lsn = rsn",
+                _same_surname("lsn", "rsn"),
             ),
             Level(
                 "fuzzy_high",

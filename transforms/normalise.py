@@ -71,6 +71,8 @@ def fold_sql(expr: str, surname: bool = False) -> str:
     raw = f"coalesce({expr}, '')"
     text = f"(CASE WHEN strlen({raw}) = length({raw}) THEN {raw} ELSE {_LATIN_UDF}({raw}) END)"
     out = f"upper({text})"  # ASCII from here: anyascii spelt out accents, ß, Ø and the rest
+    if surname:  # M'Donald: the apostrophe stands for "ac", and would leave MDONALD
+        out = f"regexp_replace({out}, '^\\s*M[''`]\\s*', 'MAC')"
     out = f"regexp_replace({out}, '[''`]', '', 'g')"  # O'Brien, O`Brien -> OBRIEN
     out = f"regexp_replace({out}, '[^A-Z -]', ' ', 'g')"
     out = f"trim(regexp_replace({out}, '\\s+', ' ', 'g'))"

@@ -614,3 +614,22 @@ def test_a_short_form_ranks_with_different_when_a_pairs_best_name_row_is_chosen(
     assert [by_label[x] for x in ("exact", "further_forename", "nickname")] == [1, 2, 3]
     sn = surname(CFG)
     assert sn.rank_sql("s") == f"(CASE s WHEN 0 THEN {len(sn.levels)} ELSE s END)"
+
+
+def test_mac_mc_and_m_apostrophe_are_one_surname_prefix() -> None:
+    """MacDonald, McDonald, Mac Donald and M'Donald are one name as records write it; the
+    prefix is read so only for equality, so two different Mac and Mc names do not look alike
+    for sharing "MC" (MacEgan and McLean stay different)."""
+    cases = [  # staff surname; nominal surname; surname level
+        ("MacDonald", "McDonald", "exact"),
+        ("M'Donald", "MacDonald", "exact"),
+        ("Mac Donald", "McDonald", "exact"),
+        ("McNamara", "M’Namara", "exact"),
+        ("MacEgan", "McLean", "different"),
+        ("Mace", "Mace", "exact"),
+    ]
+    person = {"forenames": "Padraig", "date_of_birth": "1979-05-21"}
+    got = _levels_of_numbered_pairs(
+        [({**person, "surname": a}, {**person, "surname": b}) for a, b, _ in cases], "surname"
+    )
+    assert got == {f"S{i}": want for i, (*_, want) in enumerate(cases)}
