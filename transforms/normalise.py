@@ -427,48 +427,104 @@ _FLAT_WORD = " OR ".join(
     f"contains(line, '{w}')" for w in ("FLAT", "APARTMENT", "APT", "UNIT", "ROOM")
 )
 
+# A tenement flat named by its floor and its door on the landing: in Edinburgh 3F1 is the
+# third floor's first door (GF1 the ground floor's, PF1 the principal floor's), in Glasgow
+# 3/1 (0/1 or G/1 on the ground floor), and "1/F2" is written too. Each is keyed as
+# floor/door ("3/1", "0/1", "P/1"): one flat however it is written.
+_FLOOR_DOOR = r"(?:[0-9]{1,2}|[GBP])(?:F|\s*/\s*F?)[0-9]{1,2}\b"
+# The same with a letter in it, which no house number has (1F2, GF1, G/1, 1/F2).
+_FLOOR_DOOR_LETTER = (
+    r"(?:[0-9]{1,2}|[GBP])F[0-9]{1,2}\b|[GBP]\s*/\s*F?[0-9]{1,2}\b|[0-9]{1,2}\s*/\s*F[0-9]{1,2}\b"
+)
 
-# A flat's number (Flat 12, APT 3B, Flat12) or letter (Flat D), after the word that names it.
-_FLAT_NUMBER = "(?:FLAT|APARTMENT|APT|UNIT|ROOM)\\.?\\s*([0-9]+[A-Z]?|\\b[A-Z]\\b)"
+# A flat's number (Flat 12, APT 3B, Flat12), letter (Flat D) or floor and door (Flat 1F2,
+# Flat 2/1), after the word that names it. Without floor and door, the expression is twice
+# as quick, and nearly every flat is found by it (a flat it reads as "1F", or none, or a line
+# with a slash is looked at again).
+_FLAT_WORD_BEFORE = "(?:FLAT|APARTMENT|APT|UNIT|ROOM)\\.?\\s*"
+_FLAT_NUMBER_PLAIN = f"{_FLAT_WORD_BEFORE}([0-9]+[A-Z]?|\\b[A-Z]\\b)"
+_FLAT_NUMBER = f"{_FLAT_WORD_BEFORE}({_FLOOR_DOOR}|[0-9]+[A-Z]?|\\b[A-Z]\\b)"
+
+# What the line starts with, if no word names its flat: a flat by floor and door with a
+# letter (1F2, GF1, G/1, 1/F2: ``door``), two numbers with the house number after them
+# (Glasgow's "2/1, 15 Byres Road": ``door``), or two numbers and then the street: a house
+# and a flat, but which is which is not written (``first``, ``second``). Edinburgh writes
+# the house first ("18/6 Marchmont Road" is flat 6 of number 18); elsewhere, as in
+# Australian data, the flat comes first ("2/29 Stafford Hill").
+_LINE_START = (
+    f"^\\s*(?:({_FLOOR_DOOR_LETTER}|[0-9]{{1,2}}\\s*/\\s*[0-9]{{1,2}}\\b)\\s*,?\\s*[0-9]"
+    f"|({_FLOOR_DOOR_LETTER})|([0-9]+[A-Z]?)\\s*/\\s*([0-9]+[A-Z]?)\\b)"
+)
+# What is taken out of a line with its flat (the house of a pair of numbers too).
+_FLAT_IN_LINE = f"{_FLAT_NUMBER}|^\\s*(?:{_FLOOR_DOOR_LETTER}|[0-9]+[A-Z]?\\s*/\\s*[0-9]+[A-Z]?\\b)"
+
+
+def _floor_door_sql(flat: str) -> str:
+    """SQL expression: a flat keyed by floor and door where it is so written ("1F2", "1/F2",
+    "1 / 2" -> "1/2"; "GF1", "G/1" -> "0/1"), else as written ("12", "3B", "D")."""
+    key = f"regexp_replace({flat}, '^([0-9]+|[GBP])\\s*(?:F|/\\s*F?)\\s*([0-9]+)$', '\\1/\\2')"
+    return (
+        f"CASE WHEN contains({flat}, 'F') OR contains({flat}, '/') "
+        f"THEN regexp_replace({key}, '^G/', '0/') ELSE {flat} END"
+    )
 
 
 def address_lines_sql(rows: str) -> str:
     """SQL: every column of ``rows`` (which has ``line``, an upper-case address line or NULL)
     plus ``flat`` and ``house`` parsed from the line, and ``rest``: the line without its flat
-    (the street is read off it only where it is compared: :func:`street_sql`). A postcode
-    written in the line is taken out first: "ROSE COTTAGE, LS6 2AB" has no house number 6."""
+    (the street is read off it only where it is compared: :func:`street_sql`). Two bare numbers
+    ("2/29 Stafford Hill") are read flat first. A postcode written in the line is taken out
+    first: "ROSE COTTAGE, LS6 2AB" has no house number 6."""
     return f"""
         WITH p AS (
             SELECT * REPLACE (CASE WHEN regexp_matches(line, '{POSTCODE_IN_LINE}')
                 THEN regexp_replace(line, '{POSTCODE_IN_LINE}', ' ', 'g') ELSE line END AS line)
             FROM ({rows})
         ), m AS (  -- the regular expressions below run only on lines that can match them
-            SELECT *, {_FLAT_WORD} AS has_word, contains(line, '/') AS has_slash FROM p
+            SELECT *, {_FLAT_WORD} AS has_word, contains(line, '/') AS has_slash,
+                   strpos(line, 'F') BETWEEN 2 AND 3 AS has_floor FROM p
         ), b AS (
             SELECT *,
                 CASE WHEN has_word THEN nullif(regexp_extract(line,
-                    '{_FLAT_NUMBER}', 1), '') END AS flat_a,
-                CASE WHEN has_slash THEN nullif(regexp_extract(line,
-                    '^\\s*([0-9]+[A-Z]?)\\s*/\\s*[0-9]+', 1), '') END AS flat_b,
-                CASE WHEN has_word OR has_slash THEN regexp_replace(line,
-                    '{_FLAT_NUMBER}|^\\s*[0-9]+[A-Z]?\\s*/', '', 'g')
+                    '{_FLAT_NUMBER_PLAIN}', 1), '') END AS flat_plain,
+                CASE WHEN has_slash OR has_floor THEN regexp_extract(line, '{_LINE_START}',
+                    ['door_house', 'door', 'first', 'second']) END AS s,
+                CASE WHEN has_word OR has_slash OR has_floor
+                    THEN regexp_replace(line, '{_FLAT_IN_LINE}', '', 'g')
                     ELSE line END AS rest
             FROM m
+        ), a AS (  -- a flat by floor and door is rare: looked for only where it may be
+            SELECT * EXCLUDE (flat_plain),
+                CASE WHEN has_word AND (flat_plain IS NULL OR has_slash OR flat_plain LIKE '%F')
+                    THEN nullif(regexp_extract(line, '{_FLAT_NUMBER}', 1), '')
+                    ELSE flat_plain END AS flat_a
+            FROM b
+        ), f AS (
+            SELECT *,
+                CASE WHEN flat_a IS NOT NULL THEN {_floor_door_sql("flat_a")}
+                     WHEN has_slash OR has_floor
+                     THEN {_floor_door_sql("coalesce(nullif(s.door_house, ''), nullif(s.door, ''))")}
+                END AS flat_w,
+                CASE WHEN has_slash AND flat_a IS NULL THEN s.first <> '' ELSE FALSE END
+                    AS pair
+            FROM a
         ), h AS (
             SELECT *, nullif(regexp_extract(rest, '([0-9]+[A-Z]?)', 1), '') AS house_raw
-            FROM b
+            FROM f
         ), l AS (
             -- A house number with a letter and no flat written (94D) is flat D of number 94,
             -- as "Flat D, 94" writes it: read so on both sides, the two forms are one dwelling.
-            SELECT *, coalesce(flat_a IS NULL AND flat_b IS NULL
+            SELECT *, coalesce(flat_w IS NULL AND NOT pair
                                AND regexp_full_match(house_raw, '[0-9]+[A-Z]'), FALSE) AS lettered
             FROM h
         )
-        SELECT * EXCLUDE (has_word, has_slash, flat_a, flat_b, house_raw, lettered),
-               CASE WHEN lettered THEN right(house_raw, 1) ELSE coalesce(flat_a, flat_b) END
-                   AS flat,
-               CASE WHEN lettered THEN left(house_raw, length(house_raw) - 1) ELSE house_raw END
-                   AS house
+        SELECT * EXCLUDE (has_word, has_slash, has_floor, flat_a, s, flat_w, house_raw, lettered,
+                          pair),
+               CASE WHEN pair THEN s.first WHEN lettered THEN right(house_raw, 1)
+                    ELSE flat_w END AS flat,
+               CASE WHEN pair THEN s.second
+                    WHEN lettered THEN left(house_raw, length(house_raw) - 1)
+                    ELSE house_raw END AS house
         FROM l
     """
 

@@ -417,6 +417,75 @@ def test_a_lettered_house_and_a_lettered_flat_of_that_house_are_one_dwelling():
     }
 
 
+def test_a_tenement_flat_by_floor_and_door_is_one_dwelling_however_written():
+    """Edinburgh's 1F2 (first floor, second door), "Flat 1F2" and "1/F2"; Glasgow's 0/1,
+    G/1 and GF1 for the ground floor. Another floor or door of the same stair is another
+    dwelling (1F2 was read as house 1, flat F: 1F1 and 1F2 of one stair were one dwelling)."""
+    edinburgh = _address_levels(
+        [{"address_line": "1F2, 35 Nelson Row", "postcode": "EH3 6LJ"}],
+        [
+            {"nominal_id": "N1", "address_line": "Flat 1F2, 35 Nelson Row", "postcode": "EH3 6LJ"},
+            {"nominal_id": "N2", "address_line": "1/F2 35 Nelson Row", "postcode": "EH3 6LJ"},
+            {"nominal_id": "N3", "address_line": "35 Nelson Row, Flat 1F2", "postcode": "EH3 6LJ"},
+            {"nominal_id": "N4", "address_line": "1F1, 35 Nelson Row", "postcode": "EH3 6LJ"},
+            {"nominal_id": "N5", "address_line": "2F2, 35 Nelson Row", "postcode": "EH3 6LJ"},
+            {"nominal_id": "N6", "address_line": "1F2, 37 Nelson Row", "postcode": "EH3 6LJ"},
+        ],
+    )
+    assert edinburgh == {
+        "N0": "missing",
+        "N1": "same_dwelling",
+        "N2": "same_dwelling",
+        "N3": "same_dwelling",
+        "N4": "same_postcode",
+        "N5": "same_postcode",
+        "N6": "same_postcode",
+    }
+    glasgow = _address_levels(
+        [{"address_line": "0/1, 15 Byres Road", "postcode": "G11 5RD"}],
+        [
+            {"nominal_id": "N1", "address_line": "Flat G/1, 15 Byres Road", "postcode": "G11 5RD"},
+            {"nominal_id": "N2", "address_line": "GF1 15 Byres Road", "postcode": "G11 5RD"},
+            {"nominal_id": "N3", "address_line": "15 Byres Road, Flat 0/1", "postcode": "G11 5RD"},
+            {"nominal_id": "N4", "address_line": "1/0, 15 Byres Road", "postcode": "G11 5RD"},
+            {"nominal_id": "N5", "address_line": "0/2, 15 Byres Road", "postcode": "G11 5RD"},
+        ],
+    )
+    assert glasgow == {
+        "N0": "missing",
+        "N1": "same_dwelling",
+        "N2": "same_dwelling",
+        "N3": "same_dwelling",
+        "N4": "same_postcode",
+        "N5": "same_postcode",
+    }
+
+
+def test_a_lettered_flat_is_one_dwelling_in_either_case():
+    """ "Flat b", "Flat B" and "12b": flat B of number 12; words naming a flat with no number
+    or letter ("Ground Floor Flat") key no flat, as the house alone does."""
+    levels = _address_levels(
+        [{"address_line": "Flat b, 12 High St", "postcode": "LS6 2AB"}],
+        [
+            {"nominal_id": "N1", "address_line": "12b High St", "postcode": "LS6 2AB"},
+            {"nominal_id": "N2", "address_line": "FLAT B 12 HIGH ST", "postcode": "LS6 2AB"},
+            {"nominal_id": "N3", "address_line": "Flat A, 12 High St", "postcode": "LS6 2AB"},
+            {
+                "nominal_id": "N4",
+                "address_line": "Ground Floor Flat, 12 High St",
+                "postcode": "LS6 2AB",
+            },
+        ],
+    )
+    assert levels == {
+        "N0": "missing",
+        "N1": "same_dwelling",
+        "N2": "same_dwelling",
+        "N3": "same_postcode",
+        "N4": "same_postcode",
+    }
+
+
 def test_a_postcode_written_only_in_the_address_line_is_still_compared():
     """An extract with the whole address in one field (no postcode column): the postcode is
     read off the line, so the dwelling, a neighbour and a house move score as they would

@@ -442,6 +442,48 @@ def test_address_lines_parse_house_flat_and_street(line, house, flat, street):
     assert con.execute(parsed, [line]).fetchone() == (house, flat, street)
 
 
+@pytest.mark.parametrize(
+    ("line", "house", "flat"),
+    [
+        # Edinburgh tenements: floor and door (first floor, second door), however written
+        ("1F2, 35 Nelson Row", "35", "1/2"),
+        ("1F2 35 Nelson Row", "35", "1/2"),
+        ("Flat 1F2, 35 Nelson Row", "35", "1/2"),
+        ("1/F2 35 Nelson Row", "35", "1/2"),
+        ("35 Nelson Row, Flat 1F2", "35", "1/2"),
+        ("GF1, 35 Nelson Row", "35", "0/1"),
+        ("PF1, 3 Royal Circus", "3", "P/1"),
+        ("Flat PF1, 3 Royal Circus", "3", "P/1"),
+        # Glasgow: floor/door, the house number after it (or before "Flat")
+        ("2/1, 15 Byres Road", "15", "2/1"),
+        ("2/1 15 Byres Road", "15", "2/1"),
+        ("Flat 2/1, 15 Byres Road", "15", "2/1"),
+        ("15 Byres Road, Flat 2/1", "15", "2/1"),
+        ("0/1 15 Byres Road", "15", "0/1"),
+        ("G/1, 15 Byres Road", "15", "0/1"),
+        ("Flat G/1, 15 Byres Road", "15", "0/1"),
+        # the flat named as such is a flat, whatever the order
+        ("Flat 6, 18 Marchmont Road", "18", "6"),
+        ("Flat 18, 6 Marchmont Road", "6", "18"),
+        # lettered flats, and flats named by words (no number or letter: no flat)
+        ("Flat b, 12 High St", "12", "B"),
+        ("12b High St", "12", "B"),
+        ("Ground Floor Flat, 12 High St", "12", None),
+        ("Top Flat, 12 High St", "12", None),
+        ("Basement Flat, 12 High St", "12", None),
+        # a slash elsewhere in the line names no flat (FEBRL's Australian addresses)
+        ("7 Discovery Street 2/98-Latchford Barracks", "7", None),
+        ("c/o 12 High St", "12", None),
+        # an F second or third in the line is no floor
+        ("Afton Road 12", "12", None),
+    ],
+)
+def test_address_lines_parse_tenement_and_lettered_flats(line, house, flat):
+    con = duckdb.connect()
+    parsed = f"SELECT house, flat FROM ({address_lines_sql('SELECT upper(?) AS line')})"
+    assert con.execute(parsed, [line]).fetchone() == (house, flat)
+
+
 def test_name_keys_pair_every_name_with_every_date_of_birth():
     frames = tables(
         staff=[{"staff_id": "S1", "surname": "Smith", "forenames": "Anna"}],
