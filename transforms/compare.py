@@ -301,10 +301,12 @@ def _same_house_street(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchCon
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _same_house AS
-        SELECT pn, lpc, pc AS rpc, lhouse, house AS rhouse, lflat, flat AS rflat, lstreet,
+        SELECT pn, lpc, pc AS rpc, lhouse, lhouse AS rhouse, lflat, lflat AS rflat, lstreet,
                {street_sql("rest")} AS rstreet
         FROM ({address_lines_sql("SELECT * FROM _house_lines")})
-        WHERE house = lhouse AND flat IS NOT DISTINCT FROM lflat AND lpc IS DISTINCT FROM pc
+        WHERE lpc IS DISTINCT FROM pc
+          AND (house = lhouse AND flat IS NOT DISTINCT FROM lflat
+               OR either_way AND flat = lhouse AND house = lflat)  -- "18/6" read either way
     """)
     con.execute("DROP TABLE _house_lines")
     keys = con.sql(

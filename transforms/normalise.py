@@ -471,10 +471,12 @@ def _floor_door_sql(flat: str) -> str:
 
 def address_lines_sql(rows: str) -> str:
     """SQL: every column of ``rows`` (which has ``line``, an upper-case address line or NULL)
-    plus ``flat`` and ``house`` parsed from the line, and ``rest``: the line without its flat
-    (the street is read off it only where it is compared: :func:`street_sql`). Two bare numbers
-    ("2/29 Stafford Hill") are read flat first. A postcode written in the line is taken out
-    first: "ROSE COTTAGE, LS6 2AB" has no house number 6."""
+    plus ``flat`` and ``house`` parsed from the line, ``rest``: the line without its flat (the
+    street is read off it only where it is compared: :func:`street_sql`), and ``either_way``:
+    the line wrote its house and flat as two bare numbers ("18/6 Marchmont Road"), so the
+    other reading (``flat`` the house, ``house`` the flat) is as likely as the one given (the
+    flat first). A postcode written in the line is taken out first: "ROSE COTTAGE, LS6 2AB"
+    has no house number 6."""
     return f"""
         WITH p AS (
             SELECT * REPLACE (CASE WHEN regexp_matches(line, '{POSTCODE_IN_LINE}')
@@ -506,7 +508,7 @@ def address_lines_sql(rows: str) -> str:
                      THEN {_floor_door_sql("coalesce(nullif(s.door_house, ''), nullif(s.door, ''))")}
                 END AS flat_w,
                 CASE WHEN has_slash AND flat_a IS NULL THEN s.first <> '' ELSE FALSE END
-                    AS pair
+                    AS either_way
             FROM a
         ), h AS (
             SELECT *, nullif(regexp_extract(rest, '([0-9]+[A-Z]?)', 1), '') AS house_raw
@@ -514,15 +516,14 @@ def address_lines_sql(rows: str) -> str:
         ), l AS (
             -- A house number with a letter and no flat written (94D) is flat D of number 94,
             -- as "Flat D, 94" writes it: read so on both sides, the two forms are one dwelling.
-            SELECT *, coalesce(flat_w IS NULL AND NOT pair
+            SELECT *, coalesce(flat_w IS NULL AND NOT either_way
                                AND regexp_full_match(house_raw, '[0-9]+[A-Z]'), FALSE) AS lettered
             FROM h
         )
-        SELECT * EXCLUDE (has_word, has_slash, has_floor, flat_a, s, flat_w, house_raw, lettered,
-                          pair),
-               CASE WHEN pair THEN s.first WHEN lettered THEN right(house_raw, 1)
+        SELECT * EXCLUDE (has_word, has_slash, has_floor, flat_a, s, flat_w, house_raw, lettered),
+               CASE WHEN either_way THEN s.first WHEN lettered THEN right(house_raw, 1)
                     ELSE flat_w END AS flat,
-               CASE WHEN pair THEN s.second
+               CASE WHEN either_way THEN s.second
                     WHEN lettered THEN left(house_raw, length(house_raw) - 1)
                     ELSE house_raw END AS house
         FROM l
@@ -546,7 +547,9 @@ def build_addresses(
 ) -> None:
     """``{side}_addr``: addresses keyed for comparison: postcode unit, sector and district,
     house number, flat and street (NULL unless ``street``), and a key (postcode + house + flat)
-    identifying the dwelling.
+    identifying the dwelling. An address whose house and flat are written as two bare numbers
+    ("18/6 Marchmont Road": :func:`address_lines_sql`) has two rows, one for each reading,
+    marked ``either_way``: it is compared, blocked and shared as either dwelling.
 
     ``houses_where_postcode_in``: a table with a ``pc`` column. If given, house, flat and
     dwelling are worked out only for addresses with one of its postcodes (NULL for the
@@ -572,8 +575,14 @@ def build_addresses(
                flat, house, {street_sql("rest") if street else "NULL::VARCHAR"} AS street,
                CASE WHEN line IS NOT NULL THEN
                    pc || '|' || coalesce(house, '-') || '|' || coalesce(flat, '-') END AS dwelling,
-               date_from, date_to
+               date_from, date_to, either_way
         FROM ({address_lines_sql(rows)})
+    """)
+    # A house and flat written as two bare numbers (18/6) are read both ways: a row each.
+    con.execute(f"""
+        INSERT INTO {side}_addr
+        SELECT * REPLACE (house AS flat, flat AS house, pc || '|' || flat || '|' || house AS dwelling)
+        FROM {side}_addr WHERE either_way
     """)
 
 

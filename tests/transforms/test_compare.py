@@ -417,6 +417,51 @@ def test_a_lettered_house_and_a_lettered_flat_of_that_house_are_one_dwelling():
     }
 
 
+def test_a_house_and_flat_written_as_two_bare_numbers_are_read_either_way():
+    """ "18/6 Marchmont Road" is flat 6 of number 18 in Edinburgh and flat 18 of number 6 in
+    the flat-first style used elsewhere: the same dwelling as either written with "Flat", but
+    not as another flat. Only the slash form is read both ways: "Flat 2, 18" and "Flat 18, 2"
+    are two dwellings."""
+    levels = _address_levels(
+        [
+            {"address_line": "18/6 Marchmont Road", "postcode": "EH9 1HY"},
+            {"address_line": "Flat 2, 18 High St", "postcode": "LS6 2AB"},
+        ],
+        [
+            {
+                "nominal_id": "N1",
+                "address_line": "Flat 6, 18 Marchmont Road",
+                "postcode": "EH9 1HY",
+            },
+            {"nominal_id": "N2", "address_line": "6/18 Marchmont Road", "postcode": "EH9 1HY"},
+            {
+                "nominal_id": "N3",
+                "address_line": "Flat 18, 6 Marchmont Road",
+                "postcode": "EH9 1HY",
+            },
+            {
+                "nominal_id": "N4",
+                "address_line": "Flat 5, 18 Marchmont Road",
+                "postcode": "EH9 1HY",
+            },
+            {"nominal_id": "N5", "address_line": "18 Marchmont Road", "postcode": "EH9 1HY"},
+            {"nominal_id": "N6", "address_line": "Flat 18, 2 High St", "postcode": "LS6 2AB"},
+            # the postcode keyed wrong: the house and flat on the same street, either way
+            {"nominal_id": "N7", "address_line": "Flat 6, 18 Marchmont Rd", "postcode": "EH9 9ZZ"},
+        ],
+    )
+    assert levels == {
+        "N0": "missing",
+        "N1": "same_dwelling",
+        "N2": "same_dwelling",
+        "N3": "same_dwelling",
+        "N4": "same_postcode",
+        "N5": "same_postcode",
+        "N6": "same_postcode",
+        "N7": "same_house_street",
+    }
+
+
 def test_a_tenement_flat_by_floor_and_door_is_one_dwelling_however_written():
     """Edinburgh's 1F2 (first floor, second door), "Flat 1F2" and "1/F2"; Glasgow's 0/1,
     G/1 and GF1 for the ground floor. Another floor or door of the same stair is another

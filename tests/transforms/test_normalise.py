@@ -375,10 +375,13 @@ def test_address_keys_flat_house_and_history():
     con = linkage_db(frames)
     normalise_all(con)
     addr = con.execute(
-        "SELECT pc, pc_sector, pc_district, house, flat, dwelling, street FROM l_addr ORDER BY pc"
+        "SELECT pc, pc_sector, pc_district, house, flat, dwelling, street FROM l_addr "
+        "ORDER BY pc, house"
     ).fetchall()
+    # "4/27": flat 4 of number 27, or (as Edinburgh writes it) flat 27 of number 4
     assert addr[0] == ("LS11AA", "LS11", "LS1", "27", "4", "LS11AA|27|4", "PARK ROAD LEEDS")
-    assert addr[1] == ("LS62AB", "LS62", "LS6", "12", "3", "LS62AB|12|3", "HIGH STREET LEEDS")
+    assert addr[1] == ("LS11AA", "LS11", "LS1", "4", "27", "LS11AA|4|27", "PARK ROAD LEEDS")
+    assert addr[2] == ("LS62AB", "LS62", "LS6", "12", "3", "LS62AB|12|3", "HIGH STREET LEEDS")
     names = con.execute("SELECT sn, src FROM l_names ORDER BY sn").fetchall()
     assert ("SMITHJONES", "primary") in names
     assert ("BROWN", "previous") in names and ("GREEN", "previous") in names
@@ -482,6 +485,45 @@ def test_address_lines_parse_tenement_and_lettered_flats(line, house, flat):
     con = duckdb.connect()
     parsed = f"SELECT house, flat FROM ({address_lines_sql('SELECT upper(?) AS line')})"
     assert con.execute(parsed, [line]).fetchone() == (house, flat)
+
+
+@pytest.mark.parametrize(
+    ("line", "house", "flat", "either_way"),
+    [
+        # two bare numbers: Edinburgh writes the house first (18/6 is flat 6 of 18),
+        # elsewhere the flat comes first (2/29 is flat 2 of 29): read flat first, and marked
+        # as readable the other way round
+        ("18/6 Marchmont Road", "6", "18", True),
+        ("2/29 Stafford Hill", "29", "2", True),
+        ("18 / 6, Marchmont Road", "6", "18", True),
+        # a flat by floor and door, or named as a flat: one reading
+        ("2/1, 15 Byres Road", "15", "2/1", False),
+        ("1F2, 35 Nelson Row", "35", "1/2", False),
+        ("Flat 6, 18 Marchmont Road", "18", "6", False),
+        ("12 High St", "12", None, False),
+    ],
+)
+def test_address_lines_mark_two_bare_numbers_as_either_way(line, house, flat, either_way):
+    con = duckdb.connect()
+    parsed = f"SELECT house, flat, either_way FROM ({address_lines_sql('SELECT upper(?) AS line')})"
+    assert con.execute(parsed, [line]).fetchone() == (house, flat, either_way)
+
+
+def test_a_slash_pair_is_keyed_as_either_dwelling():
+    """ "18/6 Marchmont Road" has a row for each reading, so the dwelling key that blocking
+    and shared-address flags join on finds "Flat 6, 18" and "Flat 18, 6" alike."""
+    frames = tables(
+        staff=[{"staff_id": "S1", "surname": "Smith", "forenames": "Anna"}],
+        staff_addresses=[
+            {"staff_id": "S1", "address_line": "18/6 Marchmont Road", "postcode": "EH9 1HY"},
+            {"staff_id": "S1", "address_line": "1F2, 35 Nelson Row", "postcode": "EH9 1AA"},
+        ],
+        nominals=[{"nominal_id": "N1", "surname": "Smith", "forenames": "Anna"}],
+    )
+    con = linkage_db(frames)
+    normalise_all(con)
+    keys = con.execute("SELECT dwelling, either_way FROM l_addr ORDER BY dwelling").fetchall()
+    assert keys == [("EH91AA|35|1/2", False), ("EH91HY|18|6", True), ("EH91HY|6|18", True)]
 
 
 def test_name_keys_pair_every_name_with_every_date_of_birth():
