@@ -447,12 +447,13 @@ _FLAT_NUMBER = f"{_FLAT_WORD_BEFORE}({_FLOOR_DOOR}|[0-9]+[A-Z]?|\\b[A-Z]\\b)"
 
 # What the line starts with, if no word names its flat: a flat by floor and door with a
 # letter (1F2, GF1, G/1, 1/F2: ``door``), two numbers with the house number after them
-# (Glasgow's "2/1, 15 Byres Road": ``door``), or two numbers and then the street: a house
-# and a flat, but which is which is not written (``first``, ``second``). Edinburgh writes
-# the house first ("18/6 Marchmont Road" is flat 6 of number 18); elsewhere, as in
-# Australian data, the flat comes first ("2/29 Stafford Hill").
+# (Glasgow's "2/1, 15 Byres Road": ``door_house``; "12/3 4th Avenue" has none), or two
+# numbers and then the street: a house and a flat, but which is which is not written
+# (``first``, ``second``). Edinburgh writes the house first ("18/6 Marchmont Road" is flat 6
+# of number 18); elsewhere, as in Australian data, the flat comes first ("2/29 Stafford
+# Hill").
 _LINE_START = (
-    f"^\\s*(?:({_FLOOR_DOOR_LETTER}|[0-9]{{1,2}}\\s*/\\s*[0-9]{{1,2}}\\b)\\s*,?\\s*[0-9]"
+    f"^\\s*(?:({_FLOOR_DOOR_LETTER}|[0-9]{{1,2}}\\s*/\\s*[0-9]{{1,2}}\\b)\\s*,?\\s*[0-9]+[A-Z]?\\b"
     f"|({_FLOOR_DOOR_LETTER})|([0-9]+[A-Z]?)\\s*/\\s*([0-9]+[A-Z]?)\\b)"
 )
 # What is taken out of a line with its flat (the house of a pair of numbers too).

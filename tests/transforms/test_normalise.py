@@ -495,6 +495,8 @@ def test_address_lines_parse_tenement_and_lettered_flats(line, house, flat):
         # as readable the other way round
         ("18/6 Marchmont Road", "6", "18", True),
         ("2/29 Stafford Hill", "29", "2", True),
+        # a street named by an ordinal is no house number after a flat by floor and door
+        ("12/3 4th Avenue", "3", "12", True),
         ("18 / 6, Marchmont Road", "6", "18", True),
         # a flat by floor and door, or named as a flat: one reading
         ("2/1, 15 Byres Road", "15", "2/1", False),
