@@ -40,8 +40,11 @@ from transforms.runlog import (
     StageTimer,
     append_rows,
     disclosure_row,
+    extract_fingerprints,
     input_hashes,
     new_run_id,
+    unchanged_extracts,
+    warnings_frame,
     who_and_where,
 )
 from transforms.schema import INTEL_TABLES, STAFF_TABLES
@@ -53,7 +56,8 @@ SAMPLE = REPO / "data" / "sample"
 
 # Tables copied from the working database; the run's own frames (flags, flag_history, runs,
 # disclosures, input_files, row_counts, row_counts_history, quarantine, blocking_report,
-# model_weights, progress_history, screening_ledger, stage_timings) are published beside them.
+# model_weights, progress_history, screening_ledger, stage_timings, run_warnings) are
+# published beside them.
 PUBLISHED_TABLES = [
     "candidate_matches",
     "self_match_outcomes",
@@ -87,7 +91,9 @@ def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: R
     """Read both extracts (structural problems stop the run), quarantine bad rows (a table
     mostly quarantined stops the run too), and load the accepted rows into the working
     database. Only the staff side's frames are returned: the intelligence extract's
-    (millions of rows) are released here, not held by the flow."""
+    (millions of rows) are released here, not held by the flow. With them: the input files'
+    hashes, each extract's fingerprint, and the run's warnings so far as (kind, subject,
+    message): an extract byte-identical to the last published run's."""
     logger = get_run_logger()
     tables = STAFF_TABLES + INTEL_TABLES
     frames = {**load_extract(staff_dir, STAFF_TABLES), **load_extract(intel_dir, INTEL_TABLES)}
@@ -106,6 +112,11 @@ def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: R
     del frames
     # before anything is matched or published: a table gutted by quarantine stops the run
     check_quarantine_share(result, cfg.validation)
+    hashes = input_hashes(files)
+    fingerprints = extract_fingerprints(hashes)
+    warnings = unchanged_extracts(
+        fingerprints, read_previous(ctx.out_dir, "runs"), read_previous(ctx.out_dir, "input_files")
+    )
     ledger = read_previous(ctx.out_dir, "screening_ledger")
     batch = select_batch(
         result.accepted["staff"], ledger, cfg.campaign.batch_size, cfg.campaign.batch_priority
@@ -129,7 +140,9 @@ def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: R
             row.rows_accepted,
             row.rows_quarantined,
         )
-    return result, input_hashes(files)
+    for _, _, message in warnings:
+        logger.warning(message)
+    return result, hashes, fingerprints, warnings
 
 
 @task(cache_policy=NO_CACHE)
@@ -253,9 +266,11 @@ def publish(
     flags: pd.DataFrame,
     referrals: pd.DataFrame,
     recipient: str,
+    fingerprints: dict[str, str],
 ) -> dict[str, str]:
-    """Write the DPS handoff (flags and re-vetting referrals), log its disclosure, then
-    publish DuckDB atomically."""
+    """Write the DPS handoff (flags and re-vetting referrals, the run's warnings and the
+    extracts' fingerprints in its manifest), log its disclosure, then publish DuckDB
+    atomically."""
     who = who_and_where()
     with _connect(ctx, cfg) as con:
         staff = con.execute(
@@ -267,6 +282,8 @@ def publish(
         ctx.run_id,
         recipient,
         extra={"revetting": referrals},
+        warnings=list(frames["run_warnings"]["message"]),
+        inputs=fingerprints,
     )
     frames = {
         **frames,
@@ -278,6 +295,9 @@ def publish(
             ignore_case=True,  # one row per person, as the ledger: "s000012" is "S000012"
         ),
         "runs": append_rows(read_previous(ctx.out_dir, "runs"), frames["runs"], "run_id"),
+        "run_warnings": append_rows(
+            read_previous(ctx.out_dir, "run_warnings"), frames["run_warnings"], "run_id"
+        ),
         "row_counts_history": append_rows(
             read_previous(ctx.out_dir, "row_counts_history"),
             frames["row_counts"].assign(run_id=ctx.run_id, run_date=ctx.run_date)[
@@ -326,7 +346,9 @@ def nightly_screening(
     timer = StageTimer()
     try:
         with timer.stage("load_validate"):
-            validated, hashes = load_and_validate(Path(staff_dir), Path(intel_dir), cfg, ctx)
+            validated, hashes, fingerprints, warnings = load_and_validate(
+                Path(staff_dir), Path(intel_dir), cfg, ctx
+            )
         with timer.stage("normalise_block"):
             blocking_report = normalise_and_block(cfg, ctx)
         with timer.stage("compare_score"):
@@ -357,6 +379,8 @@ def nightly_screening(
                     "recipient": recipient,
                     "staff_dir": str(staff_dir),
                     "intel_dir": str(intel_dir),
+                    "staff_fingerprint": fingerprints.get("staff"),
+                    "intel_fingerprint": fingerprints.get("intel"),
                     "config_json": cfg.to_json(),
                     "model_json": model.to_json(),
                 }
@@ -374,15 +398,16 @@ def nightly_screening(
                 "flag_history": flag_history,
                 "screening_ledger": ledger,
                 "stage_timings": timer.frame(),
+                "run_warnings": warnings_frame(run_id, ctx.run_date, warnings),
             }
-            outputs = publish(ctx, cfg, frames, flags, referrals, recipient)
+            outputs = publish(ctx, cfg, frames, flags, referrals, recipient, fingerprints)
         try:
             report = write_published_report(Path(outputs["database"]), out_dir / "reports", run_id)
         except OSError as exc:
             raise OutputError(unreported_message(run_id, outputs, out_dir, exc)) from None
         create_markdown_artifact(
             key="sweep-progress",
-            markdown=prog.progress_markdown(row),
+            markdown=prog.progress_markdown(row, [m for _, _, m in warnings]),
             description="Progress toward the completion target",
         )
         create_progress_artifact(
@@ -400,6 +425,8 @@ def nightly_screening(
         "report": str(report),
         "progress": row,
         "flags": flags["flag_kind"].value_counts().to_dict(),
+        "flags_by_status": flags["status"].value_counts().to_dict(),
+        "warnings": [message for _, _, message in warnings],
         "revetting_referrals": len(referrals),
         "timings": json.loads(timer.frame().to_json(orient="records")),
     }

@@ -105,7 +105,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     prog = result["progress"]
     print(f"run {result['run_id']} finished")
+    for warning in result.get("warnings", []):
+        print(f"  WARNING: {warning}")
     print(f"  flags: {json.dumps(result['flags'])}")
+    if "flags_by_status" in result:
+        print(f"  flags by status: {json.dumps(result['flags_by_status'])}")
     print(f"  re-vetting referrals: {result.get('revetting_referrals', 0)}")
     print(f"  analysts' database: {result['database']}")
     print(f"  DPS handoff:        {result['handoff']}")

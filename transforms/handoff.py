@@ -63,8 +63,16 @@ def write_handoff(
     run_id: str,
     recipient: str,
     extra: dict[str, pd.DataFrame] | None = None,
+    warnings: list[str] | None = None,
+    inputs: dict[str, str] | None = None,
 ) -> tuple[Path, dict[str, object]]:
     """Write ``out_dir/handoff/<run_id>/`` and return it with its manifest.
+
+    The manifest gives the flags by ``status`` (``rows_by_status``: how many are ``new``
+    tonight, how many carried ``unchanged`` from an earlier run), the run's ``warnings`` as
+    the operator saw them (e.g. an extract unchanged since the last run: the export may not
+    have run, so nothing here is new information), and ``inputs``, each extract's
+    fingerprint (``transforms.runlog.extract_fingerprints``).
 
     ``extra`` adds further outputs beside the flags (``{"revetting": referrals}`` writes
     ``revetting.csv`` and ``revetting.parquet``), each written as given (the caller chooses
@@ -107,6 +115,9 @@ def write_handoff(
         "recipient": recipient,
         "row_counts": row_counts,
         "rows_by_kind": {str(k): int(v) for k, v in frame["flag_kind"].value_counts().items()},
+        "rows_by_status": {str(k): int(v) for k, v in frame["status"].value_counts().items()},
+        "warnings": list(warnings or []),
+        "input_fingerprints": dict(inputs or {}),
         "files": {
             name: {"sha256": sha256_file(p), "bytes": p.stat().st_size} for name, p in files.items()
         },

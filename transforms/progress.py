@@ -8,6 +8,7 @@ screened and has no flag awaiting a decision (a record with no flag is checked o
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pandas as pd
@@ -148,14 +149,16 @@ def append_history(history: pd.DataFrame, row: dict[str, object]) -> pd.DataFram
     return pd.concat([kept, new], ignore_index=True)
 
 
-def progress_markdown(row: dict[str, object]) -> str:
-    """A short, plain report of where the campaign stands."""
+def progress_markdown(row: dict[str, object], warnings: Sequence[str] = ()) -> str:
+    """A short, plain report of where the campaign stands, after the run's ``warnings``."""
     status = "ON TRACK" if row["on_track"] else "BEHIND"
     pct = 100.0 * int(row["checked_total"]) / max(int(row["target_records"]), 1)
+    warned = [f"- **Warning:** {w}" for w in warnings]
     return "\n".join(
         [
             f"# Sweep progress: run {row['run_id']}",
             "",
+            *([*warned, ""] if warned else []),
             f"**{status}** for {row['target_records']:,} records by {row['target_date']}.",
             "",
             "| measure | value |",

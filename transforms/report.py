@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 from transforms.burnup import burnup_svg
 from transforms.config import CampaignConfig, SweepConfig
 from transforms.progress import progress_markdown
-from transforms.report_html import HISTORY_RUNS, report_from_database
+from transforms.report_html import HISTORY_RUNS, report_from_database, run_warnings
 
 
 def write_text_atomic(path: Path, text: str, *, private: bool = False) -> None:
@@ -47,10 +48,12 @@ def write_report(
     *,
     history_runs: int = HISTORY_RUNS,
     latest: bool = True,
+    warnings: Sequence[str] = (),
 ) -> Path:
     """Write this run's report and chart, and (``latest``) the ``latest`` copies; returns the
-    markdown report. With ``database`` (the published DuckDB holding this run) also the HTML
-    page, showing up to ``history_runs`` runs of history."""
+    markdown report, which begins with the run's ``warnings``. With ``database`` (the
+    published DuckDB holding this run) also the HTML page, showing up to ``history_runs``
+    runs of history."""
     reports.mkdir(parents=True, exist_ok=True)
     svg = burnup_svg(
         history,
@@ -65,7 +68,10 @@ def write_report(
     )
     for stem in (run_id, "latest") if latest else (run_id,):
         write_text_atomic(reports / f"{stem}-burnup.svg", svg)
-        text = progress_markdown(row) + f"\n![burn-up toward the target]({stem}-burnup.svg)\n"
+        text = (
+            progress_markdown(row, warnings)
+            + f"\n![burn-up toward the target]({stem}-burnup.svg)\n"
+        )
         if html is not None:
             write_text_atomic(reports / f"{stem}.html", html)
             text += f"\nThe full report, with flags, scores, data quality and timings: [{stem}.html]({stem}.html)\n"
@@ -82,8 +88,9 @@ def write_published_report(database: Path, reports: Path, run_id: str | None = N
     with duckdb.connect(str(database), read_only=True) as con:
         history = con.execute("SELECT * FROM progress_history ORDER BY rowid").df()
         runs = con.execute("SELECT run_id, config_json FROM runs").df()
-    newest = history["run_id"].iloc[-1] if len(history) else None
-    run_id = run_id or newest
+        newest = history["run_id"].iloc[-1] if len(history) else None
+        run_id = run_id or newest
+        warned = run_warnings(con, run_id) if run_id else ()
     if run_id not in set(history["run_id"]):
         raise LookupError(f"{database}: no run {run_id!r} in progress_history")
     upto = history.index[history["run_id"] == run_id][0]
@@ -94,5 +101,12 @@ def write_published_report(database: Path, reports: Path, run_id: str | None = N
         raise LookupError(f"{database}: run {run_id!r} has no row in runs")
     campaign = SweepConfig.from_dict(json.loads(config_json.iloc[0])).campaign
     return write_report(
-        reports, run_id, row, history, campaign, database=database, latest=run_id == newest
+        reports,
+        run_id,
+        row,
+        history,
+        campaign,
+        database=database,
+        latest=run_id == newest,
+        warnings=warned,
     )

@@ -70,6 +70,8 @@ td { white-space: nowrap; }
 .charts { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
 svg { max-width: 100%; height: auto; border: 1px solid #ddd; }
 .note { color: #444; font-size: 0.9em; }
+#warnings { border-left: 6px solid #D55E00; background: #fdf0e8; padding: 0.1em 1em; }
+#warnings h2 { border-bottom: none; }
 footer { margin-top: 2em; color: #555; font-size: 0.85em; }
 @media print {
   body { margin: 0; max-width: none; }
@@ -101,6 +103,7 @@ class ReportData:
     stage_timings: pd.DataFrame  # stage, seconds, peak_rss_mib
     run_history: pd.DataFrame  # last N runs: run_id, run_date, screened, flags, seconds
     revetting_referrals: int | None
+    warnings: tuple[str, ...] = ()  # the run's warnings (run_warnings), in the order raised
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -275,6 +278,8 @@ def collect(
         {"d": str(progress["run_date"]), "n": max(int(history_runs), 1)},
     )
 
+    warnings = run_warnings(con, run_id, have)
+
     referrals = None
     if "revetting_referrals" in have:
         cols = {
@@ -309,7 +314,21 @@ def collect(
         stage_timings=timings,
         run_history=run_history,
         revetting_referrals=referrals,
+        warnings=warnings,
     )
+
+
+def run_warnings(
+    con: duckdb.DuckDBPyConnection, run_id: str, have: set[str] | None = None
+) -> tuple[str, ...]:
+    """The messages of ``run_id``'s warnings, in the order raised (none in a database from
+    before ``run_warnings``)."""
+    if "run_warnings" not in (have if have is not None else _tables(con)):
+        return ()
+    rows = con.execute(
+        "SELECT message FROM run_warnings WHERE run_id = ? ORDER BY rowid", [run_id]
+    ).fetchall()
+    return tuple(str(m) for (m,) in rows)
 
 
 # ---------------------------------------------------------------- rendering
@@ -317,6 +336,14 @@ def collect(
 
 def _kind(code: str) -> str:
     return FLAG_KINDS.get(code, code)
+
+
+def _warnings_section(d: ReportData) -> str:
+    """The run's warnings first, where the operator cannot miss them (none: no section)."""
+    if not d.warnings:
+        return ""
+    items = "".join(f"<li>{escape(w)}</li>" for w in d.warnings)
+    return f'<section id="warnings"><h2>Warnings ({len(d.warnings)})</h2><ul>{items}</ul></section>'
 
 
 def _progress_section(d: ReportData) -> str:
@@ -628,6 +655,7 @@ def render_html(d: ReportData, *, history_runs: int = HISTORY_RUNS) -> str:
     """The whole page as one string: inline CSS and SVG, no script, no external resource."""
     title = f"Sweep run report {d.run_id}"
     body = [
+        _warnings_section(d),
         _progress_section(d),
         _flags_section(d),
         _scores_section(d),
@@ -645,7 +673,7 @@ def render_html(d: ReportData, *, history_runs: int = HISTORY_RUNS) -> str:
             f'<p class="note">Run date {escape(d.run_date)}. Counts and ids only: no names, '
             "dates of birth or addresses. Flags themselves are in the DPS handoff and "
             "<code>sweep.duckdb</code>.</p></header>",
-            *body,
+            *(section for section in body if section),
             f"<footer>Sweep nightly screening, run {escape(d.run_id)}. Self-contained: opens "
             "offline, prints as shown.</footer>",
             "</body></html>",

@@ -208,6 +208,45 @@ def test_history_accumulates_and_flag_ids_are_stable(run):
     assert per_run == {first["run_id"]: len(a), second["run_id"]: len(b)}
 
 
+def test_a_second_night_on_the_same_extract_warns_and_the_handoff_says_nothing_is_new(run):
+    # The export job did not run: yesterday's files again. The run goes on (a re-run after a
+    # fix is legal) but says so in its output, report and handoff manifest.
+    out, first, second, messages = run
+    assert first["warnings"] == []
+    since = f"since run {first['run_id']} of 2026-11-25: the export may not have run"
+    assert second["warnings"] == [
+        f"staff extract unchanged {since} (the same files, byte for byte)",
+        f"intel extract unchanged {since} (the same files, byte for byte)",
+    ]
+    assert all(w in messages for w in second["warnings"])  # logged as well
+    assert first["flags_by_status"] == {"new": 111}
+    assert second["flags_by_status"] == {"unchanged": 111}
+    one, two = (
+        json.loads((Path(r["handoff"]) / "manifest.json").read_text()) for r in (first, second)
+    )
+    assert one["warnings"] == [] and one["rows_by_status"] == {"new": 111}
+    assert two["warnings"] == second["warnings"] and two["rows_by_status"] == {"unchanged": 111}
+    assert one["input_fingerprints"] == two["input_fingerprints"]
+    assert set(two["input_fingerprints"]) == {"staff", "intel"}
+    with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
+        runs = con.execute(
+            "SELECT staff_fingerprint, intel_fingerprint FROM runs ORDER BY run_id"
+        ).fetchall()
+        warned = con.execute(
+            "SELECT run_id, kind, subject, message FROM run_warnings ORDER BY rowid"
+        ).fetchall()
+    assert runs == [(two["input_fingerprints"]["staff"], two["input_fingerprints"]["intel"])] * 2
+    assert warned == [
+        (second["run_id"], "extract_unchanged", side, message)
+        for side, message in zip(("staff", "intel"), second["warnings"], strict=True)
+    ]
+    page = (out / "reports" / "latest.html").read_text(encoding="utf-8")
+    markdown = (out / "reports" / "latest.md").read_text(encoding="utf-8")
+    assert all(w in page and w in markdown for w in second["warnings"])
+    earlier = (out / "reports" / f"{first['run_id']}.html").read_text(encoding="utf-8")
+    assert 'id="warnings"' not in earlier
+
+
 def test_no_personal_data_in_published_tables_or_handoff(run):
     out, first, _, _ = run
     truth_staff = (SAMPLE / "staff" / "staff.csv").read_text(encoding="utf-8").splitlines()[1:50]

@@ -47,6 +47,22 @@ def test_package_is_minimal_complete_and_verifies(tmp_path):
     assert manifest["files"]["flags.csv"]["sha256"] == saved["files"]["flags.csv"]["sha256"]
 
 
+def test_the_manifest_says_what_is_new_and_what_the_run_warned_of(tmp_path):
+    flags = _flags().assign(status=["unchanged", "unchanged", "new"])
+    warning = "intel extract unchanged since run r0 of 2026-11-24: the export may not have run"
+    folder, manifest = write_handoff(
+        flags, tmp_path, "r1", "DPS", warnings=[warning], inputs={"intel": "ab12", "staff": "cd"}
+    )
+    saved = json.loads((folder / "manifest.json").read_text())
+    assert saved["rows_by_status"] == {"unchanged": 2, "new": 1}
+    assert saved["warnings"] == [warning]
+    assert saved["input_fingerprints"] == {"intel": "ab12", "staff": "cd"}
+    assert verify_handoff(folder) == []
+    plain, _ = write_handoff(_flags(), tmp_path, "r2", "DPS")
+    saved = json.loads((plain / "manifest.json").read_text())
+    assert saved["warnings"] == [] and saved["input_fingerprints"] == {}
+
+
 def test_tampering_is_detected(tmp_path):
     folder, _ = write_handoff(_flags(), tmp_path, "r1", recipient="DPS")
     with open(folder / "flags.csv", "a") as fh:

@@ -82,3 +82,19 @@ def test_a_failed_page_leaves_the_last_report_in_place(tmp_path):
         )
     assert (reports / "latest.html").read_text() == "last night's page"
     assert not list(reports.glob(".*.tmp"))
+
+
+def test_the_runs_warnings_head_the_markdown_report(tmp_path):
+    from tests.transforms.test_report_html import RUNS, published_db, published_frames
+    from transforms.report import write_published_report
+
+    frames = published_frames()
+    frames["run_warnings"] = pd.DataFrame(
+        [(RUNS[1][0], RUNS[1][1], "extract_unchanged", "intel", "intel extract unchanged")],
+        columns=["run_id", "run_date", "kind", "subject", "message"],
+    )
+    db = published_db(tmp_path / "sweep.duckdb", frames)
+    text = write_published_report(db, tmp_path / "reports").read_text()
+    assert text.index("- **Warning:** intel extract unchanged") < text.index("records by")
+    earlier = write_published_report(db, tmp_path / "earlier", RUNS[0][0]).read_text()
+    assert "Warning" not in earlier

@@ -415,3 +415,25 @@ def test_a_config_from_another_version_still_renders():
     frames["runs"].loc[1, "config_json"] = None  # no config recorded: defaults
     review = f"{SweepConfig().match.review_threshold:g}"
     assert f"review ≥ {review}" in report_from_frames(frames)
+
+
+def test_the_runs_warnings_come_first_and_only_that_runs(tmp_path):
+    frames = published_frames()
+    run_id, older = RUNS[1][0], RUNS[0][0]
+    assert Dom(report_from_frames(frames)).count("section", within="warnings") == 0
+    frames["run_warnings"] = pd.DataFrame(
+        [
+            (older, "2026-11-24", "extract_unchanged", "staff", "an older run's <warning>"),
+            (run_id, "2026-11-25", "extract_unchanged", "intel", "intel extract unchanged"),
+            (run_id, "2026-11-25", "quarantine_share", "phones", "phones lost 9 of 90 rows"),
+        ],
+        columns=["run_id", "run_date", "kind", "subject", "message"],
+    )
+    html = report_from_frames(frames)
+    dom = Dom(html)
+    assert dom.count("li", within="warnings") == 2
+    assert html.index('id="warnings"') < html.index('id="progress"')
+    assert "intel extract unchanged" in html and "phones lost 9 of 90 rows" in html
+    assert "older run" not in html
+    assert "Warnings (1)" in report_from_frames(frames, older)
+    assert "&lt;warning&gt;" in report_from_frames(frames, older)  # escaped
