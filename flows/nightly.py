@@ -49,7 +49,11 @@ from transforms.runlog import (
 )
 from transforms.schema import INTEL_TABLES, STAFF_TABLES
 from transforms.sources import create_source_views, load_frames
-from transforms.validate import check_quarantine_share, validate_extract
+from transforms.validate import (
+    check_quarantine_share,
+    quarantine_share_warnings,
+    validate_extract,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
@@ -93,7 +97,8 @@ def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: R
     database. Only the staff side's frames are returned: the intelligence extract's
     (millions of rows) are released here, not held by the flow. With them: the input files'
     hashes, each extract's fingerprint, and the run's warnings so far as (kind, subject,
-    message): an extract byte-identical to the last published run's."""
+    message): an extract byte-identical to the last published run's, a table that lost a
+    large share of its rows to quarantine."""
     logger = get_run_logger()
     tables = STAFF_TABLES + INTEL_TABLES
     frames = {**load_extract(staff_dir, STAFF_TABLES), **load_extract(intel_dir, INTEL_TABLES)}
@@ -116,7 +121,7 @@ def load_and_validate(staff_dir: Path, intel_dir: Path, cfg: SweepConfig, ctx: R
     fingerprints = extract_fingerprints(hashes)
     warnings = unchanged_extracts(
         fingerprints, read_previous(ctx.out_dir, "runs"), read_previous(ctx.out_dir, "input_files")
-    )
+    ) + quarantine_share_warnings(result, cfg.validation)
     ledger = read_previous(ctx.out_dir, "screening_ledger")
     batch = select_batch(
         result.accepted["staff"], ledger, cfg.campaign.batch_size, cfg.campaign.batch_priority

@@ -55,8 +55,14 @@ class ValidationConfig:
     # (a wrong export format, not a few bad rows: e.g. every date dd/mm/yyyy, ids written
     # 1.0): screening the remainder would report staff as checked against a gutted extract.
     max_quarantine_share: float = 0.5
-    # ... unless it has fewer rows than this: a handful of rows is too few to tell a broken
-    # export from a few bad rows (their quarantine lines still say what is wrong).
+    # A table with more than this share (but not more than max_quarantine_share) of its rows
+    # quarantined runs on with a warning of its own in the run output and report: table,
+    # rows quarantined of rows read, the share and the commonest field and rule. 0.05: one
+    # row in twenty is no longer a few bad rows (the sample loses at most 0.2% of a table).
+    warn_quarantine_share: float = 0.05
+    # ... neither stops nor warns if it has fewer rows than this: a handful of rows is too few
+    # to tell a broken export from a few bad rows (their quarantine lines still say what is
+    # wrong).
     quarantine_share_min_rows: int = 20
 
 

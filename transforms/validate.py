@@ -938,3 +938,39 @@ def check_quarantine_share(result: ExtractValidation, cfg: ValidationConfig) -> 
     (file, first), *rest = problems
     others = "".join(f"; {f}: {p}" for f, p in rest)
     raise QuarantineShareError(file, f"{first}{others}; fix the extract")
+
+
+def _top_reasons(lines: pd.DataFrame, n: int) -> str:
+    """The ``n`` (field, rule) pairs that set the most rows aside, with their rows (ties:
+    contract order), and how many others there were. Names and counts only."""
+    by_rule = lines.groupby(["field", "rule"], sort=False)["row_number"].nunique()
+    by_rule = by_rule.sort_values(ascending=False, kind="stable")
+    top = [f"{field} {rule} {rows:,d}" for (field, rule), rows in by_rule.head(n).items()]
+    more = len(by_rule) - n
+    return "; ".join(top) + (f"; {more} other field/rule(s)" if more > 0 else "")
+
+
+def quarantine_share_warnings(
+    result: ExtractValidation, cfg: ValidationConfig, top: int = 3
+) -> list[tuple[str, str, str]]:
+    """(``quarantine_share``, table, message) for each table that lost more than
+    ``cfg.warn_quarantine_share`` of its rows to quarantine (and has at least
+    ``cfg.quarantine_share_min_rows``): not enough to stop the run
+    (``check_quarantine_share``), too many to pass as a few bad rows. The message names the
+    table and file, rows quarantined of rows read, the share and the ``top`` fields and
+    rules by rows set aside: names and counts only, never a value."""
+    warnings = []
+    for name, r in result.tables.items():
+        if r.rows_read < cfg.quarantine_share_min_rows or r.rows_read == 0:
+            continue
+        share = r.rows_quarantined / r.rows_read
+        if share <= cfg.warn_quarantine_share:
+            continue
+        message = (
+            f"{name} ({Path(r.source_file).name}) lost {r.rows_quarantined:,d} of "
+            f"{r.rows_read:,d} rows to quarantine ({share:.1%}, over "
+            f"{cfg.warn_quarantine_share:.0%}: validation.warn_quarantine_share); "
+            f"top reasons: {_top_reasons(row_lines(r.quarantine), top)}"
+        )
+        warnings.append(("quarantine_share", name, message))
+    return warnings

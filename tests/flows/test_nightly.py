@@ -247,6 +247,36 @@ def test_a_second_night_on_the_same_extract_warns_and_the_handoff_says_nothing_i
     assert 'id="warnings"' not in earlier
 
 
+def test_a_table_losing_a_large_share_of_its_rows_warns(tmp_path, prefect_harness, capsys):
+    # One staff phone in eight with a phone type outside the contract: 12.5% of the table,
+    # under the 50% that stops the run, used to pass with counts alone
+    from sweep.cli import main
+
+    staff = tmp_path / "staff"
+    shutil.copytree(SAMPLE / "staff", staff)
+    phones = pd.read_csv(staff / "staff_phones.csv", dtype=str, keep_default_na=False)
+    phones.loc[phones.index % 8 == 7, "phone_type"] = "pager"
+    phones.to_csv(staff / "staff_phones.csv", index=False)
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"run_date": "2026-11-25"}))
+    out = tmp_path / "out"
+    args = ["run", "--staff", str(staff), "--out", str(out), "--config", str(config), "--quiet"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    lines = [ln for ln in printed.splitlines() if "WARNING" in ln]
+    assert len(lines) == 1, printed
+    assert lines[0].startswith(
+        "  WARNING: staff_phones (staff_phones.csv) lost 332 of 2,633 rows to quarantine "
+        "(12.6%, over 5%: validation.warn_quarantine_share); top reasons: phone_type in_set 329;"
+    )
+    warning = lines[0].removeprefix("  WARNING: ")
+    page = (out / "reports" / "latest.html").read_text(encoding="utf-8")
+    assert warning in page.replace("&#x27;", "'")
+    (handoff,) = (out / "handoff").iterdir()
+    assert json.loads((handoff / "manifest.json").read_text())["warnings"] == [warning]
+    assert not [v for v in _staff_pii() if v in printed]
+
+
 def test_no_personal_data_in_published_tables_or_handoff(run):
     out, first, _, _ = run
     truth_staff = (SAMPLE / "staff" / "staff.csv").read_text(encoding="utf-8").splitlines()[1:50]

@@ -34,6 +34,7 @@ from transforms.validate import (
     QuarantineShareError,
     ReconciliationError,
     check_quarantine_share,
+    quarantine_share_warnings,
     reconcile,
     validate_extract,
     validate_table,
@@ -697,6 +698,52 @@ def test_share_limit_and_minimum_rows_come_from_the_config():
     cfg = SweepConfig.from_dict({"validation": {"max_quarantine_share": 0.9}})
     assert cfg.validation.max_quarantine_share == 0.9
     assert '"quarantine_share_min_rows": 20' in cfg.to_json()
+
+
+# --- a table that lost a large share, short of the stop, warns ---------------------------------
+
+
+def test_a_table_losing_a_large_share_warns_with_counts_share_and_top_reasons():
+    # 40 nominals: 2 bad ids, 3 more bad sex codes, 1 with both: 5 of 40 (12.5%) set aside
+    rows = (
+        [{"nominal_id": f"{i}.0", "surname": PLANTED_NAME} for i in range(1, 3)]
+        + [{"nominal_id": f"S{i}", "sex": "X", "surname": PLANTED_NAME} for i in range(1, 4)]
+        + [{"nominal_id": f"N{i}"} for i in range(1, 36)]
+    )
+    rows[0]["sex"] = "X"
+    ev = validate_extract({"nominals": nominals(*rows)}, (NOMINALS,), CFG, RUN_DATE)
+    check_quarantine_share(ev, CFG)  # under half: the run goes on
+    assert quarantine_share_warnings(ev, CFG) == [
+        (
+            "quarantine_share",
+            "nominals",
+            "nominals (nominals.csv) lost 5 of 40 rows to quarantine (12.5%, over 5%: "
+            "validation.warn_quarantine_share); top reasons: sex in_set 4; nominal_id "
+            "id_format 2",
+        )
+    ]
+    text = repr(quarantine_share_warnings(ev, CFG, top=1))
+    assert "top reasons: sex in_set 4; 1 other field/rule(s)" in text
+    assert PLANTED_NAME not in text and "1.0" not in text and "'X'" not in text
+
+
+def test_the_warning_share_and_minimum_rows_come_from_the_config():
+    two_of_forty = validate_extract(
+        {"nominals": bad_id_nominals(n_bad=2, n_good=38)}, (NOMINALS,), CFG, RUN_DATE
+    )
+    assert quarantine_share_warnings(two_of_forty, CFG) == []  # 5.0% is not over 5%
+    stricter = replace(CFG, warn_quarantine_share=0.04)
+    assert [w[1] for w in quarantine_share_warnings(two_of_forty, stricter)] == ["nominals"]
+    tiny = validate_extract({"nominals": bad_id_nominals(2, 8)}, (NOMINALS,), CFG, RUN_DATE)
+    assert quarantine_share_warnings(tiny, CFG) == []  # 10 rows: under quarantine_share_min_rows
+    assert quarantine_share_warnings(tiny, replace(CFG, quarantine_share_min_rows=10)) != []
+    # blanked values set no row aside: no warning
+    blanked = [{"staff_id": f"S{i}", "collar_number": f"{i}.0"} for i in range(1, 31)]
+    ev = validate_extract({"staff": staff(*blanked)}, (STAFF,), CFG, RUN_DATE)
+    assert quarantine_share_warnings(ev, CFG) == []
+    cfg = SweepConfig.from_dict({"validation": {"warn_quarantine_share": 0.1}})
+    assert cfg.validation.warn_quarantine_share == 0.1
+    assert '"warn_quarantine_share": 0.05' in SweepConfig().to_json()
 
 
 # --- collar numbers: a bad one is blanked, the staff member is still screened ------------------
