@@ -60,8 +60,8 @@ SAMPLE = REPO / "data" / "sample"
 
 # Tables copied from the working database; the run's own frames (flags, flag_history, runs,
 # disclosures, input_files, row_counts, row_counts_history, quarantine, blocking_report,
-# model_weights, progress_history, screening_ledger, stage_timings, run_warnings) are
-# published beside them.
+# model_weights, progress_history, screening_ledger, run_warnings; stage_timings last, to
+# hold publishing's own time) are published beside them.
 PUBLISHED_TABLES = [
     "candidate_matches",
     "self_match_outcomes",
@@ -272,10 +272,11 @@ def publish(
     referrals: pd.DataFrame,
     recipient: str,
     fingerprints: dict[str, str],
+    timer: StageTimer,
 ) -> dict[str, str]:
     """Write the DPS handoff (flags and re-vetting referrals, the run's warnings and the
     extracts' fingerprints in its manifest), log its disclosure, then publish DuckDB
-    atomically."""
+    atomically, its stage timings last: publishing's own time up to that write included."""
     who = who_and_where()
     with _connect(ctx, cfg) as con:
         staff = con.execute(
@@ -325,7 +326,14 @@ def publish(
                        SELECT * REPLACE (CAST(triggers AS VARCHAR[]) AS triggers)
                        FROM _referrals""")
         con.unregister("_referrals")
-        db = publish_database(con, ctx.out_dir, PUBLISHED_TABLES, ctx.run_id, frames=frames)
+        db = publish_database(
+            con,
+            ctx.out_dir,
+            PUBLISHED_TABLES,
+            ctx.run_id,
+            frames=frames,
+            last={"stage_timings": lambda: timer.frame(unfinished=True)},
+        )
     return {"database": str(db), "handoff": str(handoff_dir)}
 
 
@@ -402,10 +410,9 @@ def nightly_screening(
                 "progress_history": history,
                 "flag_history": flag_history,
                 "screening_ledger": ledger,
-                "stage_timings": timer.frame(),
                 "run_warnings": warnings_frame(run_id, ctx.run_date, warnings),
             }
-            outputs = publish(ctx, cfg, frames, flags, referrals, recipient, fingerprints)
+            outputs = publish(ctx, cfg, frames, flags, referrals, recipient, fingerprints, timer)
         try:
             report = write_published_report(Path(outputs["database"]), out_dir / "reports", run_id)
         except OSError as exc:

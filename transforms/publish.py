@@ -10,6 +10,7 @@ convenience views (``transforms/views.py``) are created inside the new file befo
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import duckdb
@@ -71,11 +72,16 @@ def publish_database(
     tables: list[str],
     run_id: str,
     frames: dict[str, pd.DataFrame] | None = None,
+    last: Mapping[str, Callable[[], pd.DataFrame]] | None = None,
 ) -> Path:
     """Copy ``tables`` from ``con`` (and ``frames``) into a new file, create the analysts'
     views in it, then rename it over ``out_dir/sweep.duckdb``. Returns the published path.
     Owner-only permissions. On any failure the new file is removed and the last published
-    run stays in place."""
+    run stays in place.
+
+    ``last``: tables made by calling each function once everything else is in the new file,
+    just before it is made durable and renamed (the run's stage timings, publishing's own
+    included); no view may read one."""
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / PUBLISHED_NAME
     tmp = out_dir / f".{PUBLISHED_NAME}.{run_id}.tmp"
@@ -95,6 +101,13 @@ def publish_database(
         # Views through the file's own connection, not the ``pub`` alias: their stored SQL
         # must resolve however the published file is opened later.
         apply_views(tmp)
+        if last:
+            with duckdb.connect(str(tmp)) as late:
+                for name, make in last.items():
+                    late.register("_pub_frame", make())
+                    late.execute(f"CREATE TABLE {name} AS SELECT * FROM _pub_frame")
+                    late.unregister("_pub_frame")
+                late.execute("CHECKPOINT")
         os.chmod(tmp, 0o600)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())

@@ -119,23 +119,33 @@ class StageTimer:
     """Wall time and peak memory per named stage, in the order they ran."""
 
     rows: list[dict[str, object]] = field(default_factory=list)
+    running: dict[str, float] = field(default_factory=dict)  # stage -> its start
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         t0 = time.perf_counter()
+        self.running[name] = t0
         try:
             yield
         finally:
-            self.rows.append(
-                {
-                    "stage": name,
-                    "seconds": round(time.perf_counter() - t0, 3),
-                    "peak_rss_mib": round(peak_rss_mib(), 1),
-                }
-            )
+            del self.running[name]
+            self.rows.append(self._row(name, t0))
 
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=["stage", "seconds", "peak_rss_mib"])
+    @staticmethod
+    def _row(name: str, t0: float) -> dict[str, object]:
+        return {
+            "stage": name,
+            "seconds": round(time.perf_counter() - t0, 3),
+            "peak_rss_mib": round(peak_rss_mib(), 1),
+        }
+
+    def frame(self, *, unfinished: bool = False) -> pd.DataFrame:
+        """The finished stages; with ``unfinished``, then each stage still running with its
+        time so far (the publish stage, read as it writes the run's last table)."""
+        rows = self.rows + (
+            [self._row(name, t0) for name, t0 in self.running.items()] if unfinished else []
+        )
+        return pd.DataFrame(rows, columns=["stage", "seconds", "peak_rss_mib"])
 
 
 def who_and_where() -> dict[str, str]:

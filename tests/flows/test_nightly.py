@@ -277,6 +277,21 @@ def test_a_table_losing_a_large_share_of_its_rows_warns(tmp_path, prefect_harnes
     assert not [v for v in _staff_pii() if v in printed]
 
 
+def test_the_published_stage_timings_hold_the_publish_stage(run):
+    # stage_timings was taken before publishing began, so the publish stage was never in it
+    out, _, second, _ = run
+    with duckdb.connect(str(out / "sweep.duckdb"), read_only=True) as con:
+        timings = con.execute("SELECT stage, seconds FROM stage_timings").fetchall()
+    stages = [stage for stage, _ in timings]
+    assert stages == [t["stage"] for t in second["timings"]]
+    assert stages[-1] == "publish" and dict(timings)["publish"] > 0
+    # recorded as it stood when stage_timings was written, just before the rename
+    assert dict(timings)["publish"] <= second["timings"][-1]["seconds"]
+    page = (out / "reports" / "latest.html").read_text(encoding="utf-8")
+    timings_section = page[page.index('id="timings"') :]
+    assert ">publish<" in timings_section
+
+
 def test_no_personal_data_in_published_tables_or_handoff(run):
     out, first, _, _ = run
     truth_staff = (SAMPLE / "staff" / "staff.csv").read_text(encoding="utf-8").splitlines()[1:50]

@@ -90,3 +90,46 @@ def test_check_output_names_a_file_where_a_folder_goes(tmp_path):
     (tmp_path / "file").write_text("", encoding="utf-8")
     with pytest.raises(OutputError, match=r"file: exists and is not a folder"):
         check_output(tmp_path / "file")
+
+
+def test_last_tables_are_made_once_everything_else_is_written(tmp_path, monkeypatch):
+    import transforms.publish as pub
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE runs AS SELECT 'run-1' AS run_id")
+    tmp = tmp_path / f".{PUBLISHED_NAME}.run-1.tmp"
+    order = []
+    real_views = pub.apply_views
+    monkeypatch.setattr(pub, "apply_views", lambda db: order.append("views") or real_views(db))
+
+    def timings() -> pd.DataFrame:
+        # called with the new file written, its views made, and not yet in place
+        order.append("timings")
+        assert tmp.exists() and not (tmp_path / PUBLISHED_NAME).exists()
+        return pd.DataFrame({"stage": ["load", "publish"], "seconds": [1.0, 0.5]})
+
+    path = publish_database(
+        con,
+        tmp_path,
+        ["runs"],
+        "run-1",
+        frames={"extra": pd.DataFrame({"a": [1]})},
+        last={"stage_timings": timings},
+    )
+    assert order == ["views", "timings"]
+    with duckdb.connect(str(path), read_only=True) as db:
+        tables = sorted(r[0] for r in db.execute("SHOW TABLES").fetchall())
+        assert tables == ["extra", "runs", "stage_timings"]
+        assert db.execute("SELECT stage FROM stage_timings").fetchall() == [("load",), ("publish",)]
+    assert [p.name for p in tmp_path.iterdir()] == [PUBLISHED_NAME]
+
+    def broken() -> pd.DataFrame:
+        raise RuntimeError("timings failed")
+
+    con.execute("CREATE OR REPLACE TABLE runs AS SELECT 'run-2' AS run_id")
+    with pytest.raises(RuntimeError, match="timings failed"):
+        publish_database(con, tmp_path, ["runs"], "run-2", last={"stage_timings": broken})
+    with duckdb.connect(str(path), read_only=True) as db:  # the last run stays, whole
+        assert db.execute("SELECT run_id FROM runs").fetchall() == [("run-1",)]
+    assert [p.name for p in tmp_path.iterdir()] == [PUBLISHED_NAME]
+    con.close()

@@ -99,3 +99,17 @@ def test_warnings_frame_is_typed_text_even_when_empty():
     assert all(str(t) == "string" for t in empty.dtypes)
     one = warnings_frame("R1", "2026-11-25", [("extract_unchanged", "intel", "m")])
     assert one.iloc[0].tolist() == ["R1", "2026-11-25", "extract_unchanged", "intel", "m"]
+
+
+def test_a_stage_still_running_is_timed_so_far_only_when_asked():
+    from transforms.runlog import StageTimer
+
+    timer = StageTimer()
+    with timer.stage("load"):
+        pass
+    with timer.stage("publish"):
+        assert list(timer.frame()["stage"]) == ["load"]
+        inside = timer.frame(unfinished=True)
+        assert list(inside["stage"]) == ["load", "publish"] and inside["seconds"].ge(0).all()
+    assert list(timer.frame()["stage"]) == ["load", "publish"]
+    assert timer.running == {}
