@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import re
 import shutil
 import tempfile
@@ -49,6 +50,27 @@ class LinkInputError(ValueError):
     """A data file that cannot be linked (missing, empty, unreadable): names the file."""
 
 
+# The first bytes of a file tell Parquet, a workbook and UTF-16 apart from a CSV.
+_HEAD_BYTES = 4096
+
+
+@functools.lru_cache(maxsize=64)
+def _read_head(path: str, version: tuple[int, ...]) -> bytes:
+    """The first :data:`_HEAD_BYTES` of ``path`` as it is at ``version`` (``_head``)."""
+    with open(path, "rb") as f:
+        return f.read(_HEAD_BYTES)
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of ``path``, read once for each version of the file: is_parquet is
+    asked of one file at every step of reading it (each read of it, each message about it),
+    and each asked by opening it again. A version is the file's device, inode, size and
+    change times: a file replaced or rewritten is read again. Raises OSError as open does."""
+    st = Path(path).stat()
+    version = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return _read_head(str(path), version)
+
+
 def is_parquet(path: Path) -> bool:
     """Whether ``path`` is Parquet: by its name, or by its first bytes (a Parquet file saved
     without the suffix, or as .csv)."""
@@ -56,16 +78,14 @@ def is_parquet(path: Path) -> bool:
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return True
     try:
-        with path.open("rb") as f:
-            return f.read(4) == b"PAR1"
+        return _head(path).startswith(b"PAR1")
     except OSError:
         return False
 
 
 def _not_csv(path: Path) -> str | None:
     """Why a file that is not Parquet is not a CSV either, from its first bytes, or None."""
-    with path.open("rb") as f:
-        head = f.read(8)
+    head = _head(path)
     if head.startswith(b"PK\x03\x04"):
         return f"{path}: is a zip archive (an Excel workbook is one): unzip it, or export the sheet as CSV"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -114,8 +134,7 @@ def _utf16_hint(path: Path, encoding: str, key: str) -> str | None:
     every other place, as Excel and Windows tools write it), or None."""
     if encoding == "utf-16":
         return None
-    with path.open("rb") as f:
-        head = f.read(4096)
+    head = _head(path)
     if head.startswith(b"\x1f\x8b"):  # gzip: DuckDB reads it, and its bytes are no text
         return None
     nuls = head.count(0)

@@ -250,6 +250,44 @@ def test_a_file_is_told_by_its_first_bytes(tmp_path: Path) -> None:
         link(left, book, mapping, None)
 
 
+def test_a_files_first_bytes_are_read_once(tmp_path: Path, monkeypatch) -> None:
+    """is_parquet opened the file again each time it was asked, at every step of reading
+    it: 6 binary opens of a Parquet file saved without its suffix, 9 of a CSV (with the
+    other first-bytes checks). Read once per version of the file; a CSV's end is read once
+    more, for a footer."""
+    import builtins
+    import collections
+    import pathlib
+
+    opened: collections.Counter[str] = collections.Counter()
+    real_open, real_path_open = builtins.open, pathlib.Path.open
+
+    def counting_open(file, mode="r", *args, **kwargs):
+        if "b" in mode:
+            opened[Path(str(file)).name] += 1
+        return real_open(file, mode, *args, **kwargs)
+
+    def counting_path_open(self, mode="r", *args, **kwargs):
+        if "b" in mode:
+            opened[self.name] += 1
+        return real_path_open(self, mode, *args, **kwargs)
+
+    left, right, mapping = mini_link_files(tmp_path)
+    pq = tmp_path / "right_export"
+    pd.read_csv(right, dtype=str).to_parquet(pq)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(pathlib.Path, "open", counting_path_open)
+    link(left, right, mapping, None)
+    assert opened[right.name] == 2  # its first bytes, and its end for a footer
+    link(left, pq, mapping, None)
+    assert opened["right_export"] == 1
+    # a file rewritten is read again: the same name, now a CSV
+    monkeypatch.undo()
+    right.replace(pq)
+    assert not flat_files.is_parquet(pq)
+    assert link(left, pq, mapping, None).right.rows == 2
+
+
 def test_an_extra_field_among_the_first_rows_is_named_by_line(tmp_path: Path) -> None:
     """An unquoted comma in an early row makes DuckDB's sniffer take a data row for the
     header; the fault is the row, not the mapping."""
