@@ -466,44 +466,39 @@ def test_a_tenement_flat_by_floor_and_door_is_one_dwelling_however_written():
     """Edinburgh's 1F2 (first floor, second door), "Flat 1F2" and "1/F2"; Glasgow's 0/1,
     G/1 and GF1 for the ground floor. Another floor or door of the same stair is another
     dwelling (1F2 was read as house 1, flat F: 1F1 and 1F2 of one stair were one dwelling)."""
-    edinburgh = _address_levels(
-        [{"address_line": "1F2, 35 Nelson Row", "postcode": "EH3 6LJ"}],
-        [
-            {"nominal_id": "N1", "address_line": "Flat 1F2, 35 Nelson Row", "postcode": "EH3 6LJ"},
-            {"nominal_id": "N2", "address_line": "1/F2 35 Nelson Row", "postcode": "EH3 6LJ"},
-            {"nominal_id": "N3", "address_line": "35 Nelson Row, Flat 1F2", "postcode": "EH3 6LJ"},
-            {"nominal_id": "N4", "address_line": "1F1, 35 Nelson Row", "postcode": "EH3 6LJ"},
-            {"nominal_id": "N5", "address_line": "2F2, 35 Nelson Row", "postcode": "EH3 6LJ"},
-            {"nominal_id": "N6", "address_line": "1F2, 37 Nelson Row", "postcode": "EH3 6LJ"},
-        ],
-    )
-    assert edinburgh == {
-        "N0": "missing",
-        "N1": "same_dwelling",
-        "N2": "same_dwelling",
-        "N3": "same_dwelling",
-        "N4": "same_postcode",
-        "N5": "same_postcode",
-        "N6": "same_postcode",
-    }
-    glasgow = _address_levels(
-        [{"address_line": "0/1, 15 Byres Road", "postcode": "G11 5RD"}],
-        [
-            {"nominal_id": "N1", "address_line": "Flat G/1, 15 Byres Road", "postcode": "G11 5RD"},
-            {"nominal_id": "N2", "address_line": "GF1 15 Byres Road", "postcode": "G11 5RD"},
-            {"nominal_id": "N3", "address_line": "15 Byres Road, Flat 0/1", "postcode": "G11 5RD"},
-            {"nominal_id": "N4", "address_line": "1/0, 15 Byres Road", "postcode": "G11 5RD"},
-            {"nominal_id": "N5", "address_line": "0/2, 15 Byres Road", "postcode": "G11 5RD"},
-        ],
-    )
-    assert glasgow == {
-        "N0": "missing",
-        "N1": "same_dwelling",
-        "N2": "same_dwelling",
-        "N3": "same_dwelling",
-        "N4": "same_postcode",
-        "N5": "same_postcode",
-    }
+    cities = [  # the staff member's line and postcode; each nominal's line and level
+        (
+            ("1F2, 35 Nelson Row", "EH3 6LJ"),
+            [
+                ("Flat 1F2, 35 Nelson Row", "same_dwelling"),
+                ("1/F2 35 Nelson Row", "same_dwelling"),
+                ("35 Nelson Row, Flat 1F2", "same_dwelling"),
+                ("1F1, 35 Nelson Row", "same_postcode"),
+                ("2F2, 35 Nelson Row", "same_postcode"),
+                ("1F2, 37 Nelson Row", "same_postcode"),
+            ],
+        ),
+        (
+            ("0/1, 15 Byres Road", "G11 5RD"),
+            [
+                ("Flat G/1, 15 Byres Road", "same_dwelling"),
+                ("GF1 15 Byres Road", "same_dwelling"),
+                ("15 Byres Road, Flat 0/1", "same_dwelling"),
+                ("1/0, 15 Byres Road", "same_postcode"),
+                ("0/2, 15 Byres Road", "same_postcode"),
+            ],
+        ),
+    ]
+    for (line, postcode), nominals in cities:
+        got = _address_levels(
+            [{"address_line": line, "postcode": postcode}],
+            [
+                {"nominal_id": f"N{i}", "address_line": n, "postcode": postcode}
+                for i, (n, _) in enumerate(nominals, 1)
+            ],
+        )
+        want = {"N0": "missing"} | {f"N{i}": lv for i, (_, lv) in enumerate(nominals, 1)}
+        assert got == want, line
 
 
 def test_a_lettered_flat_is_one_dwelling_in_either_case():
@@ -582,6 +577,16 @@ def _levels_of_numbered_pairs(pairs: list[tuple[dict, dict]], comparison: str) -
     labels = next(c for c in all_comparisons(CFG) if c.name == comparison).labels()
     rows = con.execute(f"SELECT l_id, {comparison} FROM out").fetchall()
     return {sid: labels[level] for sid, level in rows}
+
+
+def _field_levels(
+    cases: list[tuple[str, str, str]], person: dict, field: str, comparison: str
+) -> tuple[dict, dict]:
+    """Each (staff value, nominal value, level) of ``cases`` as a pair that differs from
+    ``person`` only in ``field``: the ``comparison`` levels got, and the ones wanted."""
+    pairs = [({**person, field: a}, {**person, field: b}) for a, b, _ in cases]
+    got = _levels_of_numbered_pairs(pairs, comparison)
+    return got, {f"S{i}": want for i, (*_, want) in enumerate(cases)}
 
 
 def test_forenames_that_sound_alike_beyond_any_similarity_are_phonetic():
@@ -684,11 +689,8 @@ def test_given_names_written_as_one_word_or_two_agree_exactly() -> None:
         ("Ann", "Anne Marie", "nickname"),
     ]
     person = {"surname": "Nguyen", "date_of_birth": "1984-03-07"}
-    got = _levels_of_numbered_pairs(
-        [({**person, "forenames": a}, {**person, "forenames": b}) for a, b, _ in cases],
-        "forename",
-    )
-    assert got == {f"S{i}": want for i, (*_, want) in enumerate(cases)}
+    got, want = _field_levels(cases, person, "forenames", "forename")
+    assert got == want
 
 
 def test_a_forename_cut_short_at_either_end_is_a_short_form() -> None:
@@ -705,11 +707,8 @@ def test_a_forename_cut_short_at_either_end_is_a_short_form() -> None:
         ("Amelia", "Amelia", "exact"),
     ]
     person = {"surname": "Adeyemi", "date_of_birth": "1990-11-02"}
-    got = _levels_of_numbered_pairs(
-        [({**person, "forenames": a}, {**person, "forenames": b}) for a, b, _ in cases],
-        "forename",
-    )
-    assert got == {f"S{i}": want for i, (*_, want) in enumerate(cases)}
+    got, want = _field_levels(cases, person, "forenames", "forename")
+    assert got == want
 
 
 def test_a_short_form_ranks_with_different_when_a_pairs_best_name_row_is_chosen() -> None:
@@ -743,7 +742,5 @@ def test_mac_mc_and_m_apostrophe_are_one_surname_prefix() -> None:
         ("Mace", "Mace", "exact"),
     ]
     person = {"forenames": "Padraig", "date_of_birth": "1979-05-21"}
-    got = _levels_of_numbered_pairs(
-        [({**person, "surname": a}, {**person, "surname": b}) for a, b, _ in cases], "surname"
-    )
-    assert got == {f"S{i}": want for i, (*_, want) in enumerate(cases)}
+    got, want = _field_levels(cases, person, "surname", "surname")
+    assert got == want
