@@ -156,44 +156,68 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
             FROM (SELECT * FROM j WHERE l_current AND r_current AND lfn <> rfn
                   AND (starts_with(lfn, rfn) OR starts_with(rfn, lfn))) j
             JOIN l_person lp ON lp.id = j.l_id JOIN r_person rp ON rp.id = j.r_id
+        ),
+        -- where the first forenames agree and both sides have further forenames: whether
+        -- one of them agrees too (a further forename, or its initial against the other's),
+        -- or every one differs ('' where they are only alike: Jurgen and Juergen, Dami and
+        -- Damilare, a spelling or a short form of one name)
+        mids AS MATERIALIZED (
+            SELECT pn, CASE WHEN list_has_any(a, b)
+                    OR list_has_any(list_filter(a, lambda x: length(x) = 1),
+                                    list_transform(b, lambda x: left(x, 1)))
+                    OR list_has_any(list_filter(b, lambda x: length(x) = 1),
+                                    list_transform(a, lambda x: left(x, 1)))
+                THEN 'agree'
+                WHEN len(list_filter(a, lambda x: len(list_filter(b, lambda y:
+                    jaro_winkler_similarity(x, y) >= {cfg.name_jw_mid}
+                    OR starts_with(x, y) OR starts_with(y, x)
+                    OR ends_with(x, y) OR ends_with(y, x))) > 0)) > 0 THEN ''
+                ELSE 'differ' END AS mid
+            FROM (SELECT j.pn, string_split(lp.fn_rest, ' ') AS a,
+                         string_split(rp.fn_rest, ' ') AS b
+                  FROM (SELECT * FROM j WHERE l_current AND r_current AND lfn = rfn) j
+                  JOIN l_person lp ON lp.id = j.l_id JOIN r_person rp ON rp.id = j.r_id
+                  WHERE lp.fn_rest IS NOT NULL AND rp.fn_rest IS NOT NULL)
         )
-        SELECT pn, lfn, lsn, rfn, rsn, l_current AND r_current AS both_current,
-               'straight' AS orient, FALSE AS fn_further, FALSE AS sn_further
-        FROM j
+        SELECT j.pn, lfn, lsn, rfn, rsn, l_current AND r_current AS both_current,
+               'straight' AS orient, FALSE AS fn_further, FALSE AS sn_further,
+               coalesce(CASE WHEN l_current AND r_current AND lfn = rfn THEN m.mid END, '')
+                   AS mid
+        FROM j LEFT JOIN mids m ON m.pn = j.pn
         UNION ALL
         -- swapped: a forename field may hold a hyphenated surname, which surnames drop
         SELECT pn, {compact_sql("lfn")}, lsn, rsn, {compact_sql("rfn")}, r_current, 'swapped',
-               FALSE, FALSE
+               FALSE, FALSE, ''
         FROM j WHERE l_current AND rfn IS NOT NULL
         UNION ALL  -- one side's further forename is the other's forename
-        SELECT pn, m.fn, lsn, rfn, rsn, r_current, 'straight', TRUE, FALSE
+        SELECT pn, m.fn, lsn, rfn, rsn, r_current, 'straight', TRUE, FALSE, ''
         FROM j JOIN lm m ON m.id = j.l_id AND m.fn = j.rfn WHERE l_current
         UNION ALL
-        SELECT pn, lfn, lsn, m.fn, rsn, l_current, 'straight', TRUE, FALSE
+        SELECT pn, lfn, lsn, m.fn, rsn, l_current, 'straight', TRUE, FALSE, ''
         FROM j JOIN rm m ON m.id = j.r_id AND m.fn = j.lfn WHERE r_current
         UNION ALL  -- one side's further forename is the other's surname
-        SELECT pn, lfn, m.sn, rfn, rsn, FALSE, 'straight', FALSE, TRUE
+        SELECT pn, lfn, m.sn, rfn, rsn, FALSE, 'straight', FALSE, TRUE, ''
         FROM j JOIN lm m ON m.id = j.l_id AND m.sn = j.rsn WHERE l_current
         UNION ALL
-        SELECT pn, lfn, lsn, rfn, m.sn, FALSE, 'straight', FALSE, TRUE
+        SELECT pn, lfn, lsn, rfn, m.sn, FALSE, 'straight', FALSE, TRUE, ''
         FROM j JOIN rm m ON m.id = j.r_id AND m.sn = j.lsn WHERE r_current
         UNION ALL  -- written family name first and split as a western name: one side's
         -- forename is the other's surname, and its further forename the other's forename
-        SELECT pn, lfn, lsn, m.fn, {compact_sql("rfn")}, TRUE, 'swapped', TRUE, FALSE
+        SELECT pn, lfn, lsn, m.fn, {compact_sql("rfn")}, TRUE, 'swapped', TRUE, FALSE, ''
         FROM j JOIN rm m ON m.id = j.r_id AND m.fn = j.lfn
         WHERE l_current AND r_current AND {compact_sql("rfn")} = lsn
         UNION ALL
-        SELECT pn, m.fn, {compact_sql("lfn")}, rfn, rsn, TRUE, 'swapped', TRUE, FALSE
+        SELECT pn, m.fn, {compact_sql("lfn")}, rfn, rsn, TRUE, 'swapped', TRUE, FALSE, ''
         FROM j JOIN lm m ON m.id = j.l_id AND m.fn = j.rfn
         WHERE l_current AND r_current AND {compact_sql("lfn")} = rsn
         UNION ALL  -- one forename is the other's two joined: the same name
-        SELECT pn, name, lsn, name, rsn, TRUE, 'straight', FALSE, FALSE
+        SELECT pn, name, lsn, name, rsn, TRUE, 'straight', FALSE, FALSE, ''
         FROM (SELECT pn, lsn, rsn, CASE WHEN lj = {compact_sql("rfn")} THEN lj
                                         WHEN rj = {compact_sql("lfn")} THEN rj END AS name
               FROM joined) WHERE name IS NOT NULL
     """)
     fn_cmp, sn_cmp = forename(cfg), surname(cfg)
-    fn_keys = _name_pair_levels(con, fn_cmp, ("lfn", "rfn"), "_lvl_fn", flags=("fn_further",))
+    fn_keys = _name_pair_levels(con, fn_cmp, ("lfn", "rfn"), "_lvl_fn", flags=("fn_further", "mid"))
     sn_keys = _name_pair_levels(
         con, sn_cmp, ("lsn", "rsn"), "_lvl_sn", flags=("both_current", "sn_further")
     )
@@ -216,7 +240,7 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
                    {name_order(cfg).case_sql()} AS name_order
             FROM _name_rows n
             JOIN _lvl_fn f ON f.lfn = coalesce(n.lfn, '') AND f.rfn = coalesce(n.rfn, '')
-                          AND f.fn_further = n.fn_further
+                          AND f.fn_further = n.fn_further AND f.mid = n.mid
             JOIN _lvl_sn s ON s.lsn = coalesce(n.lsn, '') AND s.rsn = coalesce(n.rsn, '')
                           AND s.both_current = n.both_current AND s.sn_further = n.sn_further
         ),

@@ -18,9 +18,11 @@ class Level:
     description: str
     sql: str  # condition; the first true one wins
     fixed_m: float | None = None  # m set by the spec, not learned (for near-impossible levels)
-    # Agreement too weak to choose a pair's best name row by: it ranks there with the last
-    # level ("different") and only breaks ties (a short form: Van is the start of Vanessa).
-    weak: bool = False
+    # The level this one ranks with when a pair's best name row is chosen (it then only
+    # breaks ties), and whose weight it counts toward auto at most: agreement too weak to
+    # choose by ranks with "different" (a short form: Van is the start of Vanessa), and an
+    # exact forename whatever its middle names with "exact".
+    rank_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,14 +41,23 @@ class Comparison:
 
     def rank_sql(self, level: str) -> str:
         """SQL: how well a row agrees, for choosing the best of a pair's rows (lower is
-        better): a level's place among the levels that are not weak, a weak level ranked
-        with the last, and missing (level 0) after all."""
-        strong = [i for i, lv in enumerate(self.levels) if i and not lv.weak]
-        rank = {i: n for n, i in enumerate(strong, 1)}
-        rank |= {i: len(strong) for i, lv in enumerate(self.levels) if lv.weak}
-        rank[0] = len(strong) + 1
+        better): a level's place among the levels that rank as themselves, a level with
+        ``rank_as`` ranked with that level, and missing (level 0) after all."""
+        labels = self.labels()
+        own = [i for i, lv in enumerate(self.levels) if i and lv.rank_as is None]
+        rank = {i: n for n, i in enumerate(own, 1)}
+        rank |= {
+            i: rank[labels.index(lv.rank_as)]
+            for i, lv in enumerate(self.levels)
+            if lv.rank_as is not None
+        }
+        rank[0] = len(own) + 1
         moved = " ".join(f"WHEN {i} THEN {r}" for i, r in sorted(rank.items()) if i != r)
         return f"(CASE {level} {moved} ELSE {level} END)" if moved else level
+
+
+# The forename levels on which the first forenames are identical, whatever the middle names.
+FORENAME_EXACT = ("exact_and_middle", "exact", "exact_other_middle")
 
 
 def forename(cfg: MatchConfig) -> Comparison:
@@ -55,7 +66,25 @@ def forename(cfg: MatchConfig) -> Comparison:
         "first forename, from every name the person is known by, or a further forename",
         (
             Level("missing", "a forename is missing", "lfn IS NULL OR rfn IS NULL"),
-            Level("exact", "forenames identical", "lfn = rfn AND NOT fn_further"),
+            Level(
+                "exact_and_middle",
+                "forenames identical, and a further forename too (John Paul and John Paul, "
+                "or John P)",
+                "lfn = rfn AND NOT fn_further AND mid = 'agree'",
+                rank_as="exact",
+            ),
+            Level(
+                "exact",
+                "forenames identical (further forenames on one side at most)",
+                "lfn = rfn AND NOT fn_further AND mid = ''",
+            ),
+            Level(
+                "exact_other_middle",
+                "forenames identical, but every further forename differs (John Paul and "
+                "John Michael: a namesake, or a middle name recorded wrong)",
+                "lfn = rfn AND NOT fn_further",
+                rank_as="exact",
+            ),
             Level(
                 "further_forename",
                 "one's forename is a further forename of the other (a middle name, or the "
@@ -95,7 +124,7 @@ def forename(cfg: MatchConfig) -> Comparison:
                 "one forename is the start or the end of the other, three letters or more",
                 "least(length(lfn), length(rfn)) >= 3 AND (starts_with(lfn, rfn) "
                 "OR starts_with(rfn, lfn) OR ends_with(lfn, rfn) OR ends_with(rfn, lfn))",
-                weak=True,
+                rank_as="different",
             ),
             Level("different", "forenames differ", "TRUE"),
         ),

@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from transforms.comparisons import Comparison, all_comparisons
+from transforms.comparisons import FORENAME_EXACT, Comparison, all_comparisons
 from transforms.config import MatchConfig
 
 MODEL_VERSION = 1
@@ -294,7 +294,7 @@ def training_sessions(cfg: MatchConfig) -> tuple[TrainingSession, ...]:
             ("dob", "forename", "name_order"),
             # a forename all but fixes the recorded sex, so its agreement here is not u's
             estimates=("surname", "address", "phone"),
-            agrees_on=(("dob", ("exact",)), ("forename", ("exact",))),
+            agrees_on=(("dob", ("exact",)), ("forename", FORENAME_EXACT)),
         ),
         TrainingSession(
             "same_dob_surname",
@@ -312,7 +312,7 @@ def training_sessions(cfg: MatchConfig) -> tuple[TrainingSession, ...]:
             # sex follows the forename, and namesakes cluster by place (a family name in a
             # town), so neither sex nor address agrees here at u's rate among non-matches
             estimates=("dob", "phone"),
-            agrees_on=(("forename", ("exact",)), ("surname", ("exact", "variant_exact"))),
+            agrees_on=(("forename", FORENAME_EXACT), ("surname", ("exact", "variant_exact"))),
             # a left person whose full name is on the right is in the block if few share it
             reach_sql=f"WITH c AS ({name_counts}) "
             f"SELECT avg(CASE WHEN c.n <= {cap} THEN 1.0 ELSE 0.0 END) "
@@ -471,7 +471,7 @@ def train(
 
 # Levels whose agreement is on one name string, adjusted for how common that string is: an
 # exact surname, or an identical previous surname, alias or part; an exact first forename.
-TF_LEVELS = {"surname": ("exact", "variant_exact"), "forename": ("exact",)}
+TF_LEVELS = {"surname": ("exact", "variant_exact"), "forename": FORENAME_EXACT}
 
 
 def _tf_adjustment_sql(model: Model, cfg: MatchConfig, comparison: str, alias: str) -> str:
@@ -482,16 +482,42 @@ def _tf_adjustment_sql(model: Model, cfg: MatchConfig, comparison: str, alias: s
     cap = cfg.tf_adjustment_max_bits
     share = f"greatest(coalesce({alias}.tf, {TF_MIN!r}), {TF_MIN!r})"
     whens = []
+    labels = model.labels[comparison]
     for label in TF_LEVELS[comparison]:
-        if label not in model.labels[comparison]:
+        if label not in labels:
             continue
-        level = model.labels[comparison].index(label)
-        u = model.u[comparison][level]
+        level = labels.index(label)
+        # the forename levels that add middle names to an exact forename are adjusted for
+        # the forename against the exact level's u: their own u counts the middle names too
+        ref = "exact" if comparison == "forename" and "exact" in labels else label
+        u = model.u[comparison][labels.index(ref)]
         whens.append(
             f"WHEN t.{comparison} = {level} "
             f"THEN least(greatest(log2({u!r} / {share}), -{cap!r}), {cap!r})"
         )
     return f"CASE {' '.join(whens)} ELSE 0.0 END AS {comparison}_tf_adjustment"
+
+
+def _auto_excess_sql(model: Model, cfg: MatchConfig) -> str:
+    """SQL over a scored row's ``{comparison}_level`` labels: how far its levels that rank
+    as another level weigh above that level ('' if none can)."""
+    parts = []
+    for spec in all_comparisons(cfg):
+        if spec.name not in model.comparisons:
+            continue
+        labels = model.labels[spec.name]
+        whens = []
+        for lv in spec.levels:
+            if lv.rank_as is None or lv.label not in labels or lv.rank_as not in labels:
+                continue
+            over = model.weight(spec.name, labels.index(lv.label)) - model.weight(
+                spec.name, labels.index(lv.rank_as)
+            )
+            if over > 0:
+                whens.append(f"WHEN '{lv.label}' THEN {over!r}")
+        if whens:
+            parts.append(f"(CASE {spec.name}_level {' '.join(whens)} ELSE 0.0 END)")
+    return " - ".join(parts)
 
 
 def score(
@@ -525,6 +551,12 @@ def score(
     # A rare name counts toward review but never confirms an identity on its own: for the
     # auto band a name-frequency adjustment may take weight away, not add it.
     auto_w = "base_weight + least(surname_tf_adjustment, 0) + least(forename_tf_adjustment, 0)"
+    # A level that ranks as another (``Level.rank_as``) counts toward auto no more than that
+    # level: a namesake sharing forename, middle name, surname and date of birth is no more
+    # confirmed than one sharing forename, surname and date of birth.
+    over = _auto_excess_sql(model, cfg)
+    if over:
+        auto_w = f"{auto_w} - {over}"
     # A level that keeps a pair out of auto leaves it no auto weight (NULL): no threshold
     # makes it auto, here or when thresholds are chosen from the weights.
     spec = {c.name: c.labels() for c in all_comparisons(cfg)}

@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from transforms.blocking import blocking_recall, capped_warning
+from transforms.comparisons import FORENAME_EXACT
 from transforms.config import EngineConfig, SweepConfig
 from transforms.fellegi_sunter import Model, training_warning
 from transforms.flat_files import LinkInputError, TruthPairs, is_parquet, read_side, read_truth
@@ -704,7 +705,8 @@ def _scoring_warnings(
         out.append(note)
     swapped, written = con.execute(
         "SELECT count(*) FILTER (WHERE name_order_level = 'swapped'), "
-        "count(*) FILTER (WHERE name_order_level = 'as_written' AND forename_level = 'exact') "
+        "count(*) FILTER (WHERE name_order_level = 'as_written' "
+        f"AND forename_level IN {FORENAME_EXACT}) "
         "FROM scored_pairs WHERE dob_level = 'exact'"
     ).fetchall()[0]
     if swapped >= SWAPPED_NAMES_MIN_PAIRS and swapped > written:

@@ -744,3 +744,24 @@ def test_mac_mc_and_m_apostrophe_are_one_surname_prefix() -> None:
     person = {"forenames": "Padraig", "date_of_birth": "1979-05-21"}
     got, want = _field_levels(cases, person, "surname", "surname")
     assert got == want
+
+
+def test_middle_names_split_an_exact_forename_three_ways() -> None:
+    """With the first forenames identical: a further forename (or its initial) also agreeing
+    is strong evidence, every further forename differing is weak (a namesake, or a middle
+    name recorded wrong), and no middle name to compare, or two only alike (a spelling, a
+    short form), leaves plain exact."""
+    cases = [
+        ("John Paul", "John Paul", "exact_and_middle"),
+        ("John P", "John Paul", "exact_and_middle"),
+        ("Sarah Jane Emma", "Sarah Emma", "exact_and_middle"),
+        ("John Paul", "John Michael", "exact_other_middle"),
+        ("Felix Jurgen", "Felix Juergen", "exact"),
+        ("John Damilare", "John Dami", "exact"),
+        ("John", "John Paul", "exact"),
+        ("John", "John", "exact"),
+    ]
+    got, want = _field_levels(
+        cases, {"surname": "Okafor", "date_of_birth": "1988-02-14"}, "forenames", "forename"
+    )
+    assert got == want

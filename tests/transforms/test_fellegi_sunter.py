@@ -282,3 +282,39 @@ def test_a_training_block_joined_on_a_forename_learns_nothing_of_sex_from_it():
         for c in (s.estimates or [c for c in comparisons if c not in s.conditions_on])
     }
     assert {"sex", "address", "phone", "dob", "forename", "surname"} <= learned
+
+
+def test_an_exact_forename_with_middle_names_is_adjusted_and_auto_weighed_as_exact():
+    """An exact forename whose middle names agree (or differ) has its own u, which counts the
+    middle names too: its name-frequency adjustment is the forename's against the plain exact
+    level's u, not against its own (which would take a common forename's bonus away twice)."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE tf_fn AS SELECT * FROM (VALUES ('JOHN', 0.04)) t(fn, tf)")
+    con.execute("CREATE TABLE tf_sn AS SELECT * FROM (VALUES ('SMITH', 0.016)) t(sn, tf)")
+    con.execute("""
+        CREATE TABLE comparisons AS SELECT *, ['rule'] AS rules, 1.0::FLOAT AS
+            forename_similarity, 1.0::FLOAT AS surname_similarity FROM (VALUES
+            ('S1', 'N1', 1, 1, 'JOHN', 'SMITH'),
+            ('S2', 'N2', 2, 1, 'JOHN', 'SMITH'),
+            ('S3', 'N3', 3, 1, 'JOHN', 'SMITH')
+        ) t(l_id, r_id, forename, surname, matched_forename, matched_surname)
+    """)
+    model = dataclasses.replace(
+        _name_model(),
+        labels={
+            **_name_model().labels,
+            "forename": ["missing", "exact_and_middle", "exact", "exact_other_middle", "different"],
+        },
+        m={**_name_model().m, "forename": [1.0, 0.3, 0.6, 0.01, 0.09]},
+        u={**_name_model().u, "forename": [1.0, 0.0001, 0.01, 0.002, 0.9879]},
+    )
+    score(con, model, MatchConfig(tf_adjustment_max_bits=4.0))
+    tf = dict(con.execute("SELECT l_id, forename_tf_adjustment FROM scored_pairs").fetchall())
+    assert tf == pytest.approx({s: math.log2(0.01 / 0.04) for s in ("S1", "S2", "S3")})
+    # Toward auto, agreeing middle names count no more than a plain exact forename: a
+    # namesake with the same full name and date of birth is not confirmed by them.
+    out = con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
+    over = math.log2(0.3 / 0.0001) - math.log2(0.6 / 0.01)
+    assert out.loc["S1", "auto_weight"] == pytest.approx(out.loc["S1", "match_weight"] - over)
+    for sid in ("S2", "S3"):  # exact, and middle names differing (weaker than exact)
+        assert out.loc[sid, "auto_weight"] == pytest.approx(out.loc[sid, "match_weight"])
