@@ -75,7 +75,7 @@ def forename(cfg: MatchConfig) -> Comparison:
             ),
             Level(
                 "exact",
-                "forenames identical (further forenames on one side at most)",
+                "forenames identical (further forenames on one side at most, or only alike)",
                 "lfn = rfn AND NOT fn_further AND mid = ''",
             ),
             Level(
