@@ -149,13 +149,19 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         -- Min Hong, Van Dung and Vandung, Min-Kyung and Min Kyung): the pairs whose
         -- forenames differ and one starts with the other, a few, are read with the next
         -- forename joined on
-        joined AS MATERIALIZED (
-            SELECT j.pn, j.lfn, j.rfn, j.lsn, j.rsn,
-                   {compact_sql("j.lfn || coalesce(split_part(lp.fn_rest, ' ', 1), '')")} AS lj,
-                   {compact_sql("j.rfn || coalesce(split_part(rp.fn_rest, ' ', 1), '')")} AS rj
-            FROM (SELECT * FROM j WHERE l_current AND r_current AND lfn <> rfn
+        -- (both this and the middle names below read the further forenames of the current
+        -- names' pairs whose first forenames start alike: the people are joined once)
+        rest AS MATERIALIZED (
+            SELECT j.pn, j.lfn, j.rfn, j.lsn, j.rsn, lp.fn_rest AS l_rest, rp.fn_rest AS r_rest
+            FROM (SELECT * FROM j WHERE l_current AND r_current
                   AND (starts_with(lfn, rfn) OR starts_with(rfn, lfn))) j
             JOIN l_person lp ON lp.id = j.l_id JOIN r_person rp ON rp.id = j.r_id
+        ),
+        joined AS (
+            SELECT pn, lfn, rfn, lsn, rsn,
+                   {compact_sql("lfn || coalesce(split_part(l_rest, ' ', 1), '')")} AS lj,
+                   {compact_sql("rfn || coalesce(split_part(r_rest, ' ', 1), '')")} AS rj
+            FROM rest WHERE lfn <> rfn
         ),
         -- where the first forenames agree and both sides have further forenames: whether
         -- one of them agrees too (a further forename, or its initial against the other's),
@@ -173,11 +179,8 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
                     OR starts_with(x, y) OR starts_with(y, x)
                     OR ends_with(x, y) OR ends_with(y, x))) > 0)) > 0 THEN ''
                 ELSE 'differ' END AS mid
-            FROM (SELECT j.pn, string_split(lp.fn_rest, ' ') AS a,
-                         string_split(rp.fn_rest, ' ') AS b
-                  FROM (SELECT * FROM j WHERE l_current AND r_current AND lfn = rfn) j
-                  JOIN l_person lp ON lp.id = j.l_id JOIN r_person rp ON rp.id = j.r_id
-                  WHERE lp.fn_rest IS NOT NULL AND rp.fn_rest IS NOT NULL)
+            FROM (SELECT pn, string_split(l_rest, ' ') AS a, string_split(r_rest, ' ') AS b
+                  FROM rest WHERE lfn = rfn AND l_rest IS NOT NULL AND r_rest IS NOT NULL)
         )
         SELECT j.pn, lfn, lsn, rfn, rsn, l_current AND r_current AS both_current,
                'straight' AS orient, FALSE AS fn_further, FALSE AS sn_further,
