@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from transforms.config import BlockingConfig
+from transforms.normalise import PARTICLES
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,19 @@ _NAMES_ONLY = f"{_NK} WHERE sn IS NOT NULL AND fn IS NOT NULL"
 # With a date of birth, a name slip comes with a slip in the date: the year or the birthday
 # (day and month) still agrees, as it does when day and month are swapped.
 _BIRTH_PARTS = (", year(dob)", ", month(dob), day(dob)")
+# A date of birth worked out from an age (an event's date less the age) or given a
+# placeholder day and month (1 January) keeps the year, or misses it by one: the full name
+# with the year of birth, the left side's year taken as it is and one either side.
+_FULL_NAME_YEAR_NEAR_L = " UNION ALL ".join(
+    f"SELECT id, hash(h_sn, h_fn, year(dob) + {d}) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
+    for d in (-1, 0, 1)
+)
+_FULL_NAME_YEAR = (
+    f"SELECT id, hash(h_sn, h_fn, year(dob)) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
+)
+# A forename recorded as its initial alone (J Smith), with no date of birth on the right.
+_SURNAME_INITIAL_ANY = f"SELECT id, hash(h_sn, h_fi) AS k FROM {_NAMES_ONLY}"
+_SURNAME_INITIAL_ONLY_NO_DOB = f"{_SURNAME_INITIAL_ANY} AND dob IS NULL AND length(fn) = 1"
 
 
 def _near_key(fuzzy: str, birth: bool) -> str:
@@ -153,6 +167,68 @@ def _plain_key(birth: bool) -> str:
         f"SELECT id, hash(h_sn, h_fn{p}) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
         for p in _BIRTH_PARTS
     )
+
+
+# A name whose words are all among the other's, in any order, where the right side records
+# no date of birth: a middle name used as the forename (Luke Crancombe for David Luke
+# Crancombe), a name written family name first (Nguyen Quoc / Son for Quoc Son Nguyen), a
+# father's name recorded as the surname (Ibrahim / Yusuf for Ibrahim Yusuf Darwish), Singh
+# or Kaur moved between forename and surname. The words are the forenames and the surname
+# or its parts, without particles (AL, VAN, BIN); a name is also taken with its forenames
+# joined (Jing Ying / Jingying). Each side keys its whole name (as a sorted list of words)
+# and each two of its words; a whole name meets the other side's whole name or pairs, but
+# pairs never meet pairs: two people sharing a middle name and a surname (Rajinder Singh
+# Gill, Harpreet Singh Gill) are no candidates for it. A tag keeps the two ways apart.
+_NAME_WORDS_L = (
+    "SELECT id, hash(k, 1) AS k FROM _l_name_words "
+    "UNION ALL SELECT id, hash(k, 2) AS k FROM _l_name_words WHERE whole"
+)
+_NAME_WORDS_R = (
+    "SELECT id, hash(k, 1) AS k FROM _r_name_words WHERE whole "
+    "UNION ALL SELECT id, hash(k, 2) AS k FROM _r_name_words"
+)
+
+
+def _name_lists_sql(side: str) -> str:
+    """SQL (id, fw, sw): each person's forenames and surname as lists of words, without
+    particles; right-side people only if they record no date of birth (on no alias either)."""
+    no_dob = (
+        "WHERE p.dob IS NULL AND NOT EXISTS (SELECT 1 FROM r_dobs d WHERE d.id = p.id AND d.alias)"
+        if side == "r"
+        else ""
+    )
+    particles = "[" + ", ".join(f"'{w}'" for w in PARTICLES) + "]"
+    words = f"lambda w: w <> '' AND NOT list_contains({particles}, w)"
+    return f"""
+        SELECT id,
+               list_filter(string_split(replace(concat_ws(' ', fn, fn_rest), '-', ' '), ' '),
+                           {words}) AS fw,
+               list_filter(string_split(replace(sn_folded, '-', ' '), ' '), {words}) AS sw
+        FROM {side}_person p {no_dob}
+    """
+
+
+def build_name_words(con: duckdb.DuckDBPyConnection) -> None:
+    """``_l_name_words`` and ``_r_name_words`` (id, k, whole): each person's whole name and
+    each two of its words, as the hash of the sorted words (``whole``: the whole name, with
+    its forenames apart or joined). Built from lists, not a row per word: a fifth of the
+    time at 5M nominals."""
+    pairs = (
+        "flatten(list_transform(range(1, len(ws) + 1), lambda i: list_transform("
+        "range(i + 1, len(ws) + 1), lambda j: hash(list_sort([ws[i], ws[j]])))))"
+    )
+    for side in ("l", "r"):
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _{side}_name_words AS
+            WITH p AS MATERIALIZED ({_name_lists_sql(side)})
+            SELECT id, hash(list_sort(fw || sw)) AS k, TRUE AS whole
+            FROM p WHERE len(fw) + len(sw) >= 2
+            UNION ALL  -- the forenames joined, where there are two or more
+            SELECT id, hash(list_sort([array_to_string(fw, '')] || sw)), TRUE
+            FROM p WHERE len(fw) >= 2 AND len(sw) >= 1
+            UNION ALL  -- a two-word name is its own pair; each rule's keys are made distinct
+            SELECT id, unnest({pairs}), FALSE FROM (SELECT id, fw || sw AS ws FROM p)
+        """)
 
 
 _DOB_SWAPPED_SOUND = (
@@ -253,6 +329,20 @@ RULES: tuple[BlockingRule, ...] = (
         r_key=_GROUP_SOUND_NO_DOB,
     ),
     BlockingRule(
+        "surname_initial_only_no_dob",
+        "same surname, and the right side records the forename as its initial alone and no "
+        "date of birth (J Smith)",
+        _SURNAME_INITIAL_ANY,
+        r_key=_SURNAME_INITIAL_ONLY_NO_DOB,
+    ),
+    BlockingRule(
+        "full_name_birth_year_near",
+        "same surname and forename, born in the same year or a year apart (a date of birth "
+        "worked out from an age, a placeholder day and month)",
+        _FULL_NAME_YEAR_NEAR_L,
+        r_key=_FULL_NAME_YEAR,
+    ),
+    BlockingRule(
         "surname_forename_one_edit_no_dob",
         "same surname and forenames one typing slip apart, where the right side records no "
         "date of birth (a forename typo)",
@@ -312,6 +402,14 @@ RULES: tuple[BlockingRule, ...] = (
         r_key=_DOB_CROSSED_R,
     ),
     BlockingRule(
+        "name_words_no_dob",
+        "one side's whole name is among the other's name words, in any order, where the right "
+        "side records no date of birth (a middle name used as the forename, a name written "
+        "family name first, a father's name or Singh as the surname)",
+        _NAME_WORDS_L,
+        r_key=_NAME_WORDS_R,
+    ),
+    BlockingRule(
         "dwelling_forename_initial",
         "the same dwelling (postcode, house, flat) in any address history, same forename initial",
         _DWELLING_INITIAL,
@@ -361,6 +459,7 @@ def generate_candidates(
         FROM (SELECT id FROM l_person LIMIT 0) l, (SELECT id FROM r_person LIMIT 0) r
     """)
     build_near_names(con)
+    build_name_words(con)
     for rule in rules:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _lk AS SELECT DISTINCT * FROM ({rule.key_sql('l')})"
@@ -402,7 +501,16 @@ def generate_candidates(
         SELECT l_id, r_id, list(rule ORDER BY rule) AS rules
         FROM _rule_pairs GROUP BY l_id, r_id
     """)
-    for t in ("_rule_pairs", "_lk", "_rk", "_rk_size", "_near_sn", "_near_fn"):
+    for t in (
+        "_rule_pairs",
+        "_lk",
+        "_rk",
+        "_rk_size",
+        "_near_sn",
+        "_near_fn",
+        "_l_name_words",
+        "_r_name_words",
+    ):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     return pd.DataFrame(report)
 

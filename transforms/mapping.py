@@ -46,7 +46,7 @@ from typing import Any
 import duckdb
 
 from transforms.config import ValidationConfig
-from transforms.normalise import fold_sql, phone_digits_lost_sql, register_functions
+from transforms.normalise import PARTICLES, fold_sql, phone_digits_lost_sql, register_functions
 
 SIDES = {"left": "l", "right": "r"}
 # Keys whose list of columns is joined with a space into one value.
@@ -118,7 +118,7 @@ _SEX_UNKNOWN = ("U", "UNKNOWN", "NOT KNOWN", "NOT STATED", "N/A", "NA", "?", "-"
 _SEX_MALE = ("M", "MALE", "MAN")
 _SEX_FEMALE = ("F", "FEMALE", "WOMAN")
 # Words that begin a surname when a full name is split on its last word (VAN DER BERG).
-_PARTICLES = "VAN|VON|DER|DEN|DE|DI|DA|DU|DEL|DELLA|DOS|DAS|LA|LE|AL|EL|BIN|BEN|ST|MAC|MC|O"
+_PARTICLES = "|".join(PARTICLES)
 
 
 class MappingError(ValueError):

@@ -100,6 +100,33 @@ def known_sql(expr: str, placeholders: tuple[str, ...], cast: str = "VARCHAR") -
     return f"(CASE WHEN {expr} IN ({values}) THEN NULL ELSE {expr} END)"
 
 
+# Words that begin a surname and are no name of their own (VAN DER BERG, AL HASHIMI).
+PARTICLES = (
+    "VAN",
+    "VON",
+    "DER",
+    "DEN",
+    "DE",
+    "DI",
+    "DA",
+    "DU",
+    "DEL",
+    "DELLA",
+    "DOS",
+    "DAS",
+    "LA",
+    "LE",
+    "AL",
+    "EL",
+    "BIN",
+    "BEN",
+    "ST",
+    "MAC",
+    "MC",
+    "O",
+)
+
+
 def compact_sql(expr: str) -> str:
     """SQL expression: a folded name with spaces and hyphens removed (SMITH-JONES -> SMITHJONES)."""
     return f"nullif(replace(replace({expr}, ' ', ''), '-', ''), '')"

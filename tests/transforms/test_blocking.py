@@ -32,10 +32,12 @@ def _nominal(nominal_id: str, surname: str, forenames: str, dob: str = "") -> di
     }
 
 
-def _candidates(nominals, aliases=(), max_block_size=2000, staff_addresses=(), addresses=()):
+def _candidates(
+    nominals, aliases=(), max_block_size=2000, staff_addresses=(), addresses=(), staff=STAFF
+):
     con = linkage_db(
         tables(
-            staff=STAFF,
+            staff=list(staff),
             nominals=list(nominals),
             aliases=list(aliases),
             staff_addresses=list(staff_addresses),
@@ -159,6 +161,80 @@ def test_a_forename_recorded_as_the_surname_with_the_same_date_of_birth():
     assert "dob_names_crossed" in pairs[("S1", "N2")]
     assert ("S1", "N3") not in pairs
     assert report.loc["dob_names_crossed", "pairs"] == 2
+
+
+def test_a_full_name_born_within_a_year_whatever_the_day():
+    """A date of birth worked out from an age, or given 1 January for a day not known, keeps
+    the year or misses it by one; the full name with such a year is a candidate, two years
+    apart it is not."""
+    pairs, report = _candidates(
+        [
+            _nominal("N1", "Oyelaran", "Robert", "1985-01-01"),  # a year on, 1 January
+            _nominal("N2", "Oyelaran", "Robert", "1983-11-30"),  # a year before
+            _nominal("N3", "Oyelaran", "Robert", "1984-01-01"),  # same year
+            _nominal("N4", "Oyelaran", "Robert", "1986-03-08"),  # two years on
+            _nominal("N5", "Oyelaran", "Roberta", "1984-01-01"),  # another forename
+        ]
+    )
+    for near in ("N1", "N2", "N3"):
+        assert "full_name_birth_year_near" in pairs[("S1", near)], near
+    assert ("S1", "N4") not in pairs
+    assert "full_name_birth_year_near" not in pairs.get(("S1", "N5"), set())
+    assert report.loc["full_name_birth_year_near", "pairs"] == 3
+
+
+def test_a_forename_recorded_as_its_initial_with_no_date_of_birth():
+    pairs, report = _candidates(
+        [
+            _nominal("N1", "Oyelaran", "R."),
+            _nominal("N2", "Oyelaran", "R", "1950-06-01"),  # a date of birth that differs
+            _nominal("N3", "Oyelaran", "T"),  # another initial
+            _nominal("N4", "Oyelaran", "Rachel"),  # a forename, not an initial
+        ]
+    )
+    assert pairs[("S1", "N1")] == {"surname_initial_only_no_dob"}
+    for other in ("N2", "N3", "N4"):
+        assert ("S1", other) not in pairs, other
+    assert report.loc["surname_initial_only_no_dob", "pairs"] == 1
+
+
+def test_a_name_whose_words_are_all_among_the_others_with_no_date_of_birth():
+    """A middle name used as the forename, a name written family name first, a father's
+    name as the surname, Singh moved from forename to surname, forenames written as one
+    word: one side's whole name is among the other's words. Two people who share only a
+    middle name and a surname are not paired by it, nor is a nominal with a date of birth."""
+    staff = [
+        {"staff_id": s, "forenames": f, "surname": n, "date_of_birth": "1980-05-05"}
+        for s, f, n in (
+            ("S1", "David Luke", "Crancombe"),
+            ("S2", "Quoc Son", "Nguyen"),
+            ("S3", "Ibrahim Yusuf", "Darwish"),
+            ("S4", "Jaswinder", "Singh"),
+            ("S5", "Jingying", "Wang"),
+            ("S6", "Rajinder Singh", "Gill"),
+        )
+    ]
+    pairs, report = _candidates(
+        [
+            _nominal("N1", "Crancombe", "Luke"),
+            _nominal("N2", "Son", "Nguyen Quoc"),
+            _nominal("N3", "Yusuf", "Ibrahim"),
+            _nominal("N4", "bin Yusuf", "Ibrahim"),  # BIN is a particle, no name word
+            _nominal("N5", "Dhillon", "Jaswinder Singh"),
+            _nominal("N6", "Wang", "Jing Ying"),
+            _nominal("N7", "Gill", "Harpreet Singh"),  # shares only SINGH and GILL
+            _nominal("N8", "Crancombe", "Luke", "1950-06-01"),  # has a date of birth
+            _nominal("N9", "Crancombe", "Luke Peter"),  # neither name within the other
+        ],
+        staff=staff,
+    )
+    rule = "name_words_no_dob"
+    for found in (("S1", "N1"), ("S2", "N2"), ("S3", "N3"), ("S3", "N4"), ("S4", "N5")):
+        assert rule in pairs[found], found
+    assert rule in pairs[("S5", "N6")]
+    for apart in (("S6", "N7"), ("S1", "N8"), ("S1", "N9")):
+        assert rule not in pairs.get(apart, set()), apart
+    assert report.loc[rule, "pairs"] == 6
 
 
 def test_a_shared_postcode_with_a_name_key_when_the_date_of_birth_is_wrong():
