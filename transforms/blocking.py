@@ -174,10 +174,10 @@ def _plain_key(birth: bool) -> str:
 # Crancombe), a name written family name first (Nguyen Quoc / Son for Quoc Son Nguyen), a
 # father's name recorded as the surname (Ibrahim / Yusuf for Ibrahim Yusuf Darwish), Singh
 # or Kaur moved between forename and surname. The words are the forenames and the surname
-# or its parts, without particles (AL, VAN, BIN); a name is also taken with its forenames
-# joined (Jing Ying / Jingying). Each side keys its whole name (as a sorted list of words)
-# and each two of its words; a whole name meets the other side's whole name or pairs, but
-# pairs never meet pairs: two people sharing a middle name and a surname (Rajinder Singh
+# (as one word, and as its parts), without particles (AL, VAN, BIN); a name is also taken
+# with its forenames joined (Jing Ying / Jingying). Each side keys its whole name (as a
+# sorted list of words) and each two of its words; a whole name meets the other side's
+# whole name or pairs, but pairs never meet pairs: two people sharing a middle name and a surname (Rajinder Singh
 # Gill, Harpreet Singh Gill) are no candidates for it. A tag keeps the two ways apart.
 _NAME_WORDS_L = (
     "SELECT id, hash(k, 1) AS k FROM _l_name_words "
@@ -189,45 +189,65 @@ _NAME_WORDS_R = (
 )
 
 
+# Particles written apart from the name they precede (AL HASHIMI, BIN HASSAN, VAN DER
+# BERG); MAC, MC, O and ST are kept, since they are as often written joined to it.
+_SEPARATE_PARTICLES = tuple(p for p in PARTICLES if p not in ("MAC", "MC", "O", "ST"))
+
+
 def _name_lists_sql(side: str) -> str:
-    """SQL (id, fw, sw): each person's forenames and surname as lists of words, without
-    particles; right-side people only if they record no date of birth (on no alias either)."""
+    """SQL (id, fw, sw, ws): each person's forenames and surname parts as lists of words,
+    without particles, and ``ws`` the forenames with the surname as one word (its parts
+    joined); right-side people only if they record no date of birth (on no alias either)."""
     no_dob = (
         "WHERE p.dob IS NULL AND NOT EXISTS (SELECT 1 FROM r_dobs d WHERE d.id = p.id AND d.alias)"
         if side == "r"
         else ""
     )
-    particles = "[" + ", ".join(f"'{w}'" for w in PARTICLES) + "]"
+    particles = "[" + ", ".join(f"'{w}'" for w in _SEPARATE_PARTICLES) + "]"
     words = f"lambda w: w <> '' AND NOT list_contains({particles}, w)"
     return f"""
-        SELECT id,
-               list_filter(string_split(replace(concat_ws(' ', fn, fn_rest), '-', ' '), ' '),
-                           {words}) AS fw,
-               list_filter(string_split(replace(sn_folded, '-', ' '), ' '), {words}) AS sw
-        FROM {side}_person p {no_dob}
+        SELECT *, fw || CASE WHEN len(sw) > 0 THEN [array_to_string(sw, '')] ELSE [] END AS ws
+        FROM (
+            SELECT id,
+                   list_filter(string_split(replace(concat_ws(' ', fn, fn_rest), '-', ' '), ' '),
+                               {words}) AS fw,
+                   list_filter(string_split(replace(sn_folded, '-', ' '), ' '), {words}) AS sw
+            FROM {side}_person p {no_dob}
+        )
     """
+
+
+def _pairs_sql(words: str) -> str:
+    """SQL list: the hash of each two words of the list ``words``, in sorted order."""
+    return (
+        f"flatten(list_transform(range(1, len({words}) + 1), lambda i: list_transform("
+        f"range(i + 1, len({words}) + 1), lambda j: hash(list_sort([{words}[i], {words}[j]])))))"
+    )
 
 
 def build_name_words(con: duckdb.DuckDBPyConnection) -> None:
     """``_l_name_words`` and ``_r_name_words`` (id, k, whole): each person's whole name and
-    each two of its words, as the hash of the sorted words (``whole``: the whole name, with
-    its forenames apart or joined). Built from lists, not a row per word: a fifth of the
-    time at 5M nominals."""
-    pairs = (
-        "flatten(list_transform(range(1, len(ws) + 1), lambda i: list_transform("
-        "range(i + 1, len(ws) + 1), lambda j: hash(list_sort([ws[i], ws[j]])))))"
-    )
+    each two of its words, as the hash of the sorted words (``whole``: the whole name).
+
+    A name is taken with its surname as one word (Midridge-Davies, a part of no other
+    name), with its surname's parts apart (Rodriguez / Garcia, each a name of its own),
+    and with its forenames joined (Jing Ying / Jingying). Built from lists, not a row per
+    word: a fifth of the time at 5M nominals."""
+    fs = "(fw || sw)"
     for side in ("l", "r"):
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _{side}_name_words AS
             WITH p AS MATERIALIZED ({_name_lists_sql(side)})
-            SELECT id, hash(list_sort(fw || sw)) AS k, TRUE AS whole
-            FROM p WHERE len(fw) + len(sw) >= 2
+            SELECT id, hash(list_sort(ws)) AS k, TRUE AS whole FROM p WHERE len(ws) >= 2
+            UNION ALL
+            SELECT id, hash(list_sort({fs})), TRUE FROM p WHERE len(sw) >= 2
             UNION ALL  -- the forenames joined, where there are two or more
-            SELECT id, hash(list_sort([array_to_string(fw, '')] || sw)), TRUE
+            SELECT id, hash(list_sort([array_to_string(fw, ''), ws[-1]])), TRUE
             FROM p WHERE len(fw) >= 2 AND len(sw) >= 1
             UNION ALL  -- a two-word name is its own pair; each rule's keys are made distinct
-            SELECT id, unnest({pairs}), FALSE FROM (SELECT id, fw || sw AS ws FROM p)
+            SELECT id, unnest({_pairs_sql("ws")}), FALSE FROM p
+            UNION ALL
+            SELECT id, unnest({_pairs_sql(fs)}), FALSE FROM p WHERE len(sw) >= 2
         """)
 
 

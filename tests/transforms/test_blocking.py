@@ -212,6 +212,8 @@ def test_a_name_whose_words_are_all_among_the_others_with_no_date_of_birth():
             ("S4", "Jaswinder", "Singh"),
             ("S5", "Jingying", "Wang"),
             ("S6", "Rajinder Singh", "Gill"),
+            ("S7", "Steven Christopher", "Midridge-Davies"),
+            ("S8", "Juan Carlos", "Rodriguez Garcia"),
         )
     ]
     pairs, report = _candidates(
@@ -225,16 +227,19 @@ def test_a_name_whose_words_are_all_among_the_others_with_no_date_of_birth():
             _nominal("N7", "Gill", "Harpreet Singh"),  # shares only SINGH and GILL
             _nominal("N8", "Crancombe", "Luke", "1950-06-01"),  # has a date of birth
             _nominal("N9", "Crancombe", "Luke Peter"),  # neither name within the other
+            _nominal("N10", "Midridge-Davies", "Christopher"),  # the surname as one word
+            _nominal("N11", "Garcia", "Carlos"),  # a part of the surname as a name
         ],
         staff=staff,
     )
     rule = "name_words_no_dob"
     for found in (("S1", "N1"), ("S2", "N2"), ("S3", "N3"), ("S3", "N4"), ("S4", "N5")):
         assert rule in pairs[found], found
-    assert rule in pairs[("S5", "N6")]
+    for found in (("S5", "N6"), ("S7", "N10"), ("S8", "N11")):
+        assert rule in pairs[found], found
     for apart in (("S6", "N7"), ("S1", "N8"), ("S1", "N9")):
         assert rule not in pairs.get(apart, set()), apart
-    assert report.loc[rule, "pairs"] == 6
+    assert report.loc[rule, "pairs"] == 8
 
 
 def test_a_shared_postcode_with_a_name_key_when_the_date_of_birth_is_wrong():
