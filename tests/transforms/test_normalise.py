@@ -468,12 +468,12 @@ def test_address_lines_parse_house_flat_and_street(line, house, flat, street):
         # the flat named as such is a flat, whatever the order
         ("Flat 6, 18 Marchmont Road", "18", "6"),
         ("Flat 18, 6 Marchmont Road", "6", "18"),
-        # lettered flats, and flats named by words (no number or letter: no flat)
+        # lettered flats, and flats named by their floor (test below)
         ("Flat b, 12 High St", "12", "B"),
         ("12b High St", "12", "B"),
-        ("Ground Floor Flat, 12 High St", "12", None),
-        ("Top Flat, 12 High St", "12", None),
-        ("Basement Flat, 12 High St", "12", None),
+        ("Ground Floor Flat, 12 High St", "12", "GF"),
+        ("Top Flat, 12 High St", "12", "TOP"),
+        ("Basement Flat, 12 High St", "12", "BF"),
         # a slash elsewhere in the line names no flat (FEBRL's Australian addresses)
         ("7 Discovery Street 2/98-Latchford Barracks", "7", None),
         ("c/o 12 High St", "12", None),
@@ -503,12 +503,99 @@ def test_address_lines_parse_tenement_and_lettered_flats(line, house, flat):
         ("1F2, 35 Nelson Row", "35", "1/2", False),
         ("Flat 6, 18 Marchmont Road", "18", "6", False),
         ("12 High St", "12", None, False),
+        # "Flat 18/6" with no house number after it: the pair, as "18/6" is (it was read
+        # as floor 18, door 6 of no house)
+        ("Flat 18/6, Marchmont Road", "6", "18", True),
+        ("Flat 18/6 Marchmont Road", "6", "18", True),
+        ("Marchmont Road, Flat 18/6", "6", "18", True),
+        # with a house number after it, a flat by floor and door as before; Glasgow's ground
+        # floor (0/1) is no house number 0 or flat 0
+        ("Flat 2/1, 15 Byres Road", "15", "2/1", False),
+        ("Flat 18/6, 20 Marchmont Road", "20", "18/6", False),
+        ("Flat 0/1, Byres Road", None, "0/1", False),
+        ("Flat 1F2, Nelson Row", None, "1/2", False),
     ],
 )
 def test_address_lines_mark_two_bare_numbers_as_either_way(line, house, flat, either_way):
     con = duckdb.connect()
     parsed = f"SELECT house, flat, either_way FROM ({address_lines_sql('SELECT upper(?) AS line')})"
     assert con.execute(parsed, [line]).fetchone() == (house, flat, either_way)
+
+
+@pytest.mark.parametrize(
+    ("line", "house", "flat"),
+    [
+        # a flat named by its floor is keyed by the floor, however the floor is written
+        ("Ground Floor Flat, 12 Hill Street", "12", "GF"),
+        ("Ground Flat, 12 Hill Street", "12", "GF"),
+        ("GF Flat, 12 Hill Street", "12", "GF"),
+        ("G/F Flat, 12 Hill Street", "12", "GF"),
+        ("Flat, Ground Floor, 12 Hill Street", "12", "GF"),
+        ("Ground Floor, 12 Hill Street", "12", "GF"),
+        ("First Floor Flat, 12 Hill Street", "12", "1F"),
+        ("1st Floor Flat, 12 Hill Street", "12", "1F"),
+        ("Flat 1st Floor, 12 Hill Street", "12", "1F"),
+        ("12 Hill Street, Flat 1st Floor", "12", "1F"),
+        ("2nd Flr, 12 Hill Street", "12", "2F"),
+        ("3rd Floor, 12 Hill Street", "12", "3F"),
+        ("Basement Flat, 12 Hill Street", "12", "BF"),
+        ("Lower Ground Floor Flat, 12 Hill Street", "12", "LGF"),
+        ("Top Flat, 12 Hill Street", "12", "TOP"),
+        ("Top Floor Flat, 12 Hill Street", "12", "TOP"),
+        ("12 Hill Street, Top Flat", "12", "TOP"),
+        ("Garden Flat, 12 Hill Street", "12", "GARDEN"),
+        # Scotland: the floor and the side of the landing
+        ("1st Floor Left, 12 Hill Street", "12", "1F/LEFT"),
+        ("First Floor Right, 12 Hill Street", "12", "1F/RIGHT"),
+        # a flat's number or letter wins over its floor
+        ("Flat 3, First Floor, 12 Hill Street", "12", "3"),
+        ("Flat B, Ground Floor, 12 Hill Street", "12", "B"),
+        # unchanged: Edinburgh's first floor, tenements, words that are no floor
+        ("Flat 1F, 12 Hill Street", "12", "1F"),
+        ("1F2, 35 Nelson Row", "35", "1/2"),
+        ("2/1, 15 Byres Road", "15", "2/1"),
+        ("3 Floors Road", "3", None),
+        ("Flatts Lane 12", "12", None),
+        ("Stop Flat Road 3", "3", None),
+        ("Basement, 12 Hill Street", "12", None),
+    ],
+)
+def test_address_lines_key_a_flat_named_by_its_floor(line, house, flat):
+    """The ground and the top flat of a house are two dwellings (both keyed no flat before),
+    and "Ground Floor Flat" and "GF Flat" one; no floor is equated with a flat's number."""
+    con = duckdb.connect()
+    parsed = f"SELECT house, flat FROM ({address_lines_sql('SELECT upper(?) AS line')})"
+    assert con.execute(parsed, [line]).fetchone() == (house, flat)
+
+
+@pytest.mark.parametrize(
+    ("line", "house", "flat"),
+    [
+        # an ordinal names a street, a floor or a building: no house number (4th Avenue was
+        # house 4, flat T)
+        ("4th Avenue", None, None),
+        ("4th Avenue, Leeds", None, None),
+        ("15 4th Avenue", "15", None),
+        ("Flat 2, 15 4th Avenue", "15", "2"),
+        ("1st Avenue 12", "12", None),
+        ("21 2nd Street", "21", None),
+        ("21st Century House", None, None),
+        ("21st Century House, 4 Park Rd", "4", None),
+        # unchanged: house numbers with and without a letter, tenements before an ordinal
+        ("12 High St", "12", None),
+        ("94D High St", "94", "D"),
+        ("12-14 High St", "12", None),
+        ("2/1, 15 4th Avenue", "15", "2/1"),
+        ("Flat 2, 18 High St", "18", "2"),
+        ("Flat 18, 2 High St", "2", "18"),
+        # a house number run into the street is no lettered flat (was flat H)
+        ("12High Street", "12", None),
+    ],
+)
+def test_address_lines_read_no_house_number_from_an_ordinal(line, house, flat):
+    con = duckdb.connect()
+    parsed = f"SELECT house, flat FROM ({address_lines_sql('SELECT upper(?) AS line')})"
+    assert con.execute(parsed, [line]).fetchone() == (house, flat)
 
 
 def test_a_slash_pair_is_keyed_as_either_dwelling():
@@ -526,6 +613,34 @@ def test_a_slash_pair_is_keyed_as_either_dwelling():
     normalise_all(con)
     keys = con.execute("SELECT dwelling, either_way FROM l_addr ORDER BY dwelling").fetchall()
     assert keys == [("EH91AA|35|1/2", False), ("EH91HY|18|6", True), ("EH91HY|6|18", True)]
+
+
+def test_flats_by_floor_and_a_flat_pair_are_keyed_as_dwellings():
+    """The ground and the top flat of one house are two dwellings, "Ground Floor Flat" and
+    "GF Flat" one; "Flat 18/6" with no house number after it is keyed as "18/6" is."""
+    lines = [
+        ("S1", "Ground Floor Flat, 12 Hill Street", "LS6 2AB"),
+        ("S1", "Top Flat, 12 Hill Street", "LS6 2AB"),
+        ("S2", "GF Flat, 12 Hill Street", "LS6 2AB"),
+        ("S2", "Flat 18/6, Marchmont Road", "EH9 1HY"),
+    ]
+    frames = tables(
+        staff=[{"staff_id": s, "surname": "Smith", "forenames": "Anna"} for s in ("S1", "S2")],
+        staff_addresses=[
+            {"staff_id": s, "address_line": line, "postcode": pc} for s, line, pc in lines
+        ],
+        nominals=[{"nominal_id": "N1", "surname": "Smith", "forenames": "Anna"}],
+    )
+    con = linkage_db(frames)
+    normalise_all(con)
+    keys = con.execute("SELECT id, dwelling, either_way FROM l_addr ORDER BY ALL").fetchall()
+    assert keys == [
+        ("S1", "LS62AB|12|GF", False),
+        ("S1", "LS62AB|12|TOP", False),
+        ("S2", "EH91HY|18|6", True),
+        ("S2", "EH91HY|6|18", True),
+        ("S2", "LS62AB|12|GF", False),
+    ]
 
 
 def test_name_keys_pair_every_name_with_every_date_of_birth():
@@ -611,4 +726,4 @@ def test_address_columns_joined_as_lines_keep_the_house_number():
     con = duckdb.connect()
     register_functions(con)
     got = con.execute(f"SELECT house, flat FROM ({address_lines_sql(rows)})").fetchall()
-    assert got == [("10", None), (None, "10"), ("12", None)]
+    assert got == [("10", "GF"), (None, "10"), ("12", None)]
