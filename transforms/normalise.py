@@ -469,42 +469,10 @@ _FLOOR_DOOR_LETTER = (
 # as quick, and nearly every flat is found by it (a flat it reads as "1F", or none, or a line
 # with a slash is looked at again).
 _FLAT_WORD_BEFORE = "(?:FLAT|APARTMENT|APT|UNIT|ROOM)\\.?\\s*"
-# The number ends at a word's end: "Flat 1st Floor" is no flat "1S" (its floor is read below).
+# The number ends at a word's end: "Flat 1st Floor" is no flat "1S".
 _FLAT_NUMBER_PLAIN = f"{_FLAT_WORD_BEFORE}([0-9]+[A-Z]?\\b|\\b[A-Z]\\b)"
 _FLAT_NUMBER = f"{_FLAT_WORD_BEFORE}({_FLOOR_DOOR}|[0-9]+[A-Z]?\\b|\\b[A-Z]\\b)"
 
-# A flat named by its floor, where no number or letter names it: "Ground Floor Flat", "Flat
-# 1st Floor", "Top Flat", Scotland's "1st Floor Left". Keyed by the floor, as Edinburgh
-# writes a floor ("GF", "1F", "BF" for the basement, "LGF"), or by the word ("TOP",
-# "GARDEN", "UPPER", "LOWER"), with the side of the landing if written ("1F/LEFT"): the ground
-# and the top flat of one house are two dwellings, and "Ground Floor Flat", "Ground Flat",
-# "GF Flat" and "Flat, Ground Floor" one. No word is equated with a number: "Top Flat" is
-# not flat 3, nor "First Floor Flat" flat 1 (only "Flat 1F", Edinburgh's first floor).
-_FLOOR_ORDINALS = (
-    "FIRST",
-    "SECOND",
-    "THIRD",
-    "FOURTH",
-    "FIFTH",
-    "SIXTH",
-    "SEVENTH",
-    "EIGHTH",
-    "NINTH",
-    "TENTH",
-)
-_FLOOR_NAME = (
-    r"LOWER\s+GROUND|UPPER\s+GROUND|GROUND|GRD|BASEMENT|TOP|"
-    + "|".join(_FLOOR_ORDINALS)
-    + r"|[0-9]{1,2}(?:ST|ND|RD|TH)"
-)
-_FLOOR_SIDE = "LEFT|RIGHT|MIDDLE|CENTRE|CENTER|FRONT|BACK|REAR"
-_FLAT_BY_FLOOR_NAME = (
-    r"LOWER\s+GROUND|UPPER\s+GROUND|GROUND|GRD|BASEMENT|TOP|GARDEN|UPPER|LOWER|G\s*/\s*F|L?GF"
-)
-_FLOOR_FLAT = (
-    rf"(?:\bFLAT\s*,?\s*)?\b(?:({_FLOOR_NAME})\s+(?:FLOOR|FLR)\b\.?"
-    rf"(?:\s*,?\s*({_FLOOR_SIDE})\b)?(?:\s*FLAT\b)?|({_FLAT_BY_FLOOR_NAME})\s+FLAT\b)"
-)
 # A number followed by the letters of an ordinal (1st, 22nd, 4th) is no house number: it
 # names a street ("15 4th Avenue"), a floor or a building ("21st Century House").
 _ORDINAL = r"[0-9]+(?:ST|ND|RD|TH)\b"
@@ -534,25 +502,6 @@ def _floor_door_sql(flat: str) -> str:
     )
 
 
-def _floor_flat_sql(name: str, side: str) -> str:
-    """SQL expression: the flat key of a floor read by ``_FLOOR_FLAT`` (``name``: the floor or
-    word, its spaces taken out; ``side``: the side of the landing, or empty): "GROUND", "GF"
-    -> "GF"; "1ST", "FIRST" -> "1F"; with side "LEFT" -> "1F/LEFT"; "TOP" -> "TOP"."""
-    ordinals = ", ".join(f"'{w}'" for w in _FLOOR_ORDINALS)
-    key = f"""CASE WHEN {name} IN ('GROUND', 'GRD', 'GF', 'G/F') THEN 'GF'
-                   WHEN {name} IN ('LOWERGROUND', 'LGF') THEN 'LGF'
-                   WHEN {name} = 'UPPERGROUND' THEN 'UGF'
-                   WHEN {name} = 'BASEMENT' THEN 'BF'
-                   WHEN list_position([{ordinals}], {name}) > 0
-                   THEN list_position([{ordinals}], {name})::VARCHAR || 'F'
-                   WHEN regexp_matches({name}, '^[0-9]') THEN regexp_extract({name}, '^[0-9]+') || 'F'
-                   ELSE {name} END"""
-    side_key = f"""CASE {side} WHEN 'CENTRE' THEN 'MIDDLE' WHEN 'CENTER' THEN 'MIDDLE'
-                        WHEN 'BACK' THEN 'REAR' ELSE {side} END"""
-    return f"""CASE WHEN {name} <> '' THEN {key}
-                    || CASE WHEN {side} <> '' THEN '/' || {side_key} ELSE '' END END"""
-
-
 def address_lines_sql(rows: str) -> str:
     """SQL: every column of ``rows`` (which has ``line``, an upper-case address line or NULL)
     plus ``flat`` and ``house`` parsed from the line, ``rest``: the line without its flat (the
@@ -561,8 +510,9 @@ def address_lines_sql(rows: str) -> str:
     18/6, Marchmont Road" with no other house number), so the other reading (``flat`` the
     house, ``house`` the flat) is as likely as the one given (the flat first). A postcode
     written in the line is taken out first: "ROSE COTTAGE, LS6 2AB" has no house number 6.
-    A flat named only by its floor ("Top Flat", "Ground Floor Flat") is keyed by it
-    (``_FLOOR_FLAT``); an ordinal (the "4th" of "15 4th Avenue") is no house number."""
+    An ordinal (the "4th" of "15 4th Avenue") is no house number. A flat named only by its
+    floor ("Ground Floor Flat", "Top Flat") keys no flat: one side often leaves it out, and
+    "Ground Floor Flat, 12 Hill St" and "12 Hill St" are then one dwelling."""
     return f"""
         WITH p AS (
             SELECT * REPLACE (CASE WHEN regexp_matches(line, '{POSTCODE_IN_LINE}')
@@ -570,8 +520,7 @@ def address_lines_sql(rows: str) -> str:
             FROM ({rows})
         ), m AS (  -- the regular expressions below run only on lines that can match them
             SELECT *, {_FLAT_WORD} AS has_word, contains(line, '/') AS has_slash,
-                   strpos(line, 'F') BETWEEN 2 AND 3 AS has_floor,
-                   contains(line, 'FLOOR') OR contains(line, 'FLR') AS has_floor_word FROM p
+                   strpos(line, 'F') BETWEEN 2 AND 3 AS has_floor FROM p
         ), b AS (
             SELECT *,
                 CASE WHEN has_word THEN nullif(regexp_extract(line,
@@ -580,7 +529,7 @@ def address_lines_sql(rows: str) -> str:
                     ['door_house', 'door', 'first', 'second']) END AS s,
                 CASE WHEN has_word OR has_slash OR has_floor
                     THEN regexp_replace(line, '{_FLAT_IN_LINE}', '', 'g')
-                    ELSE line END AS rest_flat
+                    ELSE line END AS rest
             FROM m
         ), a AS (  -- a flat by floor and door is rare: looked for only where it may be
             SELECT * EXCLUDE (flat_plain),
@@ -593,30 +542,13 @@ def address_lines_sql(rows: str) -> str:
                 CASE WHEN flat_a IS NOT NULL THEN {_floor_door_sql("flat_a")}
                      WHEN has_slash OR has_floor
                      THEN {_floor_door_sql("coalesce(nullif(s.door_house, ''), nullif(s.door, ''))")}
-                END AS flat_n,
+                END AS flat_w,
                 CASE WHEN has_slash AND flat_a IS NULL THEN s.first <> '' ELSE FALSE END
                     AS pair
             FROM a
-        ), g AS (  -- a flat named by its floor, where nothing else names the flat
-            SELECT *,
-                CASE WHEN (has_word OR has_floor_word) AND flat_n IS NULL AND NOT pair
-                    THEN regexp_extract(rest_flat, '{_FLOOR_FLAT}', ['floor', 'side', 'word'])
-                END AS fl
-            FROM f
-        ), r AS (
-            SELECT * EXCLUDE (rest_flat, fl),
-                CASE WHEN fl.floor <> '' OR fl.word <> '' THEN regexp_replace(
-                    coalesce(nullif(fl.floor, ''), fl.word), '\\s+', '', 'g') END AS fl_name,
-                fl.side AS fl_side,
-                CASE WHEN fl.floor <> '' OR fl.word <> ''
-                    THEN regexp_replace(rest_flat, '{_FLOOR_FLAT}', '', 'g')
-                    ELSE rest_flat END AS rest
-            FROM g
         ), h0 AS (  -- the first number, and the letters it runs into
-            SELECT * EXCLUDE (fl_name, fl_side),
-                coalesce(flat_n, {_floor_flat_sql("fl_name", "fl_side")}) AS flat_w,
-                regexp_extract(rest, '([0-9]+)([A-Z]*)', ['n', 'a']) AS num
-            FROM r
+            SELECT *, regexp_extract(rest, '([0-9]+)([A-Z]*)', ['n', 'a']) AS num
+            FROM f
         ), h1 AS (
             SELECT * EXCLUDE (num),
                 CASE WHEN num.a IN ('ST', 'ND', 'RD', 'TH')  -- an ordinal: the next number
@@ -639,8 +571,8 @@ def address_lines_sql(rows: str) -> str:
                             AND regexp_full_match(flat_a, '[1-9][0-9]*\\s*/\\s*[0-9]+'), FALSE) AS flat_pair
             FROM h
         )
-        SELECT * EXCLUDE (has_word, has_slash, has_floor, has_floor_word, flat_a, s, flat_n, pair,
-                          flat_w, house_raw, lettered, flat_pair),
+        SELECT * EXCLUDE (has_word, has_slash, has_floor, flat_a, s, pair, flat_w, house_raw,
+                          lettered, flat_pair),
                CASE WHEN pair THEN s.first WHEN flat_pair THEN split_part(flat_w, '/', 1)
                     WHEN lettered THEN right(house_raw, 1) ELSE flat_w END AS flat,
                CASE WHEN pair THEN s.second WHEN flat_pair THEN split_part(flat_w, '/', 2)
