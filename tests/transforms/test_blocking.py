@@ -164,21 +164,23 @@ def test_a_forename_recorded_as_the_surname_with_the_same_date_of_birth():
 
 
 def test_a_full_name_born_within_a_year_whatever_the_day():
-    """A date of birth worked out from an age, or given 1 January for a day not known, keeps
-    the year or misses it by one; the full name with such a year is a candidate, two years
-    apart it is not."""
+    """A date of birth worked out from an age (the event's date less the age), or given 1
+    January for a day not known, has the true year or the next; the full name with such a
+    year is a candidate, a year earlier or two later it is not."""
     pairs, report = _candidates(
         [
             _nominal("N1", "Oyelaran", "Robert", "1985-01-01"),  # a year on, 1 January
-            _nominal("N2", "Oyelaran", "Robert", "1983-11-30"),  # a year before
+            _nominal("N2", "Oyelaran", "Robert", "1985-11-30"),  # a year on
             _nominal("N3", "Oyelaran", "Robert", "1984-01-01"),  # same year
             _nominal("N4", "Oyelaran", "Robert", "1986-03-08"),  # two years on
             _nominal("N5", "Oyelaran", "Roberta", "1984-01-01"),  # another forename
+            _nominal("N6", "Oyelaran", "Robert", "1983-11-30"),  # a year before
         ]
     )
     for near in ("N1", "N2", "N3"):
         assert "full_name_birth_year_near" in pairs[("S1", near)], near
     assert ("S1", "N4") not in pairs
+    assert ("S1", "N6") not in pairs
     assert "full_name_birth_year_near" not in pairs.get(("S1", "N5"), set())
     assert report.loc["full_name_birth_year_near", "pairs"] == 3
 
