@@ -673,19 +673,83 @@ def build_vehicles(con: duckdb.DuckDBPyConnection, side: str) -> None:
     """)
 
 
+# Names from Cyrillic and Arabic are written in Latin letters by several conventions
+# (English, German, French, Polish, official Ukrainian): Shevchenko, Schewtschenko and
+# Chevtchenko, Kovalchuk and Kowalczuk, Yevhen and Ievgen, Sayed and Said. metaphone reads
+# each as English, so the spellings of one name get different codes; these rewrites first
+# bring the conventions to one spelling. Each is a spelling English names rarely use for
+# another sound, so nearly every English name keeps its code.
+# A name that looks Slavic (a Polish or German digraph, or a Slavic ending) has W read as V
+# (Kowalenko, Iwanow): only there, as in English Bowen and Bevan, Lowe and Love differ.
+_SLAVIC_LOOK = "CZ|SZ|SCH|ENKO$|SK[IYA]$|SKYI$|CK[IA]$|[UY]K$|[OE]WA?$|[OE]VA?$|ICZ$|[IY]CH$"
+# (pattern, replacement, options), in order: RE2 has no look-behind, so a letter kept is
+# captured and written back.
+_TRANSLIT_STEPS: tuple[tuple[str, str, str], ...] = (
+    # Ie, Iu, Io at the start for Ye, Yu, Yo (Ievgen, Iurii); Ia only before three or more
+    # letters (Iaroslav, not Ian)
+    ("^I([EOU])", "Y\\1", ""),
+    ("^IA([A-Z]{3})", "YA\\1", ""),
+    # shch: English and Ukrainian SHCH, Polish SZCZ, German SCHTSCH or STSCH
+    ("SCHTSCH|STSCH|SZCZ|SHCH", "SH", "g"),
+    # ch: German TSCH, French TCH, Polish CZ; sh: German SCH, Polish SZ
+    ("TSCH|TCH|CZ", "CH", "g"),
+    ("SCH|SZ", "SH", "g"),
+    # W before a consonant at the start is V in every language that writes it (Wladimir)
+    ("^W([^AEIOUYHR])", "V\\1", ""),
+    # Arabic qaf: Qasim, Kassem
+    ("Q", "K", "g"),
+    # Y after a letter is I (Dmytro, Dmitri; Sayed, Said; Bryan, Brian), twice for YY; at
+    # the start it stays a consonant before a vowel (Yuriy), else it is I
+    ("([A-Z])Y", "\\1I", "g"),
+    ("([A-Z])Y", "\\1I", "g"),
+    ("^Y([^AEIOU]|$)", "I\\1", ""),
+    # Polish, Czech and German J for the same sound (Andrij, Andriy; Sergej, Sergei)
+    ("IJ([^AEIOU]|$)", "I\\1", "g"),
+    ("EJ$", "EI", ""),
+    # Ukrainian H for Russian G after L, R or V (Olha, Olga; Serhiy, Sergei; Yevhen, Yevgeny)
+    ("([LRV])H([AEIOU])", "\\1G\\2", "g"),
+)
+
+
+def translit_sql(expr: str) -> str:
+    """SQL expression: a folded name (upper-case ASCII letters) in one spelling across the
+    conventions that write Cyrillic and Arabic names in Latin letters (:data:`_TRANSLIT_STEPS`):
+    Schewtschenko and Chevtchenko -> SHEVCHENKO, Kowalczuk -> KOVALCHUK, Ievgen -> YEVGEN,
+    Yevhen -> YEVGEN, Sayed -> SAIED. Only the phonetic code is made from it: the names
+    themselves are compared as written."""
+    out = (
+        f"(CASE WHEN regexp_matches({expr}, '{_SLAVIC_LOOK}') "
+        f"THEN regexp_replace({expr}, '([A-Z])W', '\\1V', 'g') ELSE {expr} END)"
+    )
+    for pattern, replacement, options in _TRANSLIT_STEPS:
+        flags = f", '{options}'" if options else ""
+        out = f"regexp_replace({out}, '{pattern}', '{replacement}'{flags})"
+    return out
+
+
 def build_phonetics(con: duckdb.DuckDBPyConnection) -> None:
-    """``phonetic`` (sn, sn_meta) and ``fn_phonetic`` (fn, fn_meta): the metaphone code of
-    every distinct surname and first forename on either side.
+    """``phonetic`` (sn, sn_meta, sn_spelt) and ``fn_phonetic`` (fn, fn_meta, fn_spelt): every
+    distinct surname and first forename on either side in one spelling across
+    transliterations (``*_spelt``, :func:`translit_sql`: Kowalczuk and Kovalchuk, Ievgen and
+    Yevhen are each spelt one way) and that spelling's metaphone code (``*_meta``).
 
     Computed over the vocabularies (tens of thousands of names), not per row.
     """
     for table, col in (("phonetic", "sn"), ("fn_phonetic", "fn")):
         vocab = con.execute(
-            f"SELECT DISTINCT {col} FROM (SELECT {col} FROM l_names UNION SELECT {col} "
-            f"FROM r_names) WHERE {col} IS NOT NULL"
-        ).fetchnumpy()[col]
+            f"SELECT {col}, {translit_sql(col)} AS spelt FROM (SELECT DISTINCT {col} FROM "
+            f"(SELECT {col} FROM l_names UNION SELECT {col} FROM r_names) "
+            f"WHERE {col} IS NOT NULL)"
+        ).fetchnumpy()
+        names, spelt = vocab[col], vocab["spelt"]
         codes = pd.DataFrame(
-            {col: vocab, f"{col}_meta": [jellyfish.metaphone(str(s)) or str(s) for s in vocab]}
+            {
+                col: names,
+                f"{col}_meta": [
+                    jellyfish.metaphone(str(t)) or str(s) for s, t in zip(names, spelt, strict=True)
+                ],
+                f"{col}_spelt": spelt,
+            }
         )
         con.register("_phonetic_df", codes)
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _phonetic_df")
