@@ -86,8 +86,9 @@ def _name_pair_levels(
     ids[np.argsort(-similarity, kind="stable")] = np.arange(1, keys.num_rows + 1)
     keys = keys.append_column("id", pa.array(ids))
     keys = keys.append_column(jw, pa.array(similarity))
-    # Similarities, nickname groups and metaphone codes are worked out only for a comparison
-    # whose levels read them; the lookups are joins on the names, not a subquery per pair.
+    # Similarities, nickname groups, metaphone codes and transliterated spellings are worked
+    # out only for a comparison whose levels read them; the lookups are joins on the names,
+    # not a subquery per pair.
     levels_sql = comparison.case_sql()
     extra, joins = [], []
     if edits in levels_sql:
@@ -100,9 +101,10 @@ def _name_pair_levels(
             f"LEFT JOIN nick_groups na ON na.name = k.{a} "
             f"LEFT JOIN nick_groups nb ON nb.name = k.{b}"
         )
-    if "meta_eq" in levels_sql:
+    codes = [c for c in ("meta", "spelt") if f"{c}_eq" in levels_sql]
+    if codes:
         table = "phonetic" if suffix == "sn" else "fn_phonetic"
-        extra.append(f"coalesce(pa.{suffix}_meta = pb.{suffix}_meta, FALSE) AS meta_eq")
+        extra.extend(f"coalesce(pa.{suffix}_{c} = pb.{suffix}_{c}, FALSE) AS {c}_eq" for c in codes)
         joins.append(
             f"LEFT JOIN {table} pa ON pa.{suffix} = k.{a} "
             f"LEFT JOIN {table} pb ON pb.{suffix} = k.{b}"

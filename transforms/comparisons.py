@@ -97,6 +97,15 @@ def forename(cfg: MatchConfig) -> Comparison:
                 f"Jaro-Winkler similarity at least {cfg.name_jw_high}",
                 f"jw_fn >= {cfg.name_jw_high}",
             ),
+            # one name written in Latin letters by two conventions (Serhiy and Serhii, Yevhen
+            # and Ievgen, Tetiana and Tetyana): spelt alike once the conventions are set
+            # aside (normalise.translit_sql), which no slip or similarity level may reach
+            Level(
+                "transliteration",
+                "forenames spelt alike once transliteration is set aside (Yevhen and "
+                "Ievgen, Iurii and Yuriy)",
+                "spelt_eq",
+            ),
             Level(
                 "one_edit",
                 "one typing slip apart (Damerau-Levenshtein 1: a letter added, dropped, "
@@ -169,6 +178,12 @@ def surname(cfg: MatchConfig) -> Comparison:
                 "fuzzy_high",
                 f"Jaro-Winkler similarity at least {cfg.name_jw_high}",
                 f"jw_sn >= {cfg.name_jw_high}",
+            ),
+            Level(
+                "transliteration",
+                "surnames spelt alike once transliteration is set aside (Kowalczuk and "
+                "Kovalchuk, Schewtschenko and Shevchenko)",
+                "spelt_eq",
             ),
             Level("phonetic", "surnames sound alike (metaphone)", "meta_eq"),
             Level(

@@ -654,6 +654,36 @@ def test_forenames_that_sound_alike_beyond_any_similarity_are_phonetic():
     assert got == {"S0": "phonetic", "S1": "phonetic", "S2": "fuzzy_mid", "S3": "different"}
 
 
+def test_names_spelt_alike_across_transliterations_take_their_own_level():
+    """One Ukrainian, Russian or Arabic name written by two conventions (Kowalczuk and
+    Kovalchuk, Serhiy and Serhii) is spelt alike once they are set aside: a level above the
+    slips and sounds that took it (or nothing did: Schewtschenko and Shevchenko were
+    "different"). A pair the similarity levels reach keeps its level; names that only sound
+    alike stay phonetic."""
+    person = {"forenames": "Ivan", "date_of_birth": "1984-03-07"}
+    surnames = [
+        ("Shevchenko", "Schewtschenko", "transliteration"),
+        ("Kovalchuk", "Kowalczuk", "transliteration"),
+        ("Kravchenko", "Krawczenko", "transliteration"),
+        ("Kovalenko", "Kowalenko", "fuzzy_high"),
+        ("Kassem", "Qasim", "phonetic"),
+        ("Bowen", "Bevan", "different"),
+    ]
+    got, want = _field_levels(surnames, person, "surname", "surname")
+    assert got == want
+    person = {"surname": "Melnyk", "date_of_birth": "1984-03-07"}
+    forenames = [
+        ("Serhiy", "Serhii", "transliteration"),
+        ("Yuriy", "Iurii", "transliteration"),
+        ("Tetiana", "Tetyana", "transliteration"),
+        ("Yevhen", "Ievgen", "transliteration"),
+        ("Iryna", "Irina", "transliteration"),
+        ("Oksana", "Olena", "different"),
+    ]
+    got, want = _field_levels(forenames, person, "forenames", "forename")
+    assert got == want
+
+
 def test_a_date_of_birth_in_the_same_year_or_within_one_is_not_different():
     """A placeholder day and month (1 January), or a date worked out from an age, lands on
     its own level, so "different" is left with people born years apart (siblings)."""
