@@ -698,6 +698,9 @@ _TRANSLIT_STEPS: tuple[tuple[str, str, str], ...] = (
     ("^W([^AEIOUYHR])", "V\\1", ""),
     # Arabic qaf: Qasim, Kassem
     ("Q", "K", "g"),
+    # KS written X in one convention (Oxana, Oksana; Alexandr, Aleksandr): metaphone codes
+    # them alike already, and so the spelling (X at the start is Z or S: Xavier)
+    ("([A-Z])X", "\\1KS", "g"),
     # Y after a letter is I (Dmytro, Dmitri; Sayed, Said; Bryan, Brian), twice for YY; at
     # the start it stays a consonant before a vowel (Yuriy), else it is I
     ("([A-Z])Y", "\\1I", "g"),
@@ -715,8 +718,9 @@ def translit_sql(expr: str) -> str:
     """SQL expression: a folded name (upper-case ASCII letters) in one spelling across the
     conventions that write Cyrillic and Arabic names in Latin letters (:data:`_TRANSLIT_STEPS`):
     Schewtschenko and Chevtchenko -> SHEVCHENKO, Kowalczuk -> KOVALCHUK, Ievgen -> YEVGEN,
-    Yevhen -> YEVGEN, Sayed -> SAIED. Only the phonetic code is made from it: the names
-    themselves are compared as written."""
+    Yevhen -> YEVGEN, Sayed -> SAIED, Oxana -> OKSANA. The phonetic code is made from it,
+    and the name comparisons' ``transliteration`` level reads it; the other levels compare
+    the names as written."""
     out = (
         f"(CASE WHEN regexp_matches({expr}, '{_SLAVIC_LOOK}') "
         f"THEN regexp_replace({expr}, '([A-Z])W', '\\1V', 'g') ELSE {expr} END)"

@@ -677,6 +677,7 @@ def test_names_spelt_alike_across_transliterations_take_their_own_level():
         ("Yuriy", "Iurii", "transliteration"),
         ("Tetiana", "Tetyana", "transliteration"),
         ("Yevhen", "Ievgen", "transliteration"),
+        ("Oxana", "Oksana", "transliteration"),
         ("Iryna", "Irina", "transliteration"),
         ("Oksana", "Olena", "different"),
     ]
