@@ -246,8 +246,8 @@ def build_name_words(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL  -- the forenames joined, where there are two or more
             SELECT id, hash(list_sort([array_to_string(fw, ''), ws[-1]])), TRUE
             FROM p WHERE len(fw) >= 2 AND len(sw) >= 1
-            UNION ALL  -- a two-word name is its own pair; each rule's keys are made distinct
-            SELECT id, unnest({_pairs_sql("ws")}), FALSE FROM p
+            UNION ALL  -- a two-word name's one pair is its whole name, keyed above
+            SELECT id, unnest({_pairs_sql("ws")}), FALSE FROM p WHERE len(ws) >= 3
             UNION ALL
             SELECT id, unnest({_pairs_sql(fs)}), FALSE FROM p WHERE len(sw) >= 2
         """)
