@@ -179,8 +179,9 @@ def _plain_key(birth: bool) -> str:
 # (as one word, and as its parts), without particles (AL, VAN, BIN); a name is also taken
 # with its forenames joined (Jing Ying / Jingying). Each side keys its whole name (as a
 # sorted list of words) and each two of its words; a whole name meets the other side's
-# whole name or pairs, but pairs never meet pairs: two people sharing a middle name and a surname (Rajinder Singh
-# Gill, Harpreet Singh Gill) are no candidates for it. A tag keeps the two ways apart.
+# whole name or pairs, but pairs never meet pairs: two people sharing a middle name and a
+# surname (Rajinder Singh Gill, Harpreet Singh Gill) are no candidates for it. A tag keeps
+# the two ways apart.
 _NAME_WORDS_L = (
     "SELECT id, hash(k, 1) AS k FROM _l_name_words "
     "UNION ALL SELECT id, hash(k, 2) AS k FROM _l_name_words WHERE whole"
@@ -234,7 +235,7 @@ def build_name_words(con: duckdb.DuckDBPyConnection) -> None:
     A name is taken with its surname as one word (Midridge-Davies, a part of no other
     name), with its surname's parts apart (Rodriguez / Garcia, each a name of its own),
     and with its forenames joined (Jing Ying / Jingying). Built from lists, not a row per
-    word: a fifth of the time at 5M nominals."""
+    word: under a third of the time at 5M nominals."""
     fs = "(fw || sw)"
     for side in ("l", "r"):
         con.execute(f"""
