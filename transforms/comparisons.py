@@ -56,10 +56,6 @@ class Comparison:
         return f"(CASE {level} {moved} ELSE {level} END)" if moved else level
 
 
-# The forename levels on which the first forenames are identical, whatever the middle names.
-FORENAME_EXACT = ("exact_and_middle", "exact", "exact_other_middle")
-
-
 def forename(cfg: MatchConfig) -> Comparison:
     return Comparison(
         "forename",
@@ -138,6 +134,13 @@ def forename(cfg: MatchConfig) -> Comparison:
             Level("different", "forenames differ", "TRUE"),
         ),
     )
+
+
+# The forename levels on which the first forenames are identical, whatever the middle names:
+# exact and the levels that rank as it (the labels do not depend on the config).
+FORENAME_EXACT = tuple(
+    lv.label for lv in forename(MatchConfig()).levels if "exact" in (lv.label, lv.rank_as)
+)
 
 
 def _same_surname(a: str, b: str) -> str:

@@ -483,13 +483,15 @@ def _tf_adjustment_sql(model: Model, cfg: MatchConfig, comparison: str, alias: s
     share = f"greatest(coalesce({alias}.tf, {TF_MIN!r}), {TF_MIN!r})"
     whens = []
     labels = model.labels[comparison]
+    spec = next(c for c in all_comparisons(cfg) if c.name == comparison)
+    rank_as = {lv.label: lv.rank_as for lv in spec.levels}
     for label in TF_LEVELS[comparison]:
         if label not in labels:
             continue
         level = labels.index(label)
-        # the forename levels that add middle names to an exact forename are adjusted for
-        # the forename against the exact level's u: their own u counts the middle names too
-        ref = "exact" if comparison == "forename" and "exact" in labels else label
+        # a level that ranks as another (an exact forename with middle names) is adjusted
+        # for the name against that level's u: its own u counts the middle names too
+        ref = rank_as.get(label) if rank_as.get(label) in labels else label
         u = model.u[comparison][labels.index(ref)]
         whens.append(
             f"WHEN t.{comparison} = {level} "
