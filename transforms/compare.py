@@ -26,6 +26,7 @@ from transforms.config import MatchConfig
 from transforms.normalise import (
     address_lines_sql,
     compact_sql,
+    floors_apart_sql,
     line_postcode_sql,
     street_sql,
 )
@@ -300,9 +301,9 @@ def _street_similarity(a: list[str], b: list[str]) -> np.ndarray:
 
 
 def _same_house_street(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
-    """``_house_street`` (pn, lpc, rpc, lhouse, rhouse, lflat, rflat): address pairs with the
-    same house number and flat on streets written alike, but not the same postcode (one keyed
-    wrong, or missing).
+    """``_house_street`` (pn, lpc, rpc, lhouse, rhouse, lflat, rflat, floors_apart): address
+    pairs with the same house number and flat on streets written alike, but not the same
+    postcode (one keyed wrong, or missing).
 
     Within one postcode ``r_addr`` has the houses; across postcodes the compared right-side
     people's lines are parsed here, and streets are compared only where the house agrees,
@@ -325,13 +326,14 @@ def _same_house_street(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchCon
             ON s.id = l.r_id AND contains(upper(s.address_line), l.lhouse)
         )
         SELECT h.pn, la.pc AS lpc, la.house AS lhouse, la.flat AS lflat, la.street AS lstreet,
+               la.floor_lo AS lfloor_lo, la.floor_hi AS lfloor_hi, la.floor_side AS lfloor_side,
                {line_postcode_sql("h.postcode", "h.line")} AS pc, h.line
         FROM h JOIN l_addr la ON la.rowid = h.lrow
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _same_house AS
         SELECT pn, lpc, pc AS rpc, lhouse, lhouse AS rhouse, lflat, lflat AS rflat, lstreet,
-               {street_sql("rest")} AS rstreet
+               {street_sql("rest")} AS rstreet, {floors_apart_sql("l", "")} AS floors_apart
         FROM ({address_lines_sql("SELECT * FROM _house_lines")})
         WHERE lpc IS DISTINCT FROM pc
           AND (house = lhouse AND flat IS NOT DISTINCT FROM lflat
@@ -373,13 +375,14 @@ def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig
                    ra.house AS rhouse, la.flat AS lflat, ra.flat AS rflat,
                    la.pc_sector AS lsector, ra.pc_sector AS rsector,
                    la.pc_district AS ldistrict, ra.pc_district AS rdistrict,
-                   la.pc AS la, ra.pc AS ra, FALSE AS street_alike
+                   la.pc AS la, ra.pc AS ra, FALSE AS street_alike,
+                   {floors_apart_sql("la.", "ra.")} AS floors_apart
             FROM {pairs} p
             JOIN l_addr la ON la.id = p.l_id
             JOIN r_addr ra ON ra.id = p.r_id AND ra.pc_district = la.pc_district
             UNION ALL
             SELECT pn, lpc, rpc, lhouse, rhouse, lflat, rflat, NULL, NULL, NULL, NULL,
-                   lhouse AS la, rhouse AS ra, TRUE AS street_alike
+                   lhouse AS la, rhouse AS ra, TRUE AS street_alike, floors_apart
             FROM _house_street
         ),
         best AS (SELECT pn, min({comparison.case_sql()}) AS address FROM near GROUP BY pn)

@@ -283,15 +283,16 @@ def address(cfg: MatchConfig) -> Comparison:
             Level("missing", "no address on one side", "la IS NULL OR ra IS NULL"),
             Level(
                 "same_dwelling",
-                "same postcode, house number and flat",
+                "same postcode, house number and flat (and floor, where both name one)",
                 "lpc = rpc AND lhouse IS NOT DISTINCT FROM rhouse "
-                "AND lflat IS NOT DISTINCT FROM rflat",
+                "AND lflat IS NOT DISTINCT FROM rflat AND NOT floors_apart",
             ),
             Level(
                 "same_house_street",
                 "same house number and flat on a street written alike (word-set similarity "
                 f"at least {cfg.street_similarity}), the postcode different or missing",
-                "street_alike AND lhouse = rhouse AND lflat IS NOT DISTINCT FROM rflat",
+                "street_alike AND lhouse = rhouse AND lflat IS NOT DISTINCT FROM rflat "
+                "AND NOT floors_apart",
             ),
             Level("same_postcode", "same full postcode", "lpc = rpc"),
             Level("same_sector", "same postcode sector", "lsector = rsector"),

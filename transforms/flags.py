@@ -19,7 +19,7 @@ from datetime import date
 import duckdb
 
 from transforms.config import FlagConfig
-from transforms.normalise import compact_sql, fold_sql, register_functions
+from transforms.normalise import compact_sql, floors_apart_sql, fold_sql, register_functions
 from transforms.schema import CRIMINAL_ROLES, DUTY_ROLES, WELFARE_ROLES
 
 
@@ -196,7 +196,7 @@ def build_association_evidence(
             SELECT la.id AS staff_id, ra.id AS nominal_id,
                    greatest(la.date_from, ra.date_from) AS evidence_date, f.n AS shared_by
             FROM l_addr la
-            JOIN r_addr ra ON ra.dwelling = la.dwelling
+            JOIN r_addr ra ON ra.dwelling = la.dwelling AND NOT {floors_apart_sql("la.", "ra.")}
             JOIN dwelling_freq f ON f.dwelling = ra.dwelling
             WHERE (la.date_to IS NULL OR la.date_to >= {rd})
               AND ra.date_from <= {rd} AND coalesce(ra.date_to, {rd}) >= la.date_from

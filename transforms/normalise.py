@@ -473,6 +473,48 @@ _FLAT_WORD_BEFORE = "(?:FLAT|APARTMENT|APT|UNIT|ROOM)\\.?\\s*"
 _FLAT_NUMBER_PLAIN = f"{_FLAT_WORD_BEFORE}([0-9]+[A-Z]?\\b|\\b[A-Z]\\b)"
 _FLAT_NUMBER = f"{_FLAT_WORD_BEFORE}({_FLOOR_DOOR}|[0-9]+[A-Z]?\\b|\\b[A-Z]\\b)"
 
+# A flat named only by its floor, where no number or letter names it: "Ground Floor Flat",
+# "Flat 1st Floor", "Top Flat", "Basement, 12 Hill St", Scotland's "1st Floor Left". The
+# floor is no flat key: a record often leaves it out, and "Ground Floor Flat, 12 Hill St"
+# and "12 Hill St" stay one dwelling. It only tells two flats of one house apart where both
+# records name a floor (``floors_apart_sql``).
+_FLOOR_ORDINALS = (
+    "FIRST",
+    "SECOND",
+    "THIRD",
+    "FOURTH",
+    "FIFTH",
+    "SIXTH",
+    "SEVENTH",
+    "EIGHTH",
+    "NINTH",
+    "TENTH",
+)
+_FLOOR_NAME = (
+    r"LOWER\s+GROUND|UPPER\s+GROUND|GROUND|GRD|BASEMENT|TOP|"
+    + "|".join(_FLOOR_ORDINALS)
+    + r"|[0-9]{1,2}(?:ST|ND|RD|TH)"
+)
+_FLOOR_SIDE = "LEFT|RIGHT|MIDDLE|CENTRE|CENTER|FRONT|BACK|REAR"
+_FLAT_BY_FLOOR_NAME = (
+    r"LOWER\s+GROUND|UPPER\s+GROUND|GROUND|GRD|BASEMENT|TOP|GARDEN|UPPER|LOWER|G\s*/\s*F|L?GF"
+)
+_FLOOR_FLAT = (
+    rf"(?:\bFLAT\s*,?\s*)?\b(?:({_FLOOR_NAME})\s+(?:FLOOR|FLR)\b\.?"
+    rf"(?:\s*,?\s*({_FLOOR_SIDE})\b)?(?:\s*FLAT\b)?|({_FLAT_BY_FLOOR_NAME})\s+FLAT\b"
+    r"|^\s*(BASEMENT)\b)"
+)
+# The floors each name may be, lowest and highest (ground 0, basement -1): a top or upper
+# flat is on some floor above the ground, a garden or lower flat on the ground or below it.
+# Two named floors are apart where these ranges do not meet.
+_FLOOR_RANGE = {
+    ("BASEMENT", "LOWERGROUND", "LGF"): (-1, -1),
+    ("GARDEN", "LOWER"): (-1, 0),
+    ("GROUND", "GRD", "GF", "G/F", "UPPERGROUND"): (0, 0),
+    ("TOP", "UPPER"): (1, 99),
+}
+_FLOOR_SIDE_KEY = {"CENTRE": "MIDDLE", "CENTER": "MIDDLE", "BACK": "REAR"}
+
 # A number followed by the letters of an ordinal (1st, 22nd, 4th) is no house number: it
 # names a street ("15 4th Avenue"), a floor or a building ("21st Century House").
 _ORDINAL = r"[0-9]+(?:ST|ND|RD|TH)\b"
@@ -502,6 +544,32 @@ def _floor_door_sql(flat: str) -> str:
     )
 
 
+def _floor_bound_sql(name: str, bound: int) -> str:
+    """SQL expression: the lowest (``bound`` 0) or highest (1) floor a floor's name (spaces
+    taken out: "GROUND", "1ST", "SECOND", "TOP") may be, or NULL."""
+    cases = " ".join(
+        f"WHEN {name} IN ({', '.join(repr(n) for n in names)}) THEN {rng[bound]}"
+        for names, rng in _FLOOR_RANGE.items()
+    )
+    ordinals = ", ".join(f"'{w}'" for w in _FLOOR_ORDINALS)
+    return (
+        f"CAST(CASE {cases} WHEN list_position([{ordinals}], {name}) > 0 "
+        f"THEN list_position([{ordinals}], {name}) WHEN regexp_matches({name}, '^[0-9]') "
+        f"THEN CAST(regexp_extract({name}, '^[0-9]+') AS INTEGER) END AS TINYINT)"
+    )
+
+
+def floors_apart_sql(a: str, b: str) -> str:
+    """SQL boolean: two addresses name floors that cannot be one flat (the ground and the top
+    floor flat, the first floor left and right), read from the columns ``{a}floor_lo``,
+    ``{a}floor_hi``, ``{a}floor_side`` and the same after ``b``. FALSE where either names no
+    floor: a floor on one side only is no evidence of another flat."""
+    return (
+        f"coalesce({a}floor_lo > {b}floor_hi OR {b}floor_lo > {a}floor_hi "
+        f"OR {a}floor_side <> {b}floor_side, FALSE)"
+    )
+
+
 def address_lines_sql(rows: str) -> str:
     """SQL: every column of ``rows`` (which has ``line``, an upper-case address line or NULL)
     plus ``flat`` and ``house`` parsed from the line, ``rest``: the line without its flat (the
@@ -512,7 +580,9 @@ def address_lines_sql(rows: str) -> str:
     written in the line is taken out first: "ROSE COTTAGE, LS6 2AB" has no house number 6.
     An ordinal (the "4th" of "15 4th Avenue") is no house number. A flat named only by its
     floor ("Ground Floor Flat", "Top Flat") keys no flat: one side often leaves it out, and
-    "Ground Floor Flat, 12 Hill St" and "12 Hill St" are then one dwelling."""
+    "Ground Floor Flat, 12 Hill St" and "12 Hill St" are then one dwelling. Its floor is
+    given as ``floor_lo``, ``floor_hi`` (the floors the name may be) and ``floor_side`` (the
+    side of the landing), for :func:`floors_apart_sql`."""
     return f"""
         WITH p AS (
             SELECT * REPLACE (CASE WHEN regexp_matches(line, '{POSTCODE_IN_LINE}')
@@ -520,7 +590,9 @@ def address_lines_sql(rows: str) -> str:
             FROM ({rows})
         ), m AS (  -- the regular expressions below run only on lines that can match them
             SELECT *, {_FLAT_WORD} AS has_word, contains(line, '/') AS has_slash,
-                   strpos(line, 'F') BETWEEN 2 AND 3 AS has_floor FROM p
+                   strpos(line, 'F') BETWEEN 2 AND 3 AS has_floor,
+                   contains(line, 'FLOOR') OR contains(line, 'FLR') OR contains(line, 'BASEMENT')
+                       AS has_floor_word FROM p
         ), b AS (
             SELECT *,
                 CASE WHEN has_word THEN nullif(regexp_extract(line,
@@ -529,7 +601,7 @@ def address_lines_sql(rows: str) -> str:
                     ['door_house', 'door', 'first', 'second']) END AS s,
                 CASE WHEN has_word OR has_slash OR has_floor
                     THEN regexp_replace(line, '{_FLAT_IN_LINE}', '', 'g')
-                    ELSE line END AS rest
+                    ELSE line END AS rest_flat
             FROM m
         ), a AS (  -- a flat by floor and door is rare: looked for only where it may be
             SELECT * EXCLUDE (flat_plain),
@@ -546,9 +618,31 @@ def address_lines_sql(rows: str) -> str:
                 CASE WHEN has_slash AND flat_a IS NULL THEN s.first <> '' ELSE FALSE END
                     AS pair
             FROM a
-        ), h0 AS (  -- the first number, and the letters it runs into
-            SELECT *, regexp_extract(rest, '([0-9]+)([A-Z]*)', ['n', 'a']) AS num
+        ), g AS (  -- a flat named by its floor, where nothing else names the flat
+            SELECT *,
+                CASE WHEN (has_word OR has_floor_word) AND flat_w IS NULL AND NOT pair
+                    THEN regexp_extract(rest_flat, '{_FLOOR_FLAT}',
+                                        ['floor', 'side', 'word', 'bare'])
+                END AS fl
             FROM f
+        ), r AS (
+            SELECT * EXCLUDE (rest_flat, fl),
+                CASE WHEN fl.floor <> '' OR fl.word <> '' OR fl.bare <> ''
+                    THEN regexp_replace(fl.floor || fl.word || fl.bare, '\\s+', '', 'g')
+                END AS fl_name,
+                nullif(fl.side, '') AS fl_side,
+                CASE WHEN fl.floor <> '' OR fl.word <> '' OR fl.bare <> ''
+                    THEN regexp_replace(rest_flat, '{_FLOOR_FLAT}', ' ', 'g')
+                    ELSE rest_flat END AS rest
+            FROM g
+        ), h0 AS (  -- the first number, and the letters it runs into
+            SELECT * EXCLUDE (fl_name, fl_side),
+                {_floor_bound_sql("fl_name", 0)} AS floor_lo,
+                {_floor_bound_sql("fl_name", 1)} AS floor_hi,
+                CASE fl_side {" ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _FLOOR_SIDE_KEY.items())}
+                     ELSE fl_side END AS floor_side,
+                regexp_extract(rest, '([0-9]+)([A-Z]*)', ['n', 'a']) AS num
+            FROM r
         ), h1 AS (
             SELECT * EXCLUDE (num),
                 CASE WHEN num.a IN ('ST', 'ND', 'RD', 'TH')  -- an ordinal: the next number
@@ -571,8 +665,8 @@ def address_lines_sql(rows: str) -> str:
                             AND regexp_full_match(flat_a, '[1-9][0-9]*\\s*/\\s*[0-9]+'), FALSE) AS flat_pair
             FROM h
         )
-        SELECT * EXCLUDE (has_word, has_slash, has_floor, flat_a, s, pair, flat_w, house_raw,
-                          lettered, flat_pair),
+        SELECT * EXCLUDE (has_word, has_slash, has_floor, has_floor_word, flat_a, s, pair,
+                          flat_w, house_raw, lettered, flat_pair),
                CASE WHEN pair THEN s.first WHEN flat_pair THEN split_part(flat_w, '/', 1)
                     WHEN lettered THEN right(house_raw, 1) ELSE flat_w END AS flat,
                CASE WHEN pair THEN s.second WHEN flat_pair THEN split_part(flat_w, '/', 2)
@@ -628,7 +722,7 @@ def build_addresses(
                flat, house, {street_sql("rest") if street else "NULL::VARCHAR"} AS street,
                CASE WHEN line IS NOT NULL THEN
                    pc || '|' || coalesce(house, '-') || '|' || coalesce(flat, '-') END AS dwelling,
-               date_from, date_to, either_way
+               date_from, date_to, either_way, floor_lo, floor_hi, floor_side
         FROM ({address_lines_sql(rows)})
     """)
     # A house and flat written as two bare numbers (18/6) are read both ways: a row each.

@@ -528,21 +528,74 @@ def test_a_lettered_flat_is_one_dwelling_in_either_case():
 
 def test_a_flat_named_only_by_its_floor_is_the_house_left_without_it():
     """ "Ground Floor Flat, 12 Hill Street" and "12 Hill Street" are one dwelling: a record
-    often leaves the floor out. The cost: the top floor flat is that dwelling too, while a
-    numbered flat is another."""
+    often leaves the floor out. Where both name a floor, the ground and the top floor flat
+    of one house are two (they were one dwelling); "GF Flat" is the ground floor, and a
+    garden flat may be; a numbered flat is another dwelling, as before."""
     levels = _address_levels(
         [{"address_line": "Ground Floor Flat, 12 Hill Street", "postcode": "LS6 2AB"}],
         [
             {"nominal_id": "N1", "address_line": "12 Hill Street", "postcode": "LS6 2AB"},
             {"nominal_id": "N2", "address_line": "Top Flat, 12 Hill Street", "postcode": "LS6 2AB"},
             {"nominal_id": "N3", "address_line": "Flat 1, 12 Hill Street", "postcode": "LS6 2AB"},
+            {"nominal_id": "N4", "address_line": "GF Flat, 12 Hill St", "postcode": "LS6 2AB"},
+            {"nominal_id": "N5", "address_line": "Garden Flat, 12 Hill St", "postcode": "LS6 2AB"},
+            {
+                "nominal_id": "N6",
+                "address_line": "First Floor Flat, 12 Hill Street",
+                "postcode": "LS6 2AB",
+            },
+            # the same house with its postcode keyed wrong: the floors still tell them apart
+            {"nominal_id": "N7", "address_line": "Top Flat, 12 Hill Street", "postcode": "LS7 9ZZ"},
+            {
+                "nominal_id": "N8",
+                "address_line": "Ground Flat, 12 Hill Street",
+                "postcode": "LS7 9ZZ",
+            },
         ],
     )
     assert levels == {
         "N0": "missing",
         "N1": "same_dwelling",
-        "N2": "same_dwelling",
+        "N2": "same_postcode",
         "N3": "same_postcode",
+        "N4": "same_dwelling",
+        "N5": "same_dwelling",
+        "N6": "same_postcode",
+        "N7": "different",
+        "N8": "same_house_street",
+    }
+
+
+def test_flats_on_one_floor_are_told_apart_by_the_side_of_the_landing():
+    """Scotland's "1st Floor Left" and "First Floor Right" of one stair are two flats; "Top
+    Flat" may be the first floor, so it is not told apart from either."""
+    levels = _address_levels(
+        [{"address_line": "1st Floor Left, 12 Hill Street", "postcode": "G12 8QQ"}],
+        [
+            {
+                "nominal_id": "N1",
+                "address_line": "First Floor Left, 12 Hill St",
+                "postcode": "G12 8QQ",
+            },
+            {
+                "nominal_id": "N2",
+                "address_line": "First Floor Right, 12 Hill St",
+                "postcode": "G12 8QQ",
+            },
+            {"nominal_id": "N3", "address_line": "Top Flat, 12 Hill St", "postcode": "G12 8QQ"},
+            {
+                "nominal_id": "N4",
+                "address_line": "2nd Floor Left, 12 Hill St",
+                "postcode": "G12 8QQ",
+            },
+        ],
+    )
+    assert levels == {
+        "N0": "missing",
+        "N1": "same_dwelling",
+        "N2": "same_postcode",
+        "N3": "same_dwelling",
+        "N4": "same_postcode",
     }
 
 

@@ -38,7 +38,7 @@ def _addr(pid_col: str, pid: str, line: str, pc: str, start: str, end: str = "")
 
 @pytest.fixture(scope="module")
 def result():
-    staff = [_staff(i) for i in range(1, 18)]
+    staff = [_staff(i) for i in range(1, 19)]
     nominals = [_nominal(i) for i in range(1, 20)]
     records = [
         # S1 = N1: suspect on a crime record -> misconduct
@@ -93,6 +93,10 @@ def result():
         # N37 and N38: suspects known only as N34's associates (no shared identifier)
         {"nominal_id": "N37", "role": "suspect", "offence_category": "violence"},
         {"nominal_id": "N38", "role": "offender", "offence_category": "dishonesty"},
+        # at S18's house: N39 in its top floor flat (S18 is on the ground floor), N40 with
+        # no flat written; both suspects
+        {"nominal_id": "N39", "role": "suspect", "offence_category": "drugs"},
+        {"nominal_id": "N40", "role": "suspect", "offence_category": "drugs"},
     ]
     # a hostel: eleven nominals at one address, one of them criminal (N16)
     hostel = [
@@ -109,7 +113,7 @@ def result():
         staff=staff,
         nominals=nominals
         + extra_hostel_nominals
-        + [_nominal(i) for i in (30, 31, 32, 33, 34, 36, 37, 38)]
+        + [_nominal(i) for i in (30, 31, 32, 33, 34, 36, 37, 38, 39, 40)]
         # N35 shares S17's surname and address: a relative
         + [_nominal(35, surname="Surname17")],
         records=records,
@@ -149,6 +153,7 @@ def result():
             _addr("staff_id", "S10", "Hostel, 1 Station Road, Leeds", "LS1 4HH", "2023-06-01"),
             _addr("staff_id", "S11", "7 Birch Way, Leeds", "LS9 3CC", "2021-01-01"),
             _addr("staff_id", "S17", "3 Oak Road, Leeds", "LS7 1DD", "2021-01-01"),
+            _addr("staff_id", "S18", "Ground Floor Flat, 4 Elm Road", "LS6 3EE", "2021-01-01"),
         ],
         addresses=[
             # N10 at S5's flat, dates overlap -> association
@@ -159,6 +164,8 @@ def result():
             _addr("nominal_id", "N14", "7 Birch Way, Leeds", "LS9 3CC", "2015-01-01", "2019-12-31"),
             _addr("nominal_id", "N35", "3 Oak Road, Leeds", "LS7 1DD", "2022-01-01"),
             _addr("nominal_id", "N36", "3 Oak Road, Leeds", "LS7 1DD", "2022-01-01"),
+            _addr("nominal_id", "N39", "Top Floor Flat, 4 Elm Road", "LS6 3EE", "2022-01-01"),
+            _addr("nominal_id", "N40", "4 Elm Road", "LS6 3EE", "2022-01-01"),
             *hostel,
         ],
         staff_phones=[{"staff_id": "S6", "phone": "07911 123456", "phone_type": "mobile"}],
@@ -342,6 +349,14 @@ def test_named_associates_on_either_side_of_the_association(result):
 
 def test_a_nominal_sharing_surname_and_address_is_a_relative_at_the_address(result):
     assert _evidence(result, "S17") == [("N35", "relative_at_address"), ("N36", "address")]
+
+
+def test_the_other_floor_flat_of_a_house_is_no_shared_address(result):
+    """The ground and the top floor flat of one house are two homes (they were one dwelling,
+    and N39 was an association); a record of the house with no flat written may be either."""
+    assert _evidence(result, "S18") == [("N40", "address")]
+    flags = _flags(result)
+    assert ("S18", "N39") not in flags and flags[("S18", "N40")][0] == "association"
 
 
 # --- through validation: what the loader keeps is what the flags see ----------------------------

@@ -552,6 +552,54 @@ def test_address_lines_key_no_flat_from_a_floor_alone(line, house, flat):
 
 
 @pytest.mark.parametrize(
+    ("line", "floor"),
+    [
+        # however the floor is written: (lowest, highest, side of the landing)
+        ("Ground Floor Flat, 12 Hill Street", (0, 0, None)),
+        ("Ground Flat, 12 Hill Street", (0, 0, None)),
+        ("GF Flat, 12 Hill Street", (0, 0, None)),
+        ("G/F Flat, 12 Hill Street", (0, 0, None)),
+        ("Flat, Ground Floor, 12 Hill Street", (0, 0, None)),
+        ("Ground Floor, 12 Hill Street", (0, 0, None)),
+        ("First Floor Flat, 12 Hill Street", (1, 1, None)),
+        ("1st Floor Flat, 12 Hill Street", (1, 1, None)),
+        ("Flat 1st Floor, 12 Hill Street", (1, 1, None)),
+        ("12 Hill Street, Flat 1st Floor", (1, 1, None)),
+        ("2nd Flr, 12 Hill Street", (2, 2, None)),
+        ("Basement Flat, 12 Hill Street", (-1, -1, None)),
+        ("Basement, 12 Hill Street", (-1, -1, None)),
+        ("Lower Ground Floor Flat, 12 Hill Street", (-1, -1, None)),
+        ("Garden Flat, 12 Hill Street", (-1, 0, None)),
+        ("Top Flat, 12 Hill Street", (1, 99, None)),
+        ("12 Hill Street, Top Floor Flat", (1, 99, None)),
+        ("1st Floor Left, 12 Hill Street", (1, 1, "LEFT")),
+        ("First Floor Centre, 12 Hill Street", (1, 1, "MIDDLE")),
+        # a flat's number or letter is its key, and no floor is read beside it
+        ("Flat 3, First Floor, 12 Hill Street", (None, None, None)),
+        ("Flat 1F, 12 Hill Street", (None, None, None)),
+        # words that are no floor
+        ("12 Hill Street", (None, None, None)),
+        ("3 Floors Road", (None, None, None)),
+        ("Flatts Lane 12", (None, None, None)),
+        ("Stop Flat Road 3", (None, None, None)),
+        ("12 Basement Row", (None, None, None)),
+    ],
+)
+def test_address_lines_read_the_floor_a_flat_is_named_by(line, floor):
+    """The floor is read beside the house (which it leaves alone), for telling two flats of
+    one house apart; the street is read without it."""
+    con = duckdb.connect()
+    parsed = (
+        "SELECT floor_lo, floor_hi, floor_side, house, trim(rest) "
+        f"FROM ({address_lines_sql('SELECT upper(?) AS line')})"
+    )
+    lo, hi, side, house, rest = con.execute(parsed, [line]).fetchone()
+    assert (lo, hi, side) == floor
+    if lo is not None:
+        assert house == "12" and "FLOOR" not in rest and "FLAT" not in rest, rest
+
+
+@pytest.mark.parametrize(
     ("line", "house", "flat"),
     [
         # an ordinal names a street, a floor or a building: no house number (4th Avenue was
