@@ -274,6 +274,10 @@ _DOB_CROSSED_R = (
     f"SELECT id, hash(dob, 1, h_fn) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL "
     f"UNION ALL SELECT id, hash(dob, 2, h_sn) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
 )
+# Both names written another way at once, the date of birth exact: a forename that sounds
+# alike (Erifyli / Erifili, Samira / Samirah) with any surname, for a transliterated or
+# misspelt surname as well (Mpoziki / Boziki, Islam / Ilsam).
+_DOB_FORENAME_SOUND = f"SELECT id, hash(dob, h_fmeta) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
 _DWELLING_INITIAL = """
     SELECT a.id, hash(a.dwelling, left(n.fn, 1)) AS k
     FROM {side}_addr a JOIN {side}_names n USING (id)
@@ -423,6 +427,12 @@ RULES: tuple[BlockingRule, ...] = (
         "family name first, a given name recorded as the surname)",
         _DOB_CROSSED_L,
         r_key=_DOB_CROSSED_R,
+    ),
+    BlockingRule(
+        "dob_forename_sound",
+        "same date of birth and a forename that sounds alike (both names written another "
+        "way: a transliterated surname, a typo in each)",
+        _DOB_FORENAME_SOUND,
     ),
     BlockingRule(
         "name_words_no_dob",

@@ -874,19 +874,21 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
 
     Blocking keys join on the name fields' 64-bit hashes, taken here once for each distinct
     name rather than by every rule for every row: ``h_sn``, ``h_fn``, the initials ``h_si``
-    and ``h_fi``, the forename without spaces or hyphens ``h_fc``, the surname's phonetic
-    code ``h_meta`` and the forename's nickname groups ``h_grps`` (a list: a name can be in
-    several; the forename itself if it is in none). Each is NULL where its name is. Equal
+    and ``h_fi``, the forename without spaces or hyphens ``h_fc``, the phonetic codes of the
+    surname ``h_meta`` and of the forename ``h_fmeta``, and the forename's nickname groups
+    ``h_grps`` (a list: a name can be in several; the forename itself if it is in none). Each is NULL where its name is. Equal
     names have equal hashes, so a key built from them pairs everything the names would.
     """
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_name_keys AS
         WITH fv AS (
             SELECT f.fn, hash(f.fn) AS h_fn, hash(left(f.fn, 1)) AS h_fi,
-                   hash({compact_sql("f.fn")}) AS h_fc, coalesce(k.h_grps, [hash(f.fn)]) AS h_grps
+                   hash({compact_sql("f.fn")}) AS h_fc, coalesce(k.h_grps, [hash(f.fn)]) AS h_grps,
+                   hash(fp.fn_meta) AS h_fmeta
             FROM (SELECT DISTINCT fn FROM {side}_names WHERE fn IS NOT NULL) f
             LEFT JOIN (SELECT name, list_transform(grps, lambda g: hash(g)) AS h_grps
                        FROM nick_groups) k ON k.name = f.fn
+            LEFT JOIN fn_phonetic fp ON fp.fn = f.fn
         ),
         sv AS (  -- phonetic holds every surname of both sides
             SELECT sn, hash(sn) AS h_sn, hash(left(sn, 1)) AS h_si, hash(sn_meta) AS h_meta
@@ -904,7 +906,7 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
             SELECT n.id, n.fn, n.sn, ad.dob FROM {side}_names n JOIN ad USING (id)
         )
         SELECT n.id, n.fn, n.sn, n.dob, sv.h_sn, fv.h_fn, sv.h_si, fv.h_fi, fv.h_fc, sv.h_meta,
-               fv.h_grps
+               fv.h_grps, fv.h_fmeta
         FROM nd n LEFT JOIN sv ON sv.sn = n.sn LEFT JOIN fv ON fv.fn = n.fn
     """)
 

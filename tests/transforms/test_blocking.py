@@ -163,6 +163,23 @@ def test_a_forename_recorded_as_the_surname_with_the_same_date_of_birth():
     assert report.loc["dob_names_crossed", "pairs"] == 2
 
 
+def test_both_names_written_another_way_with_the_same_date_of_birth():
+    """A forename that sounds alike with the same date of birth, whatever the surname: both
+    names transliterated or misspelt at once (Robbert Ojelaran), which no rule keyed on a
+    surname finds. Born a day later, or with a forename that sounds otherwise, it is not."""
+    pairs, report = _candidates(
+        [
+            _nominal("N1", "Ojelaran", "Robbert", "1984-03-07"),
+            _nominal("N2", "Ojelaran", "Robbert", "1984-03-08"),
+            _nominal("N3", "Ojelaran", "Reuben", "1984-03-07"),
+        ]
+    )
+    assert pairs[("S1", "N1")] == {"dob_forename_sound"}
+    assert ("S1", "N2") not in pairs
+    assert ("S1", "N3") not in pairs
+    assert report.loc["dob_forename_sound", "pairs"] == 1
+
+
 def test_a_full_name_born_within_a_year_whatever_the_day():
     """A date of birth worked out from an age (the event's date less the age), or given 1
     January for a day not known, has the true year or the next; the full name with such a
