@@ -69,15 +69,17 @@ _FULL_NAME_NO_DOB = (
     "WHERE dob IS NULL AND sn IS NOT NULL AND fn IS NOT NULL"
 )
 # Two fuzzy fields at once: the forename (or its nickname group) with a surname that sounds
-# alike or its initial, and part of the date of birth, for a surname typo together with a
-# date-of-birth typo.
+# alike, and the year or the birthday (day and month), for a nickname or a surname typo
+# together with a date-of-birth typo. (Keyed on the surname's initial, the birthday rule made
+# a quarter of the candidates at 5M nominals, 255,543 pairs no other rule made, and no true
+# pair at review on any set measured.)
 _GROUP_SOUND_YEAR = (
     f"SELECT id, hash(h_grp, h_meta, year(dob)) AS k FROM {_NKG} "
     "WHERE dob IS NOT NULL AND fn IS NOT NULL AND h_meta IS NOT NULL"
 )
-_GROUP_INITIAL_DAY = (
-    f"SELECT id, hash(h_grp, h_si, month(dob), day(dob)) AS k FROM {_NKG} "
-    "WHERE dob IS NOT NULL AND sn IS NOT NULL AND fn IS NOT NULL"
+_GROUP_SOUND_DAY = (
+    f"SELECT id, hash(h_grp, h_meta, month(dob), day(dob)) AS k FROM {_NKG} "
+    "WHERE dob IS NOT NULL AND fn IS NOT NULL AND h_meta IS NOT NULL"
 )
 # With no date of birth on the right, the forename may be a nickname or the surname misspelt:
 # the forename group with a surname that sounds alike.
@@ -404,10 +406,10 @@ RULES: tuple[BlockingRule, ...] = (
         _GROUP_SOUND_YEAR,
     ),
     BlockingRule(
-        "forename_group_initial_birth_day",
-        "same forename or nickname group, surname initial, day and month of birth (a surname "
-        "typo and a typo in the year)",
-        _GROUP_INITIAL_DAY,
+        "forename_group_sound_birth_day",
+        "same forename or nickname group, a surname that sounds alike, and the same day and "
+        "month of birth (a surname typo and a typo in the year)",
+        _GROUP_SOUND_DAY,
     ),
     BlockingRule(
         "dob_day_month_swapped",

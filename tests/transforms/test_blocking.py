@@ -123,7 +123,7 @@ def test_a_name_typo_with_a_slip_in_the_date_of_birth():
 
 def test_surname_typo_and_year_typo_together():
     pairs, _ = _candidates([_nominal("N1", "Whitfeld", "Maggie", "1978-11-21")])
-    assert "forename_group_initial_birth_day" in pairs[("S2", "N1")]
+    assert "forename_group_sound_birth_day" in pairs[("S2", "N1")]
 
 
 def test_an_alias_date_of_birth_is_blocked_on():
