@@ -526,32 +526,32 @@ def test_a_lettered_flat_is_one_dwelling_in_either_case():
     }
 
 
+def _numbered(*lines: tuple[str, str]) -> list[dict[str, str]]:
+    """Nominal addresses N1, N2, ... from (address line, postcode) pairs."""
+    return [
+        {"nominal_id": f"N{i}", "address_line": line, "postcode": pc}
+        for i, (line, pc) in enumerate(lines, 1)
+    ]
+
+
 def test_a_flat_named_only_by_its_floor_is_the_house_left_without_it():
     """ "Ground Floor Flat, 12 Hill Street" and "12 Hill Street" are one dwelling: a record
     often leaves the floor out. Where both name a floor, the ground and the top floor flat
     of one house are two (they were one dwelling); "GF Flat" is the ground floor, and a
-    garden flat may be; a numbered flat is another dwelling, as before."""
+    garden flat may be; a numbered flat is another dwelling, as before. N7 and N8 are the
+    same house with its postcode keyed wrong: the floors still tell them apart."""
     levels = _address_levels(
         [{"address_line": "Ground Floor Flat, 12 Hill Street", "postcode": "LS6 2AB"}],
-        [
-            {"nominal_id": "N1", "address_line": "12 Hill Street", "postcode": "LS6 2AB"},
-            {"nominal_id": "N2", "address_line": "Top Flat, 12 Hill Street", "postcode": "LS6 2AB"},
-            {"nominal_id": "N3", "address_line": "Flat 1, 12 Hill Street", "postcode": "LS6 2AB"},
-            {"nominal_id": "N4", "address_line": "GF Flat, 12 Hill St", "postcode": "LS6 2AB"},
-            {"nominal_id": "N5", "address_line": "Garden Flat, 12 Hill St", "postcode": "LS6 2AB"},
-            {
-                "nominal_id": "N6",
-                "address_line": "First Floor Flat, 12 Hill Street",
-                "postcode": "LS6 2AB",
-            },
-            # the same house with its postcode keyed wrong: the floors still tell them apart
-            {"nominal_id": "N7", "address_line": "Top Flat, 12 Hill Street", "postcode": "LS7 9ZZ"},
-            {
-                "nominal_id": "N8",
-                "address_line": "Ground Flat, 12 Hill Street",
-                "postcode": "LS7 9ZZ",
-            },
-        ],
+        _numbered(
+            ("12 Hill Street", "LS6 2AB"),
+            ("Top Flat, 12 Hill Street", "LS6 2AB"),
+            ("Flat 1, 12 Hill Street", "LS6 2AB"),
+            ("GF Flat, 12 Hill St", "LS6 2AB"),
+            ("Garden Flat, 12 Hill St", "LS6 2AB"),
+            ("First Floor Flat, 12 Hill Street", "LS6 2AB"),
+            ("Top Flat, 12 Hill Street", "LS7 9ZZ"),
+            ("Ground Flat, 12 Hill Street", "LS7 9ZZ"),
+        ),
     )
     assert levels == {
         "N0": "missing",
@@ -571,24 +571,12 @@ def test_flats_on_one_floor_are_told_apart_by_the_side_of_the_landing():
     Flat" may be the first floor, so it is not told apart from either."""
     levels = _address_levels(
         [{"address_line": "1st Floor Left, 12 Hill Street", "postcode": "G12 8QQ"}],
-        [
-            {
-                "nominal_id": "N1",
-                "address_line": "First Floor Left, 12 Hill St",
-                "postcode": "G12 8QQ",
-            },
-            {
-                "nominal_id": "N2",
-                "address_line": "First Floor Right, 12 Hill St",
-                "postcode": "G12 8QQ",
-            },
-            {"nominal_id": "N3", "address_line": "Top Flat, 12 Hill St", "postcode": "G12 8QQ"},
-            {
-                "nominal_id": "N4",
-                "address_line": "2nd Floor Left, 12 Hill St",
-                "postcode": "G12 8QQ",
-            },
-        ],
+        _numbered(
+            ("First Floor Left, 12 Hill St", "G12 8QQ"),
+            ("First Floor Right, 12 Hill St", "G12 8QQ"),
+            ("Top Flat, 12 Hill St", "G12 8QQ"),
+            ("2nd Floor Left, 12 Hill St", "G12 8QQ"),
+        ),
     )
     assert levels == {
         "N0": "missing",
