@@ -200,9 +200,10 @@ _SEPARATE_PARTICLES = tuple(p for p in PARTICLES if p not in ("MAC", "MC", "O", 
 
 
 def _name_lists_sql(side: str) -> str:
-    """SQL (id, fw, sw, ws): each person's forenames and surname parts as lists of words,
-    without particles, and ``ws`` the forenames with the surname as one word (its parts
-    joined); right-side people only if they record no date of birth (on no alias either)."""
+    """SQL (id, fw, sw, ws, wp): each person's forenames and surname parts as lists of words,
+    without particles; ``ws`` the forenames with the surname as one word (its parts joined),
+    ``wp`` with its parts apart. Right-side people only if they record no date of birth (on
+    no alias either)."""
     no_dob = (
         "WHERE p.dob IS NULL AND NOT EXISTS (SELECT 1 FROM r_dobs d WHERE d.id = p.id AND d.alias)"
         if side == "r"
@@ -211,7 +212,8 @@ def _name_lists_sql(side: str) -> str:
     particles = "[" + ", ".join(f"'{w}'" for w in _SEPARATE_PARTICLES) + "]"
     words = f"lambda w: w <> '' AND NOT list_contains({particles}, w)"
     return f"""
-        SELECT *, fw || CASE WHEN len(sw) > 0 THEN [array_to_string(sw, '')] ELSE [] END AS ws
+        SELECT *, fw || CASE WHEN len(sw) > 0 THEN [array_to_string(sw, '')] ELSE [] END AS ws,
+               fw || sw AS wp
         FROM (
             SELECT id,
                    list_filter(string_split(replace(concat_ws(' ', fn, fn_rest), '-', ' '), ' '),
@@ -238,21 +240,20 @@ def build_name_words(con: duckdb.DuckDBPyConnection) -> None:
     name), with its surname's parts apart (Rodriguez / Garcia, each a name of its own),
     and with its forenames joined (Jing Ying / Jingying). Built from lists, not a row per
     word: under a third of the time at 5M nominals."""
-    fs = "(fw || sw)"
     for side in ("l", "r"):
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _{side}_name_words AS
             WITH p AS MATERIALIZED ({_name_lists_sql(side)})
             SELECT id, hash(list_sort(ws)) AS k, TRUE AS whole FROM p WHERE len(ws) >= 2
             UNION ALL
-            SELECT id, hash(list_sort({fs})), TRUE FROM p WHERE len(sw) >= 2
+            SELECT id, hash(list_sort(wp)), TRUE FROM p WHERE len(sw) >= 2
             UNION ALL  -- the forenames joined, where there are two or more
             SELECT id, hash(list_sort([array_to_string(fw, ''), ws[-1]])), TRUE
             FROM p WHERE len(fw) >= 2 AND len(sw) >= 1
             UNION ALL  -- a two-word name's one pair is its whole name, keyed above
             SELECT id, unnest({_pairs_sql("ws")}), FALSE FROM p WHERE len(ws) >= 3
             UNION ALL
-            SELECT id, unnest({_pairs_sql(fs)}), FALSE FROM p WHERE len(sw) >= 2
+            SELECT id, unnest({_pairs_sql("wp")}), FALSE FROM p WHERE len(sw) >= 2
         """)
 
 

@@ -625,13 +625,12 @@ def address_lines_sql(rows: str) -> str:
                                         ['floor', 'side', 'word', 'bare'])
                 END AS fl
             FROM f
-        ), r AS (
+        ), r AS (  -- the floor's name (one of the three groups matched), and the line without it
             SELECT * EXCLUDE (rest_flat, fl),
-                CASE WHEN fl.floor <> '' OR fl.word <> '' OR fl.bare <> ''
-                    THEN regexp_replace(fl.floor || fl.word || fl.bare, '\\s+', '', 'g')
-                END AS fl_name,
+                nullif(regexp_replace(fl.floor || fl.word || fl.bare, '\\s+', '', 'g'), '')
+                    AS fl_name,
                 nullif(fl.side, '') AS fl_side,
-                CASE WHEN fl.floor <> '' OR fl.word <> '' OR fl.bare <> ''
+                CASE WHEN fl.floor || fl.word || fl.bare <> ''
                     THEN regexp_replace(rest_flat, '{_FLOOR_FLAT}', ' ', 'g')
                     ELSE rest_flat END AS rest
             FROM g
