@@ -127,6 +127,19 @@ class MatchConfig:
     # matches >= 0.995 was 5.59 (precision 1.000), rounded down to half a bit. The sample
     # (seed 7) raises the same flags at 5.5 as at 6.
     review_threshold: float = 5.5
+    # Households (``households.py``): at a shared dwelling, a surname shared by two people
+    # whose forenames are at one of these levels is taken as family as often as the
+    # extract's own households share surnames. Measured on pairs sharing a dwelling whose
+    # forename initials differ and whose dates of birth are more than this many days apart,
+    # smoothed toward chance agreement with this many pseudo-pairs.
+    household_forename_levels: tuple[str, ...] = (
+        "fuzzy_mid",
+        "phonetic",
+        "short_form",
+        "different",
+    )
+    household_dob_apart_days: int = 366
+    household_prior_pairs: float = 500.0
     random_seed: int = 20231001
 
 

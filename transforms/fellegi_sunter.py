@@ -23,6 +23,7 @@ import pandas as pd
 
 from transforms.comparisons import FORENAME_EXACT, Comparison, all_comparisons
 from transforms.config import MatchConfig
+from transforms.households import household_adjustment_sql, household_surname_share
 
 MODEL_VERSION = 1
 TF_MIN = 1e-6  # floor on a surname's term frequency
@@ -41,6 +42,9 @@ class Model:
     trained_at: str
     training: dict[str, Any] = field(default_factory=dict)
     version: int = MODEL_VERSION
+    # The share of different people at one dwelling who share a surname as family
+    # (``households.py``); 0 in a model from before it was measured, which scores as then.
+    household_family: float = 0.0
 
     def weight(self, comparison: str, level: int) -> float:
         if level == 0:
@@ -362,6 +366,21 @@ def training_pair_tables(sessions: int) -> list[str]:
     return ["_u_pairs"] + [_session_table(i) for i in range(sessions)]
 
 
+def _household(
+    con: duckdb.DuckDBPyConnection,
+    comparisons: tuple[Comparison, ...],
+    u: dict[str, list[float]],
+    cfg: MatchConfig,
+) -> dict[str, Any]:
+    """:func:`households.household_surname_share` where forenames, surnames and addresses are
+    compared; else no household share (``family`` 0)."""
+    by_name = {c.name: c for c in comparisons}
+    if not {"forename", "surname", "address"} <= by_name.keys():
+        return {"family": 0.0}
+    u_exact = u["surname"][by_name["surname"].labels().index("exact")]
+    return household_surname_share(con, u_exact, cfg)
+
+
 def _estimated_matches(
     con: duckdb.DuckDBPyConnection,
     comparisons: tuple[Comparison, ...],
@@ -448,6 +467,8 @@ def train(
     n_l = con.execute("SELECT count(*) FROM l_person").fetchall()[0][0]
     n_r = con.execute("SELECT count(*) FROM r_person").fetchall()[0][0]
     prior = min(max(n_matches / max(n_l * n_r, 1), 1e-12), 0.5)
+    household = _household(con, comparisons, u, cfg)
+    info["household"] = household
     info.update(
         {
             "candidate_pairs": int(n_cand),
@@ -466,6 +487,7 @@ def train(
         prior_match_probability=prior,
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
         training=info,
+        household_family=household["family"],
     )
 
 
@@ -549,10 +571,14 @@ def score(
         _tf_adjustment_sql(model, cfg, comparison, alias)
         for comparison, alias in (("surname", "tf_s"), ("forename", "tf_f"))
     ]
-    w = "base_weight + surname_tf_adjustment + forename_tf_adjustment"
+    household = _household_sql(model, cfg)
+    w = "base_weight + surname_tf_adjustment + forename_tf_adjustment + household_adjustment"
     # A rare name counts toward review but never confirms an identity on its own: for the
     # auto band a name-frequency adjustment may take weight away, not add it.
-    auto_w = "base_weight + least(surname_tf_adjustment, 0) + least(forename_tf_adjustment, 0)"
+    auto_w = (
+        "base_weight + least(surname_tf_adjustment, 0) + least(forename_tf_adjustment, 0) "
+        "+ household_adjustment"
+    )
     # A level that ranks as another (``Level.rank_as``) counts toward auto no more than that
     # level: a namesake sharing forename, middle name, surname and date of birth is no more
     # confirmed than one sharing forename, surname and date of birth.
@@ -583,15 +609,36 @@ def score(
             FROM {table} t {" ".join(joins)}
             LEFT JOIN tf_sn tf_s ON tf_s.sn = t.matched_surname
             LEFT JOIN tf_fn tf_f ON tf_f.fn = t.matched_forename
-        )
+        ),
+        h AS (SELECT *, {household} FROM s)
         SELECT *, {w} AS match_weight, {auto_w} AS auto_weight,
                pow(2, {w}) / (1 + pow(2, {w})) AS match_probability,
                CASE WHEN {auto_w} >= {cfg.auto_threshold!r} THEN 'auto'
                     WHEN {w} >= {cfg.review_threshold!r} THEN 'review'
                     ELSE 'discard' END AS band
-        FROM s
+        FROM h
     """)
     con.unregister("_weights")
+
+
+def _household_sql(model: Model, cfg: MatchConfig) -> str:
+    """``household_adjustment`` for :func:`score` (``households.py``): 0 unless the model
+    measured a household share and compares forenames, surnames and addresses."""
+    if not {"forename", "surname", "address"} <= set(model.comparisons):
+        return "0.0 AS household_adjustment"
+    spec = {c.name: c.labels() for c in all_comparisons(cfg)}
+    unknown = [lv for lv in cfg.household_forename_levels if lv not in spec["forename"]]
+    if unknown:
+        raise ValueError(
+            f"match.household_forename_levels: {', '.join(map(repr, unknown))} "
+            f"{'is' if len(unknown) == 1 else 'are'} not a forename level; levels: "
+            f"{', '.join(spec['forename'])}"
+        )
+    labels = model.labels["surname"]
+    u = {lv: model.u["surname"][labels.index(lv)] for lv in TF_LEVELS["surname"] if lv in labels}
+    return household_adjustment_sql(
+        model.household_family, u, cfg, "coalesce(surname_tf_adjustment, 0.0)"
+    )
 
 
 def training_warning(model: Model) -> str | None:

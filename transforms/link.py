@@ -754,6 +754,13 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
     )
     if result.out is not None:
         lines.append(f"pairs written to {result.out}")
+    household = result.model.training.get("household", {})
+    if household.get("pairs"):  # as the model was trained (this run, or a reused model's)
+        lines.append(
+            f"households: {household['surname_agree']:,} of {household['pairs']:,} pairs of "
+            "different people at one dwelling share a surname; at a shared home a shared "
+            f"surname with another forename counts as family ({household['family']:.3f})"
+        )
     if result.labels_used is not None:
         lines.append(
             f"m from {result.labels_used:,} labelled true pairs ({result.labels_unknown:,} "

@@ -13,7 +13,12 @@ from transforms.explain import explain_pair
 
 
 def _db(
-    path: Path, band: str, match_weight: float, auto_weight: float, forename: str = "exact"
+    path: Path,
+    band: str,
+    match_weight: float,
+    auto_weight: float,
+    forename: str = "exact",
+    household: float | None = None,
 ) -> Path:
     model = {
         "comparisons": ["forename", "dob"],
@@ -34,6 +39,9 @@ def _db(
         "match_probability": 0.99,
         "band": band,
     }
+    if household is not None:  # an output from before households were measured has none
+        row["household_adjustment"] = household
+        row["forename_tf_adjustment"] = match_weight - 14.0 - household
     with duckdb.connect(str(path)) as con:
         con.register("_m", pd.DataFrame({k: [v] if k != "rules" else v for k, v in row.items()}))
         con.execute("CREATE TABLE candidate_matches AS SELECT * FROM _m")
@@ -82,3 +90,16 @@ def test_a_pair_held_from_auto_by_a_level_says_which(tmp_path: Path) -> None:
     )
     assert "not auto: forename different; a person confirms" in text
     assert "rare-name bonus" not in text
+
+
+def test_a_household_adjustment_is_a_line_of_its_own(tmp_path: Path) -> None:
+    text = explain_pair(
+        _db(tmp_path / "e.duckdb", "review", 7.0, float("nan"), "different", household=-8.0),
+        "S1",
+        "N1",
+    )
+    line = next(ln for ln in text.splitlines() if ln.startswith("same home and surname"))
+    assert "-8.00" in line and "(+7.00)" in line  # the running total ends at the weight
+    assert "household" not in explain_pair(
+        _db(tmp_path / "f.duckdb", "review", 7.0, 7.0), "S1", "N1"
+    )

@@ -1,4 +1,5 @@
 import dataclasses
+import json
 import math
 
 import duckdb
@@ -318,3 +319,59 @@ def test_an_exact_forename_with_middle_names_is_adjusted_and_auto_weighed_as_exa
     assert out.loc["S1", "auto_weight"] == pytest.approx(out.loc["S1", "match_weight"] - over)
     for sid in ("S2", "S3"):  # exact, and middle names differing (weaker than exact)
         assert out.loc[sid, "auto_weight"] == pytest.approx(out.loc[sid, "match_weight"])
+
+
+def test_a_shared_home_and_surname_weigh_less_where_the_forenames_differ():
+    """A twin or a sibling shares the surname and the home: where the model measured that
+    households share surnames, such a pair's surname counts as family, not identity. The
+    same surname and home with the same forename, or another home, are scored as before."""
+    model = dataclasses.replace(
+        _name_model(),
+        comparisons=["forename", "surname", "address"],
+        labels={**_name_model().labels, "address": ["missing", "same_dwelling", "different"]},
+        m={**_name_model().m, "address": [1.0, 0.7, 0.3]},
+        u={**_name_model().u, "address": [1.0, 1e-6, 1.0 - 1e-6]},
+        household_family=0.3,
+    )
+    con = duckdb.connect()
+    con.execute("CREATE TABLE tf_fn (fn VARCHAR, tf DOUBLE)")
+    con.execute("CREATE TABLE tf_sn (sn VARCHAR, tf DOUBLE)")
+    con.execute("""
+        CREATE TABLE comparisons AS SELECT *, ['rule'] AS rules,
+               1.0::FLOAT AS forename_similarity, 1.0::FLOAT AS surname_similarity
+        FROM (VALUES ('twin', 'N1', 2, 1, 1, 'ANNA', 'SMITH'),
+                     ('self', 'N2', 1, 1, 1, 'ANNA', 'SMITH'),
+                     ('elsewhere', 'N3', 2, 1, 2, 'ANNA', 'SMITH'))
+             t(l_id, r_id, forename, surname, address, matched_forename, matched_surname)
+    """)
+    cfg = MatchConfig(tf_adjustment_max_bits=0.0, review_threshold=20.0, auto_threshold=30.0)
+    score(con, model, cfg)
+    out = con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
+    expected = math.log2(0.001 / (0.3 + 0.7 * 0.001))
+    assert out.loc["twin", "household_adjustment"] == pytest.approx(expected)  # -8.2 bits
+    assert out.loc["twin", "match_weight"] == pytest.approx(
+        out.loc["twin", "base_weight"] + expected
+    )
+    assert out.loc["twin", "band"] == "discard"  # 25.7 bits before (review), 17.5 after
+    assert out.loc["self", "household_adjustment"] == 0.0
+    assert out.loc["elsewhere", "household_adjustment"] == 0.0
+    assert out.loc["self", "band"] == "auto"
+    # A model from before households were measured scores as it did.
+    score(con, dataclasses.replace(model, household_family=0.0), cfg)
+    out = con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
+    assert (out["household_adjustment"] == 0.0).all()
+    assert out.loc["twin", "band"] == "review"
+    # a forename level the spec does not have is an error, not a rule that never holds
+    typo = dataclasses.replace(cfg, household_forename_levels=("diferent",))
+    with pytest.raises(ValueError, match="'diferent' is not a forename level"):
+        score(con, model, typo)
+
+
+def test_a_model_from_before_households_loads_with_no_household_share(tmp_path):
+    model = dataclasses.replace(_name_model(), household_family=0.25)
+    model.save(tmp_path / "m.json")
+    assert Model.load(tmp_path / "m.json").household_family == 0.25
+    raw = json.loads((tmp_path / "m.json").read_text())
+    del raw["household_family"]
+    (tmp_path / "old.json").write_text(json.dumps(raw))
+    assert Model.load(tmp_path / "old.json").household_family == 0.0

@@ -258,11 +258,13 @@ def test_counts_and_output(result: LinkResult, extracts: Extracts) -> None:
     cfg = SweepConfig().match
     review = pairs[pairs["band"] != "discard"]
     assert (review["match_weight"] >= cfg.review_threshold).all()
-    # per-field contributions add up to the match weight (with the prior and the tf term)
+    # per-field contributions add up to the match weight (with the prior, the tf terms and
+    # the household term)
     parts = (
         pairs[[f"{c}_weight" for c in COMPARISONS]].sum(axis=1)
         + pairs["surname_tf_adjustment"]
         + pairs["forename_tf_adjustment"]
+        + pairs["household_adjustment"]
     )
     prior = pairs["match_weight"] - parts
     assert np.allclose(prior, prior.iloc[0])
@@ -294,6 +296,13 @@ def test_summary_has_no_personal_data(result: LinkResult, extracts: Extracts) ->
     assert "blocking recall" in text and "best F1" in text and "candidate pairs" in text
     lines = (result.bands["auto"] + result.bands["review"]) / N_LEFT
     assert f"review load: {lines:.4f} lines (auto or review) per left person" in text
+    # the relatives living with some of the left side are what the household share is from
+    household = result.model.training["household"]
+    assert household["pairs"] > 0 and household["surname_agree"] > 0 and household["family"] > 0
+    assert (
+        f"households: {household['surname_agree']:,} of {household['pairs']:,} pairs of "
+        "different people at one dwelling share a surname"
+    ) in text
     review = result.truth.at_review
     false_lines = review["predicted"] - review["true_positive"]
     assert f"false lines at the review band: {false_lines:,} ({false_lines / N_LEFT:.4f}" in text

@@ -1,0 +1,124 @@
+"""How far a shared home explains a shared surname, measured on the extract and applied."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pytest
+
+from tests.factories import linkage_db, tables
+from transforms.config import MatchConfig
+from transforms.households import household_adjustment_sql, household_surname_share
+from transforms.normalise import normalise_all
+
+U_SURNAME = 0.002
+
+
+def _home(i: int) -> dict[str, str]:
+    return {"address_line": f"{i + 1} Marlow Street, Kettering", "postcode": "NN15 6AB"}
+
+
+def _extract(relatives: int, lodgers: int) -> duckdb.DuckDBPyConnection:
+    """Ten officers, each at a home of their own. At each home the right side has the officer's
+    own record (same forename and date of birth), another with the year of birth mistyped
+    (same initial), a twin (same date of birth), and one of a
+    brother (the surname, another forename, born five years later: the first ``relatives``
+    homes) or a lodger (another surname and forename, born five years earlier: the next
+    ``lodgers``)."""
+    staff, nominals, addresses = [], [], []
+    for i in range(10):
+        staff.append(
+            {"staff_id": f"S{i}", "forenames": "Robert", "surname": f"Oyelaran{chr(65 + i)}"}
+        )
+        staff[-1]["date_of_birth"] = "1984-03-07"
+        people = [
+            ("self", "Robert", staff[-1]["surname"], "1984-03-07"),
+            ("slip", "Rob", staff[-1]["surname"], "1948-03-07"),
+            ("twin", "Thomas", staff[-1]["surname"], "1984-03-07"),
+        ]
+        if i < relatives:
+            people.append(("brother", "Daniel", staff[-1]["surname"], "1989-06-01"))
+        elif i < relatives + lodgers:
+            people.append(("lodger", "Kwame", f"Mensah{chr(65 + i)}", "1979-01-15"))
+        for kind, forename, surname, dob in people:
+            nid = f"N{i}{kind}"
+            nominals.append(
+                {"nominal_id": nid, "forenames": forename, "surname": surname}
+                | {"date_of_birth": dob}
+            )
+            addresses.append({"nominal_id": nid, **_home(i)})
+    con = linkage_db(
+        tables(
+            staff=staff,
+            nominals=nominals,
+            staff_addresses=[{"staff_id": f"S{i}", **_home(i)} for i in range(10)],
+            addresses=addresses,
+        )
+    )
+    normalise_all(con)
+    return con
+
+
+def test_the_share_counts_only_plainly_different_people_at_one_home():
+    """The officer's own records (same initial) and the twin (born the same day) are left out:
+    only the brothers and lodgers are plainly other people. Half share the surname."""
+    cfg = MatchConfig(household_prior_pairs=0.0)
+    got = household_surname_share(_extract(relatives=4, lodgers=4), U_SURNAME, cfg)
+    assert (got["pairs"], got["surname_agree"]) == (8, 4)
+    assert got["share"] == pytest.approx(0.5)
+    assert got["family"] == pytest.approx((0.5 - U_SURNAME) / (1 - U_SURNAME))
+
+
+def test_the_share_is_smoothed_toward_chance_agreement():
+    cfg = MatchConfig(household_prior_pairs=500.0)
+    got = household_surname_share(_extract(relatives=4, lodgers=4), U_SURNAME, cfg)
+    assert got["share"] == pytest.approx((4 + 500 * U_SURNAME) / (8 + 500))
+
+
+def test_homes_whose_people_share_no_surname_beyond_chance_have_no_family_share():
+    """Lodgers only (as in FEBRL, whose people live alone): nothing to take away."""
+    got = household_surname_share(_extract(relatives=0, lodgers=8), U_SURNAME, MatchConfig())
+    assert (got["pairs"], got["surname_agree"]) == (8, 0)
+    assert got["family"] == 0.0
+
+
+def _adjust(family: float, rows: list[tuple[str, str, str, float]]) -> list[float]:
+    sql = household_adjustment_sql(
+        family, {"exact": U_SURNAME, "variant_exact": 0.004}, MatchConfig(), "tf"
+    )
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE t (i INT, address_level VARCHAR, surname_level VARCHAR, "
+        "forename_level VARCHAR, tf DOUBLE)"
+    )
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", [(i, *r) for i, r in enumerate(rows)])
+    return [r[0] for r in con.execute(f"SELECT {sql} FROM t ORDER BY i").fetchall()]
+
+
+def test_the_adjustment_takes_the_shared_surname_as_family_only_where_it_can_be():
+    f = 0.3
+    got = _adjust(
+        f,
+        [
+            ("same_dwelling", "exact", "different", 0.0),  # a twin or sibling: adjusted
+            ("same_dwelling", "exact", "phonetic", 0.0),  # Jon / Jan: adjusted
+            ("same_dwelling", "exact", "exact", 0.0),  # the same forename: not family-like
+            ("same_dwelling", "exact", "nickname", 0.0),
+            ("same_postcode", "exact", "different", 0.0),  # another house
+            ("same_dwelling", "different", "different", 0.0),  # a lodger
+            ("same_dwelling", "exact", "different", 3.0),  # a rare surname
+            ("same_dwelling", "variant_exact", "different", 0.0),  # a maiden name
+        ],
+    )
+    family_like = math.log2(U_SURNAME / (f + (1 - f) * U_SURNAME))
+    assert got[0] == pytest.approx(family_like) and got[1] == pytest.approx(family_like)
+    assert got[2:6] == [0.0, 0.0, 0.0, 0.0]
+    rare = U_SURNAME / 2**3
+    assert got[6] == pytest.approx(math.log2(rare / (f + (1 - f) * rare)))
+    assert got[6] < got[0]  # what made the name rare counts for nothing in one family
+    assert got[7] == pytest.approx(math.log2(0.004 / (f + (1 - f) * 0.004)))
+
+
+def test_no_family_share_no_adjustment():
+    assert _adjust(0.0, [("same_dwelling", "exact", "different", 0.0)]) == [0.0]
