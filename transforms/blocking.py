@@ -305,6 +305,28 @@ _POSTCODE_GROUP = (
     "SELECT id, hash(pc, h_grp) AS k FROM (SELECT a.id, a.pc, unnest(n.h_grps) AS h_grp "
     f"FROM {{pcs}} a JOIN {_NK} n USING (id) WHERE n.fn IS NOT NULL)"
 )
+
+
+def _crossed_key(first: str, second: str) -> str:
+    """SQL: the ``{pcs}`` rows' three keys of ``_POSTCODE_CROSSED_*`` (postcode, tag, name
+    sound), ``first`` and ``second`` the sounds keyed under tags 1 and 2. The postcodes are
+    joined to the names before the keys are made: the right side's names are millions."""
+    keys = ", ".join(
+        f"CASE WHEN n.{col} IS NOT NULL THEN hash(a.pc, {tag}, n.{col}) END"
+        for tag, col in ((1, first), (2, second), (3, "h_fmeta"))
+    )
+    return (
+        f"SELECT id, k FROM (SELECT a.id, unnest([{keys}]) AS k "
+        f"FROM {{pcs}} a JOIN {_NK} n USING (id)) WHERE k IS NOT NULL"
+    )
+
+
+# Names that sound alike across fields at one postcode: one side's forename like the other's
+# surname in either direction (a name swapped or written family name first, then a slip or
+# a nickname besides), or forename like forename (Sara / Zara, in no nickname group). A tag
+# keeps the three apart.
+_POSTCODE_CROSSED_L = _crossed_key("h_fmeta", "h_meta")
+_POSTCODE_CROSSED_R = _crossed_key("h_meta", "h_fmeta")
 # The right side's addresses are cut to dwellings, postcodes and sectors the left side has
 # before they are joined to names or dates of birth: the join would otherwise run over every
 # right row.
@@ -312,10 +334,14 @@ _DWELLING_INITIAL_R = f"{_DWELLING_INITIAL} AND a.dwelling IN (SELECT dwelling F
 _DOB_SECTOR_R = f"{_DOB_SECTOR} AND a.pc_sector IN (SELECT pc_sector FROM l_addr)"
 
 
-def _postcode_rule(name: str, description: str, key: str) -> BlockingRule:
-    """A rule keyed on ``{pcs}`` rows: each side's own, the right side's cut to the left's."""
+def _postcode_rule(name: str, description: str, key: str, r_key: str | None = None) -> BlockingRule:
+    """A rule keyed on ``{pcs}`` rows: each side's own, the right side's cut to the left's.
+    ``r_key``: the right side's key where it differs from the left's."""
     return BlockingRule(
-        name, description, key.replace("{pcs}", _PCS), r_key=key.replace("{pcs}", _PCS_R)
+        name,
+        description,
+        key.replace("{pcs}", _PCS),
+        r_key=(r_key or key).replace("{pcs}", _PCS_R),
     )
 
 
@@ -468,6 +494,14 @@ RULES: tuple[BlockingRule, ...] = (
         "the same full postcode in any address history and the same forename or nickname "
         "group (a date of birth recorded wrong, a new surname)",
         _POSTCODE_GROUP,
+    ),
+    _postcode_rule(
+        "postcode_names_crossed",
+        "the same full postcode in any address history and a forename that sounds like the "
+        "other side's surname or forename (names swapped with a slip or a nickname, a "
+        "forename misspelt)",
+        _POSTCODE_CROSSED_L,
+        _POSTCODE_CROSSED_R,
     ),
 )
 

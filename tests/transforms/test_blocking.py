@@ -291,6 +291,33 @@ def test_a_shared_postcode_with_a_name_key_when_the_date_of_birth_is_wrong():
     assert report.loc["postcode_surname_sound", "pairs"] == 2
 
 
+def test_a_shared_postcode_with_names_that_sound_alike_across_fields():
+    """At one postcode: the names swapped with a slip (Robert Oyelaran as OYELARRAN in the
+    forename field and Robart as the surname), a forename misspelt in no nickname group
+    (Robert / Robbert sound alike as RBRT), with dates of birth that say nothing. A
+    neighbour sharing neither name, and the swapped names at another postcode, are not
+    candidates of this rule."""
+    home = {"address_line": "12 Marlow Street, Leeds", "postcode": "LS6 2AB"}
+    next_door = {"address_line": "14 Marlow Street, Leeds", "postcode": "LS6 2AB"}
+    elsewhere = {"address_line": "40 Marlow Street, Leeds", "postcode": "LS6 2AD"}
+    nominals = {
+        "N1": (_nominal("N1", "Robart", "OYELARRAN", "1950-01-01"), home),
+        "N2": (_nominal("N2", "Adeyemi", "Robbert", "1990-05-05"), next_door),
+        "N3": (_nominal("N3", "Adeyemi", "Tunde", "1990-05-05"), next_door),
+        "N4": (_nominal("N4", "Robart", "OYELARRAN", "1950-01-01"), elsewhere),
+    }
+    pairs, report = _candidates(
+        [n for n, _ in nominals.values()],
+        staff_addresses=[{"staff_id": "S1", **home}],
+        addresses=[{"nominal_id": i, **a} for i, (_, a) in nominals.items()],
+    )
+    rule = "postcode_names_crossed"
+    assert rule in pairs[("S1", "N1")] and rule in pairs[("S1", "N2")]
+    assert ("S1", "N3") not in pairs
+    assert rule not in pairs.get(("S1", "N4"), set())
+    assert report.loc[rule, "pairs"] == 2
+
+
 def test_an_oversized_block_is_capped_and_reported_not_dropped_silently():
     same = [_nominal(f"N{i}", "Oyelaran", "Robert", "1984-03-07") for i in range(3)]
     pairs, report = _candidates(same, max_block_size=2)
