@@ -140,6 +140,17 @@ _FULL_NAME_YEAR_NEAR_L = " UNION ALL ".join(
 _FULL_NAME_YEAR = (
     f"SELECT id, hash(h_sn, h_fn, year(dob)) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
 )
+# A date of birth worked out from an age is written 1 January of that year (the year the
+# event's date less the age gives, or the next); recorded so, the forename is often an
+# initial too (A Owolabi, 01/01/1991). Only the right side's 1 January dates are keyed.
+_SOUND_INITIAL = f"{_NK} WHERE dob IS NOT NULL AND h_meta IS NOT NULL AND fn IS NOT NULL"
+_SOUND_INITIAL_YEAR_NEAR_L = " UNION ALL ".join(
+    f"SELECT id, hash(h_meta, h_fi, year(dob) + {d}) AS k FROM {_SOUND_INITIAL}" for d in (0, 1)
+)
+_SOUND_INITIAL_FIRST_JANUARY = (
+    f"SELECT id, hash(h_meta, h_fi, year(dob)) AS k FROM {_SOUND_INITIAL} "
+    "AND month(dob) = 1 AND day(dob) = 1"
+)
 # A forename recorded as its initial alone (J Smith), with no date of birth on the right.
 _SURNAME_INITIAL_ANY = f"SELECT id, hash(h_sn, h_fi) AS k FROM {_NAMES_ONLY}"
 _SURNAME_INITIAL_ONLY_NO_DOB = f"{_SURNAME_INITIAL_ANY} AND dob IS NULL AND length(fn) = 1"
@@ -397,6 +408,13 @@ RULES: tuple[BlockingRule, ...] = (
         "date of birth worked out from an age, a placeholder day and month)",
         _FULL_NAME_YEAR_NEAR_L,
         r_key=_FULL_NAME_YEAR,
+    ),
+    BlockingRule(
+        "initial_first_january_year_near",
+        "a surname that sounds alike and the same forename initial, the right side born on 1 "
+        "January of the same year or the next (a date of birth worked out from an age)",
+        _SOUND_INITIAL_YEAR_NEAR_L,
+        r_key=_SOUND_INITIAL_FIRST_JANUARY,
     ),
     BlockingRule(
         "surname_forename_one_edit_no_dob",

@@ -318,6 +318,26 @@ def test_a_shared_postcode_with_names_that_sound_alike_across_fields():
     assert report.loc[rule, "pairs"] == 2
 
 
+def test_an_initial_with_a_date_worked_out_from_an_age():
+    """Robert Oyelaran, born 7 March 1984, recorded as R OYELARIN born 1 January 1984 or
+    1985 (an event's date less his age): a surname that sounds alike, the initial, and the
+    year or the next. A year earlier, a date not 1 January, or another initial is not."""
+    pairs, report = _candidates(
+        [
+            _nominal("N1", "OYELARIN", "R", "1984-01-01"),
+            _nominal("N2", "OYELARAN", "R.", "1985-01-01"),
+            _nominal("N3", "OYELARAN", "R", "1983-01-01"),
+            _nominal("N4", "OYELARAN", "R", "1984-06-01"),
+            _nominal("N5", "OYELARAN", "T", "1984-01-01"),
+        ]
+    )
+    rule = "initial_first_january_year_near"
+    assert rule in pairs[("S1", "N1")] and rule in pairs[("S1", "N2")]
+    for apart in ("N3", "N4", "N5"):
+        assert rule not in pairs.get(("S1", apart), set()), apart
+    assert report.loc[rule, "pairs"] == 2
+
+
 def test_an_oversized_block_is_capped_and_reported_not_dropped_silently():
     same = [_nominal(f"N{i}", "Oyelaran", "Robert", "1984-03-07") for i in range(3)]
     pairs, report = _candidates(same, max_block_size=2)
