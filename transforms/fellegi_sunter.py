@@ -552,7 +552,8 @@ def score(
     out_table: str = "scored_pairs",
 ) -> None:
     """``out_table``: each pair with every comparison's level label and weight, the surname
-    and forename term-frequency adjustments, match weight, probability and review band.
+    and forename term-frequency adjustments, the household adjustment (``households.py``),
+    match weight, probability and review band.
 
     Band: ``auto`` when ``auto_weight`` (the match weight counting only the name-frequency
     adjustments that lower it, so never above it; NULL at a level of

@@ -197,19 +197,28 @@ def test_score_adjusts_exact_forename_and_surname_by_their_frequency():
     assert (bands["S1"], bands["S2"]) == ("review", "auto")  # base 16.1 >= 16
 
 
+def _levels_db(rows: str, levels: str) -> duckdb.DuckDBPyConnection:
+    """A database to score: ``comparisons`` from the VALUES ``rows`` (l_id, r_id, the level
+    columns ``levels``, matched forename and surname), no name frequencies."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE tf_fn (fn VARCHAR, tf DOUBLE)")
+    con.execute("CREATE TABLE tf_sn (sn VARCHAR, tf DOUBLE)")
+    con.execute(f"""
+        CREATE TABLE comparisons AS SELECT *, ['rule'] AS rules,
+               1.0::FLOAT AS forename_similarity, 1.0::FLOAT AS surname_similarity
+        FROM (VALUES {rows}) t(l_id, r_id, {levels}, matched_forename, matched_surname)
+    """)
+    return con
+
+
 def test_a_different_forename_is_never_auto_whatever_the_weight():
     """Twins share a surname, a date of birth and a home: a pair whose forenames differ
     goes to a person however strong the rest, and has no auto weight to choose a threshold
     on. Without the exclusion, the same weights make it auto."""
-    con = duckdb.connect()
-    con.execute("CREATE TABLE tf_fn (fn VARCHAR, tf DOUBLE)")
-    con.execute("CREATE TABLE tf_sn (sn VARCHAR, tf DOUBLE)")
-    con.execute("""
-        CREATE TABLE comparisons AS SELECT *, ['rule'] AS rules,
-               1.0::FLOAT AS forename_similarity, 1.0::FLOAT AS surname_similarity
-        FROM (VALUES ('S1', 'N1', 2, 1, 'ANNA', 'SMITH'), ('S2', 'N2', 1, 1, 'ANNA', 'SMITH'))
-             t(l_id, r_id, forename, surname, matched_forename, matched_surname)
-    """)
+    con = _levels_db(
+        "('S1', 'N1', 2, 1, 'ANNA', 'SMITH'), ('S2', 'N2', 1, 1, 'ANNA', 'SMITH')",
+        "forename, surname",
+    )
     cfg = MatchConfig(tf_adjustment_max_bits=0.0, review_threshold=-10.0, auto_threshold=5.0)
     score(con, _name_model(), cfg)
     out = con.execute("SELECT l_id, band, auto_weight, match_weight FROM scored_pairs").df()
@@ -333,17 +342,11 @@ def test_a_shared_home_and_surname_weigh_less_where_the_forenames_differ():
         u={**_name_model().u, "address": [1.0, 1e-6, 1.0 - 1e-6]},
         household_family=0.3,
     )
-    con = duckdb.connect()
-    con.execute("CREATE TABLE tf_fn (fn VARCHAR, tf DOUBLE)")
-    con.execute("CREATE TABLE tf_sn (sn VARCHAR, tf DOUBLE)")
-    con.execute("""
-        CREATE TABLE comparisons AS SELECT *, ['rule'] AS rules,
-               1.0::FLOAT AS forename_similarity, 1.0::FLOAT AS surname_similarity
-        FROM (VALUES ('twin', 'N1', 2, 1, 1, 'ANNA', 'SMITH'),
-                     ('self', 'N2', 1, 1, 1, 'ANNA', 'SMITH'),
-                     ('elsewhere', 'N3', 2, 1, 2, 'ANNA', 'SMITH'))
-             t(l_id, r_id, forename, surname, address, matched_forename, matched_surname)
-    """)
+    con = _levels_db(
+        "('twin', 'N1', 2, 1, 1, 'ANNA', 'SMITH'), ('self', 'N2', 1, 1, 1, 'ANNA', 'SMITH'), "
+        "('elsewhere', 'N3', 2, 1, 2, 'ANNA', 'SMITH')",
+        "forename, surname, address",
+    )
     cfg = MatchConfig(tf_adjustment_max_bits=0.0, review_threshold=20.0, auto_threshold=30.0)
     score(con, model, cfg)
     out = con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
