@@ -173,6 +173,17 @@ def _near_key(fuzzy: str, birth: bool) -> str:
     )
 
 
+# The date of birth exact, the forename initial alone agreeing, the surnames one slip apart
+# (E Z PRIXE for Erik Zachary Price): a slip that changes the surname's sound, with the
+# forename an initial or written another way.
+_DOB_INITIAL_NEAR_SN = f"""
+    SELECT l.id, hash(hash(nr.r_name), l.h_fi, l.dob) AS k
+    FROM {_NK.replace("{side}", "l")} l JOIN _near_sn nr ON nr.l_name = l.sn
+    WHERE l.fn IS NOT NULL AND l.dob IS NOT NULL
+"""
+_DOB_INITIAL = f"SELECT id, hash(h_sn, h_fi, dob) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
+
+
 def _plain_key(birth: bool) -> str:
     """SQL (id, k): surname and forename as written, with each part of the date of birth in
     ``_BIRTH_PARTS`` if ``birth``, else for rows with no date of birth."""
@@ -443,6 +454,13 @@ RULES: tuple[BlockingRule, ...] = (
         "birthday (a surname typo and a slip in the date of birth)",
         _near_key("sn", birth=True),
         r_key=_plain_key(birth=True),
+    ),
+    BlockingRule(
+        "dob_initial_surname_one_edit",
+        "same date of birth and forename initial, surnames one typing slip apart (a slip "
+        "that changes the surname's sound, the forename an initial or misspelt)",
+        _DOB_INITIAL_NEAR_SN,
+        r_key=_DOB_INITIAL,
     ),
     BlockingRule(
         "forename_group_sound_birth_year",

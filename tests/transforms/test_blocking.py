@@ -165,13 +165,14 @@ def test_a_forename_recorded_as_the_surname_with_the_same_date_of_birth():
 
 def test_both_names_written_another_way_with_the_same_date_of_birth():
     """A forename that sounds alike with the same date of birth, whatever the surname: both
-    names transliterated or misspelt at once (Robbert Ojelaran), which no rule keyed on a
-    surname finds. Born a day later, or with a forename that sounds otherwise, it is not."""
+    names transliterated or misspelt at once (Robbert Ojelarin, two slips from Oyelaran),
+    which no rule keyed on a surname finds. Born a day later, or with a forename that sounds
+    otherwise, it is not."""
     pairs, report = _candidates(
         [
-            _nominal("N1", "Ojelaran", "Robbert", "1984-03-07"),
-            _nominal("N2", "Ojelaran", "Robbert", "1984-03-08"),
-            _nominal("N3", "Ojelaran", "Reuben", "1984-03-07"),
+            _nominal("N1", "Ojelarin", "Robbert", "1984-03-07"),
+            _nominal("N2", "Ojelarin", "Robbert", "1984-03-08"),
+            _nominal("N3", "Ojelarin", "Reuben", "1984-03-07"),
         ]
     )
     assert pairs[("S1", "N1")] == {"dob_forename_sound"}
@@ -336,6 +337,25 @@ def test_an_initial_with_a_date_worked_out_from_an_age():
     for apart in ("N3", "N4", "N5"):
         assert rule not in pairs.get(("S1", apart), set()), apart
     assert report.loc[rule, "pairs"] == 2
+
+
+def test_the_date_of_birth_and_initial_with_a_surname_slip_that_changes_its_sound():
+    """Robert Oyelaran, born 7 March 1984, as R OYELAKAN born that day (the slip makes the
+    surname sound otherwise): a candidate. Another day, another initial, or a surname two
+    slips away is not, by this rule."""
+    pairs, report = _candidates(
+        [
+            _nominal("N1", "OYELAKAN", "R", "1984-03-07"),
+            _nominal("N2", "OYELAKAN", "R", "1984-03-08"),
+            _nominal("N3", "OYELAKAN", "T", "1984-03-07"),
+            _nominal("N4", "OYEKAKAN", "R", "1984-03-07"),
+        ]
+    )
+    rule = "dob_initial_surname_one_edit"
+    assert rule in pairs[("S1", "N1")]
+    for apart in ("N2", "N3", "N4"):
+        assert rule not in pairs.get(("S1", apart), set()), apart
+    assert report.loc[rule, "pairs"] == 1
 
 
 def test_an_oversized_block_is_capped_and_reported_not_dropped_silently():
