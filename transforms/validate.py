@@ -856,10 +856,15 @@ def validate_extract(
 # --- a table that lost too much ------------------------------------------------------------------
 
 
+def _rules_by_rows(lines: pd.DataFrame) -> pd.Series:
+    """Rows set aside per (field, rule), most first (ties: contract order)."""
+    by_rule = lines.groupby(["field", "rule"], sort=False)["row_number"].nunique()
+    return by_rule.sort_values(ascending=False, kind="stable")
+
+
 def _commonest_rule(quarantine: pd.DataFrame) -> tuple[str, str, int]:
     """(field, rule, rows) of the rule that quarantined the most rows (ties: contract order)."""
-    by_rule = quarantine.groupby(["field", "rule"], sort=False)["row_number"].nunique()
-    (field, rule), rows = max(by_rule.items(), key=lambda item: item[1])
+    (field, rule), rows = next(iter(_rules_by_rows(quarantine).items()))
     return str(field), str(rule), int(rows)
 
 
@@ -943,8 +948,7 @@ def check_quarantine_share(result: ExtractValidation, cfg: ValidationConfig) -> 
 def _top_reasons(lines: pd.DataFrame, n: int) -> str:
     """The ``n`` (field, rule) pairs that set the most rows aside, with their rows (ties:
     contract order), and how many others there were. Names and counts only."""
-    by_rule = lines.groupby(["field", "rule"], sort=False)["row_number"].nunique()
-    by_rule = by_rule.sort_values(ascending=False, kind="stable")
+    by_rule = _rules_by_rows(lines)
     top = [f"{field} {rule} {rows:,d}" for (field, rule), rows in by_rule.head(n).items()]
     more = len(by_rule) - n
     return "; ".join(top) + (f"; {more} other field/rule(s)" if more > 0 else "")
