@@ -156,13 +156,17 @@ _SURNAME_INITIAL_ANY = f"SELECT id, hash(h_sn, h_fi) AS k FROM {_NAMES_ONLY}"
 _SURNAME_INITIAL_ONLY_NO_DOB = f"{_SURNAME_INITIAL_ANY} AND dob IS NULL AND length(fn) = 1"
 
 
-def _near_key(fuzzy: str, birth: bool) -> str:
-    """SQL (id, k) for the left side: the surname and forename, ``fuzzy`` replaced by each
-    right-side name one slip from it, and one key per part of the date of birth in
-    ``_BIRTH_PARTS`` if ``birth`` (else the date of birth plays no part on the left)."""
+def _near_key(
+    fuzzy: str, birth: bool, forename: str = "h_fn", parts: tuple[str, ...] | None = None
+) -> str:
+    """SQL (id, k) for the left side: the surname and forename (its ``forename`` key),
+    ``fuzzy`` replaced by each right-side name one slip from it, and one key per part of the
+    date of birth in ``_BIRTH_PARTS`` if ``birth`` (else the date of birth plays no part on
+    the left); ``parts``: other parts instead, over the left rows ``l``."""
     sn = "hash(nr.r_name)" if fuzzy == "sn" else "l.h_sn"
-    fn = "hash(nr.r_name)" if fuzzy == "fn" else "l.h_fn"
-    parts = [p.replace("(dob)", "(l.dob)") for p in _BIRTH_PARTS] if birth else [""]
+    fn = "hash(nr.r_name)" if fuzzy == "fn" else f"l.{forename}"
+    if parts is None:
+        parts = tuple(p.replace("(dob)", "(l.dob)") for p in _BIRTH_PARTS) if birth else ("",)
     return " UNION ALL ".join(
         f"""
         SELECT l.id, hash({sn}, {fn}{p}) AS k
@@ -176,11 +180,7 @@ def _near_key(fuzzy: str, birth: bool) -> str:
 # The date of birth exact, the forename initial alone agreeing, the surnames one slip apart
 # (E Z PRIXE for Erik Zachary Price): a slip that changes the surname's sound, with the
 # forename an initial or written another way.
-_DOB_INITIAL_NEAR_SN = f"""
-    SELECT l.id, hash(hash(nr.r_name), l.h_fi, l.dob) AS k
-    FROM {_NK.replace("{side}", "l")} l JOIN _near_sn nr ON nr.l_name = l.sn
-    WHERE l.fn IS NOT NULL AND l.dob IS NOT NULL
-"""
+_DOB_INITIAL_NEAR_SN = _near_key("sn", birth=True, forename="h_fi", parts=(", l.dob",))
 _DOB_INITIAL = f"SELECT id, hash(h_sn, h_fi, dob) AS k FROM {_NAMES_ONLY} AND dob IS NOT NULL"
 
 

@@ -366,6 +366,10 @@ def training_pair_tables(sessions: int) -> list[str]:
     return ["_u_pairs"] + [_session_table(i) for i in range(sessions)]
 
 
+# The comparisons a household share needs: who (forename), which family (surname), where.
+_HOUSEHOLD_COMPARISONS = frozenset({"forename", "surname", "address"})
+
+
 def _household(
     con: duckdb.DuckDBPyConnection,
     comparisons: tuple[Comparison, ...],
@@ -375,7 +379,7 @@ def _household(
     """:func:`households.household_surname_share` where forenames, surnames and addresses are
     compared; else no household share (``family`` 0)."""
     by_name = {c.name: c for c in comparisons}
-    if not {"forename", "surname", "address"} <= by_name.keys():
+    if not by_name.keys() >= _HOUSEHOLD_COMPARISONS:
         return {"family": 0.0}
     u_exact = u["surname"][by_name["surname"].labels().index("exact")]
     return household_surname_share(con, u_exact, cfg)
@@ -625,7 +629,7 @@ def score(
 def _household_sql(model: Model, cfg: MatchConfig) -> str:
     """``household_adjustment`` for :func:`score` (``households.py``): 0 unless the model
     measured a household share and compares forenames, surnames and addresses."""
-    if not {"forename", "surname", "address"} <= set(model.comparisons):
+    if not set(model.comparisons) >= _HOUSEHOLD_COMPARISONS:
         return "0.0 AS household_adjustment"
     spec = {c.name: c.labels() for c in all_comparisons(cfg)}
     unknown = [lv for lv in cfg.household_forename_levels if lv not in spec["forename"]]
