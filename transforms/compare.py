@@ -64,8 +64,8 @@ def _name_pair_levels(
 ) -> int:
     """``out``: ``comparison``'s level and the Jaro-Winkler similarity for every distinct
     combination of the two ``names`` columns of ``_name_rows`` and its boolean ``flags``
-    columns, numbered (``id``, from 1) most similar first, then in the order of the names.
-    Returns how many.
+    columns, numbered (``id``, from 1) most similar first, then (surnames) the rarer name
+    first, then in the order of the names. Returns how many.
 
     A name comparison depends only on the two names (and, for surnames, whether both are
     current), so it is computed once per distinct combination, not once per row: the rows
@@ -76,15 +76,25 @@ def _name_pair_levels(
     a, b = names
     cols = (*names, *flags)
     keys_sql = ", ".join([*(f"coalesce({c}, '') AS {c}" for c in names), *flags])
-    keys = con.sql(f"SELECT DISTINCT {keys_sql} FROM _name_rows ORDER BY ALL").to_arrow_table()
-    names_a, names_b = keys.column(a).to_pylist(), keys.column(b).to_pylist()
     suffix = "fn" if comparison.name == "forename" else "sn"
+    # A surname agreeing as itself and as a part (VANWIJK and VAN, of an alias "van Wijk"
+    # against the person's own) ties on the level; the rarer name is the stronger evidence,
+    # and the one the term frequency is read for.
+    tf_join = f"LEFT JOIN tf_sn t ON t.sn = k.{b}" if suffix == "sn" else ""
+    keys = con.sql(f"""
+        SELECT k.*, {"coalesce(t.tf, 0)" if tf_join else "0"}::DOUBLE AS _tf
+        FROM (SELECT DISTINCT {keys_sql} FROM _name_rows) k {tf_join} ORDER BY ALL
+    """).to_arrow_table()
+    rarity_of = keys.column("_tf").to_numpy()
+    keys = keys.drop_columns(["_tf"])
+    names_a, names_b = keys.column(a).to_pylist(), keys.column(b).to_pylist()
     jw, edits = f"jw_{suffix}", f"edits_{suffix}"
     similarity = _jw(names_a, names_b)
-    # Numbered most similar first, then in the order of the names (as read): among a pair's
-    # name rows on the same levels, the one shown (lowest id) is the closest spelling.
+    # Numbered most similar first, then the rarer name first, then in the order of the
+    # names (as read): among a pair's name rows on the same levels, the one shown (lowest
+    # id) is the closest spelling, and of equal spellings the rarest name.
     ids = np.empty(keys.num_rows, dtype=np.int64)
-    ids[np.argsort(-similarity, kind="stable")] = np.arange(1, keys.num_rows + 1)
+    ids[np.lexsort((rarity_of, -similarity))] = np.arange(1, keys.num_rows + 1)
     keys = keys.append_column("id", pa.array(ids))
     keys = keys.append_column(jw, pa.array(similarity))
     # Similarities, nickname groups, metaphone codes and transliterated spellings are worked

@@ -388,31 +388,40 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str, cfg: MatchConfig | No
     register_functions(con)
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_names AS
-        WITH prev AS (
-            SELECT p.id, p.fn, {compact_sql(known_sql(fold_sql("x.s", surname=True), names))} AS sn,
-                   p.fn AS p_fn, p.sn AS p_sn,
-                   p.dob
-            FROM (SELECT id, previous_surnames FROM {side}_src_person
-                  WHERE previous_surnames IS NOT NULL) s
-            JOIN {side}_person p USING (id),
-                 unnest(string_split(s.previous_surnames, '|')) AS x(s)
-        ),
-        parts AS (  -- a one-word surname's only part is the surname itself
-            SELECT p.id, p.fn, x.s AS sn, p.fn AS p_fn, p.sn AS p_sn, p.dob
-            FROM {side}_person p,
-                 unnest(string_split(p.sn_folded, ' ')) AS y(w),
-                 unnest(string_split(y.w, '-')) AS x(s)
-            WHERE (contains(p.sn_folded, ' ') OR contains(p.sn_folded, '-')) AND length(x.s) >= 2
-        ),
-        alias AS (
-            SELECT a.id,
-                   coalesce(nullif(split_part({known_sql(fold_sql("a.forenames"), names)}, ' ', 1),
-                                   ''), p.fn) AS fn,
-                   coalesce({compact_sql(known_sql(fold_sql("a.surname", surname=True), names))}, p.sn) AS sn,
-                   p.fn AS p_fn, p.sn AS p_sn, p.dob
-            FROM {side}_src_alias a JOIN {side}_person p USING (id)
+        WITH prev AS MATERIALIZED (
+            SELECT id, fn, {compact_sql("sn_f")} AS sn, sn_f, p_fn, p_sn, dob
+            FROM (
+                SELECT p.id, p.fn, {known_sql(fold_sql("x.s", surname=True), names)} AS sn_f,
+                       p.fn AS p_fn, p.sn AS p_sn, p.dob
+                FROM (SELECT id, previous_surnames FROM {side}_src_person
+                      WHERE previous_surnames IS NOT NULL) s
+                JOIN {side}_person p USING (id),
+                     unnest(string_split(s.previous_surnames, '|')) AS x(s))
         ),
         -- materialised: else DuckDB folds each alias name again wherever the name is read
+        alias AS MATERIALIZED (
+            SELECT id, fn, coalesce({compact_sql("sn_f")}, p_sn) AS sn, sn_f, p_fn, p_sn, dob
+            FROM (
+                SELECT a.id,
+                       coalesce(nullif(split_part({known_sql(fold_sql("a.forenames"), names)},
+                                                  ' ', 1), ''), p.fn) AS fn,
+                       {known_sql(fold_sql("a.surname", surname=True), names)} AS sn_f,
+                       p.fn AS p_fn, p.sn AS p_sn, p.dob
+                FROM {side}_src_alias a JOIN {side}_person p USING (id))
+        ),
+        -- each part of a double-barrelled or hyphenated surname, whether the person's own,
+        -- a previous one or an alias's (a one-word surname's only part is itself)
+        parts AS (
+            SELECT q.id, q.fn, x.s AS sn, q.p_fn, q.p_sn, q.dob
+            FROM (
+                SELECT id, fn, sn_folded AS sn_f, fn AS p_fn, sn AS p_sn, dob FROM {side}_person
+                UNION ALL SELECT id, fn, sn_f, p_fn, p_sn, dob FROM prev
+                UNION ALL SELECT id, fn, sn_f, p_fn, p_sn, dob FROM alias
+            ) q,
+                 unnest(string_split(q.sn_f, ' ')) AS y(w),
+                 unnest(string_split(y.w, '-')) AS x(s)
+            WHERE (contains(q.sn_f, ' ') OR contains(q.sn_f, '-')) AND length(x.s) >= 2
+        ),
         other AS MATERIALIZED (
             SELECT id, fn, sn, p_fn, p_sn, dob, 'previous' AS src, 1 AS pri
             FROM prev WHERE sn IS NOT NULL
