@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint sample benchmark bench-link bench-febrl bench-labels clean
+.PHONY: setup run test lint sample benchmark bench-link bench-febrl bench-unseen bench-labels clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ bench-link: $(STAMP)
 # The same on data Sweep was never built on: FEBRL 4 (downloaded once into benchmarks/data/febrl).
 bench-febrl: $(STAMP)
 	$(BIN)/python benchmarks/febrl.py
+
+# The same on sets from a generator of its own, with none of Sweep's name lists (u1, u2).
+bench-unseen: $(STAMP)
+	$(BIN)/python benchmarks/bench_unseen.py
 
 # m from labelled pairs (sweep link --labels) against EM, scored on held-out people: FEBRL 1-4.
 bench-labels: $(STAMP)
