@@ -188,6 +188,14 @@ def surname(cfg: MatchConfig) -> Comparison:
                 "Kovalchuk, Schewtschenko and Shevchenko)",
                 "spelt_eq",
             ),
+            # a slip that Jaro-Winkler punishes: in a short name (Hara and Hlra, 0.85) or
+            # where the changed letter recurs nearby (Wilkinson and Winkinson, 0.84)
+            Level(
+                "one_edit",
+                "one typing slip apart (Damerau-Levenshtein 1: a letter added, dropped, "
+                "changed or two swapped), names of three letters or more",
+                "least(length(lsn), length(rsn)) >= 3 AND edits_sn = 1",
+            ),
             Level("phonetic", "surnames sound alike (metaphone)", "meta_eq"),
             Level(
                 "fuzzy_mid",
