@@ -139,12 +139,20 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
     # Further forenames (a middle name, the name a person goes by, a father's name, Singh
     # or Kaur) are matched only where they equal a name of the other side: rows are added
     # for those pairs alone, flagged so that their levels say how the names agree.
+    # The compared people with further forenames, read once per side: their further
+    # forenames one by one, and the whole forename field run together (a surname of
+    # several words written as the forename: van den Corput, Garcia Lopez).
+    with_rest = {
+        side: f"""
+            SELECT p.id, p.fn_rest, {compact_sql("p.fn || p.fn_rest")} AS fns
+            FROM {side}_person p SEMI JOIN {pairs} q ON q.{side}_id = p.id
+            WHERE p.fn_rest IS NOT NULL"""
+        for side in ("l", "r")
+    }
     further = {
         side: f"""
             SELECT DISTINCT x.id, w AS fn, {compact_sql("w")} AS sn
-            FROM (SELECT p.id, p.fn_rest FROM {side}_person p
-                  SEMI JOIN {pairs} q ON q.{side}_id = p.id WHERE p.fn_rest IS NOT NULL) x,
-                 unnest(string_split(x.fn_rest, ' ')) AS u(w)
+            FROM {side}x x, unnest(string_split(x.fn_rest, ' ')) AS u(w)
             WHERE length(w) >= 2"""
         for side in ("l", "r")
     }
@@ -156,6 +164,8 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
                    rn.fn AS rfn, rn.sn AS rsn, rn.src = 'primary' AS r_current
             FROM {pairs} p JOIN l_names ln ON ln.id = p.l_id JOIN r_names rn ON rn.id = p.r_id
         ),
+        lx AS MATERIALIZED ({with_rest["l"]}),
+        rx AS MATERIALIZED ({with_rest["r"]}),
         lm AS MATERIALIZED ({further["l"]}),
         rm AS MATERIALIZED ({further["r"]}),
         -- given names written as one word on one side and two on the other (Minhong and
@@ -205,6 +215,12 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         SELECT pn, {compact_sql("lfn")}, lsn, rsn, {compact_sql("rfn")}, r_current, 'swapped',
                FALSE, FALSE, ''
         FROM j WHERE l_current AND rfn IS NOT NULL
+        UNION ALL  -- swapped, the forename field a surname of several words: the other's
+        SELECT pn, {compact_sql("lfn")}, lsn, rsn, x.fns, TRUE, 'swapped', FALSE, FALSE, ''
+        FROM j JOIN rx x ON x.id = j.r_id AND x.fns = j.lsn WHERE l_current AND r_current
+        UNION ALL
+        SELECT pn, x.fns, lsn, rsn, {compact_sql("rfn")}, TRUE, 'swapped', FALSE, FALSE, ''
+        FROM j JOIN lx x ON x.id = j.l_id AND x.fns = j.rsn WHERE l_current AND r_current
         UNION ALL  -- one side's further forename is the other's forename
         SELECT pn, m.fn, lsn, rfn, rsn, r_current, 'straight', TRUE, FALSE, ''
         FROM j JOIN lm m ON m.id = j.l_id AND m.fn = j.rfn WHERE l_current

@@ -968,3 +968,23 @@ def test_a_surname_one_typing_slip_apart_is_one_edit_where_similarity_falls_shor
     person = {"forenames": "Darren", "date_of_birth": "1980-08-26"}
     got, want = _field_levels(cases, person, "surname", "surname")
     assert got == want
+
+
+def test_a_surname_of_several_words_in_the_forename_field_agrees_swapped() -> None:
+    """A nominal recorded as forenames "van den Corput", surname "Faustino": the swapped
+    comparison read only the first word of the forename field (VAN) and called the
+    surnames `different` (a planted criminal with no date of birth, at his own dwelling,
+    unflagged in the 300k x 10M run). The whole field, run together, is now compared, on
+    either side; another surname of several words is still another surname."""
+    born = {"date_of_birth": "1983-04-18"}
+
+    def person(forenames: str, surname: str) -> dict[str, str]:
+        return {"forenames": forenames, "surname": surname, **born}
+
+    pairs = [
+        (person("Faustino", "van den Corput"), person("van den Corput", "Faustino")),
+        (person("Garcia Lopez", "Ana"), person("Ana", "Garcia-Lopez")),
+        (person("Faustino", "van den Berg"), person("van den Corput", "Faustino")),
+    ]
+    got = _levels_of_numbered_pairs(pairs, "surname")
+    assert got == {"S0": "exact", "S1": "exact", "S2": "different"}
