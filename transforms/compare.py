@@ -136,9 +136,6 @@ def _name_pair_levels(
 def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -> None:
     """``_cmp_name``: the best name agreement per pair over all variants, both orientations."""
     # The names of both sides are joined to the pairs once; the swapped rows are read off it.
-    # Further forenames (a middle name, the name a person goes by, a father's name, Singh
-    # or Kaur) are matched only where they equal a name of the other side: rows are added
-    # for those pairs alone, flagged so that their levels say how the names agree.
     # The compared people with further forenames, read once per side: their further
     # forenames one by one, and the whole forename field run together (a surname of
     # several words written as the forename: van den Corput, Garcia Lopez).
@@ -149,6 +146,9 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
             WHERE p.fn_rest IS NOT NULL"""
         for side in ("l", "r")
     }
+    # Further forenames (a middle name, the name a person goes by, a father's name, Singh
+    # or Kaur) are matched only where they equal a name of the other side: rows are added
+    # for those pairs alone, flagged so that their levels say how the names agree.
     further = {
         side: f"""
             SELECT DISTINCT x.id, w AS fn, {compact_sql("w")} AS sn
@@ -215,7 +215,7 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         SELECT pn, {compact_sql("lfn")}, lsn, rsn, {compact_sql("rfn")}, r_current, 'swapped',
                FALSE, FALSE, ''
         FROM j WHERE l_current AND rfn IS NOT NULL
-        UNION ALL  -- swapped, the forename field a surname of several words: the other's
+        UNION ALL  -- swapped, one side's whole forename field the other's surname
         SELECT pn, {compact_sql("lfn")}, lsn, rsn, x.fns, TRUE, 'swapped', FALSE, FALSE, ''
         FROM j JOIN rx x ON x.id = j.r_id AND x.fns = j.lsn WHERE l_current AND r_current
         UNION ALL

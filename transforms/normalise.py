@@ -379,7 +379,8 @@ def build_names(con: duckdb.DuckDBPyConnection, side: str, cfg: MatchConfig | No
     """``{side}_names``: every (forename, surname) a person is known by, with its source.
 
     Sources: primary; previous (previous surnames); part (one part of a double-barrelled or
-    hyphenated surname); alias (intelligence aliases and nicknames). A name known from more
+    hyphenated surname: the person's own, a previous one or an alias's); alias
+    (intelligence aliases and nicknames). A name known from more
     than one source is listed once, under the first. ``{side}_person`` has one row per id.
     Each row carries the person's own date of birth (``dob``), so that names and dates of
     birth meet without a join over every person (:func:`build_name_keys`).
