@@ -1,4 +1,4 @@
-"""Convert an unseen set (gen.py's left.csv / right.csv / truth.csv + mapping.toml) to the
+"""Convert an unseen set (generate.py's left.csv / right.csv / truth.csv + mapping.toml) to the
 benchmark's flat files (benchmarks/flatten.py columns), reading the data the way Sweep's
 mapping reads it, so Sweep and Splink link the same values.
 

@@ -1,4 +1,4 @@
-"""Name material for gen.py: hand lists, romanisation tables and name transforms.
+"""Name material for generate.py: hand lists, romanisation tables and name transforms.
 
 Independent of Sweep's transforms/generate.py (which uses Faker en_GB pools and a London
 postcode universe). Nothing here is imported from Sweep.
