@@ -173,12 +173,12 @@ def _name_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig) -
         -- forenames differ and one starts with the other, a few, are read with the next
         -- forename joined on
         -- (both this and the middle names below read the further forenames of the current
-        -- names' pairs whose first forenames start alike: the people are joined once)
+        -- names' pairs whose first forenames start alike, from the people read above)
         rest AS MATERIALIZED (
-            SELECT j.pn, j.lfn, j.rfn, j.lsn, j.rsn, lp.fn_rest AS l_rest, rp.fn_rest AS r_rest
+            SELECT j.pn, j.lfn, j.rfn, j.lsn, j.rsn, lx.fn_rest AS l_rest, rx.fn_rest AS r_rest
             FROM (SELECT * FROM j WHERE l_current AND r_current
                   AND (starts_with(lfn, rfn) OR starts_with(rfn, lfn))) j
-            JOIN l_person lp ON lp.id = j.l_id JOIN r_person rp ON rp.id = j.r_id
+            LEFT JOIN lx ON lx.id = j.l_id LEFT JOIN rx ON rx.id = j.r_id
         ),
         joined AS (
             SELECT pn, lfn, rfn, lsn, rsn,
