@@ -38,7 +38,7 @@ ORDER BY open_misconduct + open_association DESC, staff_id;
 
 -- name: why_review_band_pairs_matched
 -- answers: for each open flag whose identity is in the review band, what each comparison
---   contributed to the match weight (the contributions, prior, name frequencies and household
+--   contributed to the match weight (the contributions, prior, name frequencies, household and twins
 --   included, add up to match_weight), strongest evidence first
 -- columns: flag_id, staff_id, nominal_id, flag_kind, comparison, level, weight, match_weight
 WITH levels AS (
@@ -76,6 +76,10 @@ contributions AS (
     UNION ALL
     SELECT staff_id, nominal_id, 'household', 'same home and surname, other forename',
            household_adjustment
+    FROM candidate_matches
+    UNION ALL
+    SELECT staff_id, nominal_id, 'twins', 'same home, family and birthday, other forename',
+           twin_adjustment
     FROM candidate_matches
 )
 SELECT

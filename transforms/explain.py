@@ -52,16 +52,16 @@ def waterfall(
             word = "rarer" if tf > 0 else "commoner"
             text = f"{name} is {word} than average"
             lines.append(f"{text:<{_TEXT_WIDTH}} {tf:+7.2f}   ({running:+.2f})")
-    household = float(row.get("household_adjustment", 0.0) or 0.0)  # 0 in older outputs
-    if household:
-        running += household
-        first, *rest = textwrap.wrap(
-            "same home and surname, other forename: a household shares these",
-            _TEXT_WIDTH,
-            subsequent_indent="  ",
-        )
-        lines.append(f"{first:<{_TEXT_WIDTH}} {household:+7.2f}   ({running:+.2f})")
-        lines.extend(rest)
+    for column, text in (
+        ("household_adjustment", "same home and surname, other forename: a household shares these"),
+        ("twin_adjustment", "same home, family and birthday, other forename: twins share these"),
+    ):
+        bits = float(row.get(column, 0.0) or 0.0)  # 0 in older outputs
+        if bits:
+            running += bits
+            first, *rest = textwrap.wrap(text, _TEXT_WIDTH, subsequent_indent="  ")
+            lines.append(f"{first:<{_TEXT_WIDTH}} {bits:+7.2f}   ({running:+.2f})")
+            lines.extend(rest)
     lines += [
         "",
         f"match weight {row['match_weight']:+.2f} -> probability {row['match_probability']:.4f}",

@@ -23,7 +23,12 @@ import pandas as pd
 
 from transforms.comparisons import FORENAME_EXACT, Comparison, all_comparisons
 from transforms.config import MatchConfig
-from transforms.households import household_adjustment_sql, household_surname_share
+from transforms.households import (
+    household_adjustment_sql,
+    household_surname_share,
+    household_twin_share,
+    twin_adjustment_sql,
+)
 
 MODEL_VERSION = 1
 TF_MIN = 1e-6  # floor on a surname's term frequency
@@ -45,6 +50,8 @@ class Model:
     # The share of different people at one dwelling who share a surname as family
     # (``households.py``); 0 in a model from before it was measured, which scores as then.
     household_family: float = 0.0
+    # The share of family members at one dwelling born the same day as twins; 0 likewise.
+    household_twins: float = 0.0
 
     def weight(self, comparison: str, level: int) -> float:
         if level == 0:
@@ -366,8 +373,10 @@ def training_pair_tables(sessions: int) -> list[str]:
     return ["_u_pairs"] + [_session_table(i) for i in range(sessions)]
 
 
-# The comparisons a household share needs: who (forename), which family (surname), where.
+# The comparisons a household share needs: who (forename), which family (surname), where;
+# and a twin share, when born.
 _HOUSEHOLD_COMPARISONS = frozenset({"forename", "surname", "address"})
+_TWIN_COMPARISONS = _HOUSEHOLD_COMPARISONS | {"dob"}
 
 
 def _household(
@@ -377,12 +386,19 @@ def _household(
     cfg: MatchConfig,
 ) -> dict[str, Any]:
     """:func:`households.household_surname_share` where forenames, surnames and addresses are
-    compared; else no household share (``family`` 0)."""
+    compared, else no household share (``family`` 0); with ``twins`` from
+    :func:`households.household_twin_share` where dates of birth are compared too, else 0."""
     by_name = {c.name: c for c in comparisons}
     if not by_name.keys() >= _HOUSEHOLD_COMPARISONS:
-        return {"family": 0.0}
+        return {"family": 0.0, "twins": 0.0}
     u_exact = u["surname"][by_name["surname"].labels().index("exact")]
-    return household_surname_share(con, u_exact, cfg)
+    household = household_surname_share(con, u_exact, cfg)
+    household["twins"] = 0.0
+    if by_name.keys() >= _TWIN_COMPARISONS:
+        u_dob = u["dob"][by_name["dob"].labels().index("exact")]
+        twin = household_twin_share(con, u_dob, cfg)
+        household |= {f"twin_{k}" if k != "twins" else k: v for k, v in twin.items()}
+    return household
 
 
 def _estimated_matches(
@@ -492,6 +508,7 @@ def train(
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
         training=info,
         household_family=household["family"],
+        household_twins=household["twins"],
     )
 
 
@@ -577,12 +594,14 @@ def score(
         for comparison, alias in (("surname", "tf_s"), ("forename", "tf_f"))
     ]
     household = _household_sql(model, cfg)
-    w = "base_weight + surname_tf_adjustment + forename_tf_adjustment + household_adjustment"
+    twin = _twin_sql(model, cfg)
+    households = "household_adjustment + twin_adjustment"
+    w = f"base_weight + surname_tf_adjustment + forename_tf_adjustment + {households}"
     # A rare name counts toward review but never confirms an identity on its own: for the
     # auto band a name-frequency adjustment may take weight away, not add it.
     auto_w = (
         "base_weight + least(surname_tf_adjustment, 0) + least(forename_tf_adjustment, 0) "
-        "+ household_adjustment"
+        f"+ {households}"
     )
     # A level that ranks as another (``Level.rank_as``) counts toward auto no more than that
     # level: a namesake sharing forename, middle name, surname and date of birth is no more
@@ -615,7 +634,7 @@ def score(
             LEFT JOIN tf_sn tf_s ON tf_s.sn = t.matched_surname
             LEFT JOIN tf_fn tf_f ON tf_f.fn = t.matched_forename
         ),
-        h AS (SELECT *, {household} FROM s)
+        h AS (SELECT *, {household}, {twin} FROM s)
         SELECT *, {w} AS match_weight, {auto_w} AS auto_weight,
                pow(2, {w}) / (1 + pow(2, {w})) AS match_probability,
                CASE WHEN {auto_w} >= {cfg.auto_threshold!r} THEN 'auto'
@@ -630,7 +649,7 @@ def _household_sql(model: Model, cfg: MatchConfig) -> str:
     """``household_adjustment`` for :func:`score` (``households.py``): 0 unless the model
     measured a household share and compares forenames, surnames and addresses."""
     if not set(model.comparisons) >= _HOUSEHOLD_COMPARISONS:
-        return "0.0 AS household_adjustment"
+        return "0.0::DOUBLE AS household_adjustment"
     spec = {c.name: c.labels() for c in all_comparisons(cfg)}
     unknown = [lv for lv in cfg.household_forename_levels if lv not in spec["forename"]]
     if unknown:
@@ -644,6 +663,26 @@ def _household_sql(model: Model, cfg: MatchConfig) -> str:
     return household_adjustment_sql(
         model.household_family, u, cfg, "coalesce(surname_tf_adjustment, 0.0)"
     )
+
+
+def _twin_sql(model: Model, cfg: MatchConfig) -> str:
+    """``twin_adjustment`` for :func:`score` (``households.py``): 0 unless the model measured
+    a twin share and compares forenames, surnames, dates of birth and addresses."""
+    if not set(model.comparisons) >= _TWIN_COMPARISONS:
+        return "0.0::DOUBLE AS twin_adjustment"
+    spec = {c.name: c.labels() for c in all_comparisons(cfg)}
+    for option, name in (("forename", "forename"), ("surname", "surname")):
+        unknown = [
+            lv for lv in getattr(cfg, f"household_twin_{option}_levels") if lv not in spec[name]
+        ]
+        if unknown:
+            raise ValueError(
+                f"match.household_twin_{option}_levels: {', '.join(map(repr, unknown))} "
+                f"{'is' if len(unknown) == 1 else 'are'} not a {name} level; levels: "
+                f"{', '.join(spec[name])}"
+            )
+    u_dob = model.u["dob"][model.labels["dob"].index("exact")]
+    return twin_adjustment_sql(model.household_twins, u_dob, cfg)
 
 
 def training_warning(model: Model) -> str | None:

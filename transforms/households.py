@@ -13,10 +13,20 @@ rather than by chance, follows from it; scoring (``fellegi_sunter.score``) then 
 surname's u at a shared dwelling as ``f + (1 - f) * u_name`` where the forenames do not agree
 (``household_adjustment``). Where no household shares a surname more than chance does (FEBRL,
 whose people live alone), ``f`` is 0 and nothing changes.
+
+Twins share a date of birth as well. Between two people, an identical date of birth is a
+chance of about one in twenty thousand; within one family at one home it is the share of its
+members who are twins. The extract says this too: among pairs sharing a dwelling and a surname
+whose recorded sex differs (plainly two people, as one person's own records rarely differ in
+sex), the share born the same day. ``t`` follows from it as ``f`` does, and scoring takes the
+date of birth's u as ``t + (1 - t) * u_dob`` where a pair shares a dwelling and a surname (or
+nearly), its forenames differ and its dates of birth are identical
+(``twin_adjustment``). With no sex recorded (FEBRL), or no twins, ``t`` is 0.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import duckdb
@@ -57,7 +67,7 @@ def household_adjustment_sql(
     (``cfg.household_forename_levels``); 0 otherwise. ``u_name`` is the level's u moved by
     the name's term-frequency adjustment ``tf``, so a rare surname loses what made it rare."""
     if family <= 0 or not u_surname:
-        return "0.0 AS household_adjustment"
+        return "0.0::DOUBLE AS household_adjustment"
     forenames = ", ".join(f"'{label}'" for label in cfg.household_forename_levels)
     whens = []
     for label, u in u_surname.items():
@@ -69,4 +79,49 @@ def household_adjustment_sql(
     return (
         f"CASE WHEN address_level = 'same_dwelling' AND forename_level IN ({forenames}) "
         f"THEN CASE {' '.join(whens)} ELSE 0.0 END ELSE 0.0 END AS household_adjustment"
+    )
+
+
+def household_twin_share(
+    con: duckdb.DuckDBPyConnection, u_dob: float, cfg: MatchConfig
+) -> dict[str, Any]:
+    """``t`` and the counts it comes from, over ``l_addr``/``r_addr`` (a shared ``dwelling``)
+    and ``l_person``/``r_person``: of the pairs at one dwelling with one surname, both dates
+    of birth known and the recorded sex differing, the share born the same day.
+
+    Sex, not forename, tells the two people apart: one person's records under another
+    forename (Ivan and Vanya, Yevhen and Jewgen) share a date of birth too, and where most
+    such pairs are one person (FEBRL's duplicates) a share counted over forenames would take
+    them for twins. Smoothed toward ``u_dob`` (two people's chance of one birthday) with
+    ``cfg.household_prior_pairs`` pseudo-pairs, as :func:`household_surname_share` is."""
+    pairs, same_day = con.execute("""
+        WITH h AS (
+            SELECT DISTINCT l.id AS l_id, r.id AS r_id
+            FROM l_addr l JOIN r_addr r ON r.dwelling = l.dwelling
+        )
+        SELECT count(*), count(*) FILTER (WHERE lp.dob = rp.dob)
+        FROM h JOIN l_person lp ON lp.id = h.l_id JOIN r_person rp ON rp.id = h.r_id
+        WHERE lp.sn = rp.sn AND lp.sex <> rp.sex AND lp.dob IS NOT NULL AND rp.dob IS NOT NULL
+    """).fetchall()[0]
+    prior = cfg.household_prior_pairs
+    share = (same_day + prior * u_dob) / (pairs + prior)
+    twins = max(0.0, (share - u_dob) / (1.0 - u_dob)) if u_dob < 1 else 0.0
+    return {"pairs": int(pairs), "same_day": int(same_day), "share": share, "twins": twins}
+
+
+def twin_adjustment_sql(twins: float, u_dob: float, cfg: MatchConfig) -> str:
+    """SQL over a scored row's ``*_level`` labels: ``twin_adjustment``, log2(u_dob / (t + (1 -
+    t) * u_dob)) for a pair at a shared dwelling whose surnames agree or nearly
+    (``cfg.household_twin_surname_levels``), whose forenames differ
+    (``cfg.household_twin_forename_levels``) and whose dates of birth are identical; 0
+    otherwise."""
+    if twins <= 0 or not 0 < u_dob < 1:
+        return "0.0::DOUBLE AS twin_adjustment"
+    forenames = ", ".join(f"'{label}'" for label in cfg.household_twin_forename_levels)
+    surnames = ", ".join(f"'{label}'" for label in cfg.household_twin_surname_levels)
+    bits = math.log2(u_dob / (twins + (1.0 - twins) * u_dob))
+    return (
+        f"CASE WHEN address_level = 'same_dwelling' AND forename_level IN ({forenames}) "
+        f"AND surname_level IN ({surnames}) AND dob_level = 'exact' THEN {bits!r}::DOUBLE "
+        "ELSE 0.0 END AS twin_adjustment"
     )

@@ -761,6 +761,12 @@ def summary_lines(result: LinkResult, left: Path, right: Path) -> list[str]:
             "different people at one dwelling share a surname; at a shared home a shared "
             f"surname with another forename counts as family ({household['family']:.3f})"
         )
+    if household.get("twin_pairs"):
+        lines.append(
+            f"twins: {household['twin_same_day']:,} of {household['twin_pairs']:,} pairs at one "
+            "dwelling with one surname and another sex were born the same day; there a "
+            f"shared birthday with another forename counts as twins' ({household['twins']:.3f})"
+        )
     if result.labels_used is not None:
         lines.append(
             f"m from {result.labels_used:,} labelled true pairs ({result.labels_unknown:,} "

@@ -19,6 +19,7 @@ def _db(
     auto_weight: float,
     forename: str = "exact",
     household: float | None = None,
+    twin: float | None = None,
 ) -> Path:
     model = {
         "comparisons": ["forename", "dob"],
@@ -42,6 +43,9 @@ def _db(
     if household is not None:  # an output from before households were measured has none
         row["household_adjustment"] = household
         row["forename_tf_adjustment"] = match_weight - 14.0 - household
+    if twin is not None:
+        row["twin_adjustment"] = twin
+        row["forename_tf_adjustment"] -= twin
     with duckdb.connect(str(path)) as con:
         con.register("_m", pd.DataFrame({k: [v] if k != "rules" else v for k, v in row.items()}))
         con.execute("CREATE TABLE candidate_matches AS SELECT * FROM _m")
@@ -103,3 +107,16 @@ def test_a_household_adjustment_is_a_line_of_its_own(tmp_path: Path) -> None:
     assert "household" not in explain_pair(
         _db(tmp_path / "f.duckdb", "review", 7.0, 7.0), "S1", "N1"
     )
+
+
+def test_a_twin_adjustment_is_a_line_of_its_own(tmp_path: Path) -> None:
+    text = explain_pair(
+        _db(tmp_path / "g.duckdb", "discard", 1.0, float("nan"), "different", -8.0, -10.0),
+        "S1",
+        "N1",
+    )
+    lines = text.splitlines()
+    household = next(i for i, ln in enumerate(lines) if ln.startswith("same home and surname"))
+    twin = next(i for i, ln in enumerate(lines) if ln.startswith("same home, family and birth"))
+    assert twin > household and "-10.00" in lines[twin] and "(+1.00)" in lines[twin]
+    assert "twins" not in explain_pair(_db(tmp_path / "h.duckdb", "review", 7.0, 7.0), "S1", "N1")

@@ -370,11 +370,68 @@ def test_a_shared_home_and_surname_weigh_less_where_the_forenames_differ():
         score(con, model, typo)
 
 
+def test_a_shared_birthday_at_home_weighs_less_where_the_family_has_twins():
+    """Born the same day at one home with one surname and another forename: twins, as often
+    as the model measured the extract's families to have them. The same person under the
+    same forename, and a relative born another day, are scored as before; with no twin share
+    nothing changes."""
+    labels = {
+        **_name_model().labels,
+        "dob": ["missing", "exact", "different"],
+        "address": ["missing", "same_dwelling", "different"],
+    }
+    model = dataclasses.replace(
+        _name_model(),
+        comparisons=["forename", "surname", "dob", "address"],
+        labels=labels,
+        m={**_name_model().m, "dob": [1.0, 0.9, 0.1], "address": [1.0, 0.7, 0.3]},
+        u={
+            **_name_model().u,
+            "dob": [1.0, 5e-5, 1.0 - 5e-5],
+            "address": [1.0, 1e-6, 1.0 - 1e-6],
+        },
+        household_twins=0.05,
+    )
+    con = _levels_db(
+        "('twin', 'N1', 2, 1, 1, 1, 'ANNA', 'SMITH'), ('self', 'N2', 1, 1, 1, 1, 'ANNA', 'SMITH'),"
+        " ('sister', 'N3', 2, 1, 2, 1, 'ANNA', 'SMITH')",
+        "forename, surname, dob, address",
+    )
+    cfg = MatchConfig(tf_adjustment_max_bits=0.0, review_threshold=32.0, auto_threshold=45.0)
+    score(con, model, cfg)
+    out = con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
+    expected = math.log2(5e-5 / (0.05 + 0.95 * 5e-5))
+    assert out.loc["twin", "twin_adjustment"] == pytest.approx(expected)  # -10.0 bits
+    assert out.loc["twin", "match_weight"] == pytest.approx(
+        out.loc["twin", "base_weight"] + expected
+    )
+    assert out.loc["twin", "band"] == "discard"  # 39.8 bits before (review), 29.8 after
+    assert out.loc["self", "twin_adjustment"] == out.loc["sister", "twin_adjustment"] == 0.0
+    assert out.loc["self", "band"] == "auto"
+    types = dict(
+        con.execute("SELECT column_name, column_type FROM (DESCRIBE scored_pairs)").fetchall()
+    )
+    assert types["twin_adjustment"] == types["household_adjustment"] == "DOUBLE"
+    # No twin share: no adjustment, and the column keeps its type (a constant 0.0 is a DECIMAL
+    # in DuckDB, which a reader of the pairs would otherwise meet in one run and not the next).
+    score(con, dataclasses.replace(model, household_twins=0.0), cfg)
+    out = con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
+    assert (out["twin_adjustment"] == 0.0).all() and out.loc["twin", "band"] == "review"
+    types = dict(
+        con.execute("SELECT column_name, column_type FROM (DESCRIBE scored_pairs)").fetchall()
+    )
+    assert types["twin_adjustment"] == types["household_adjustment"] == "DOUBLE"
+    typo = dataclasses.replace(cfg, household_twin_surname_levels=("exat",))
+    with pytest.raises(ValueError, match="'exat' is not a surname level"):
+        score(con, model, typo)
+
+
 def test_a_model_from_before_households_loads_with_no_household_share(tmp_path):
     model = dataclasses.replace(_name_model(), household_family=0.25)
     model.save(tmp_path / "m.json")
     assert Model.load(tmp_path / "m.json").household_family == 0.25
     raw = json.loads((tmp_path / "m.json").read_text())
-    del raw["household_family"]
+    del raw["household_family"], raw["household_twins"]
     (tmp_path / "old.json").write_text(json.dumps(raw))
     assert Model.load(tmp_path / "old.json").household_family == 0.0
+    assert Model.load(tmp_path / "old.json").household_twins == 0.0

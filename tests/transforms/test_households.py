@@ -9,10 +9,16 @@ import pytest
 
 from tests.factories import linkage_db, tables
 from transforms.config import MatchConfig
-from transforms.households import household_adjustment_sql, household_surname_share
+from transforms.households import (
+    household_adjustment_sql,
+    household_surname_share,
+    household_twin_share,
+    twin_adjustment_sql,
+)
 from transforms.normalise import normalise_all
 
 U_SURNAME = 0.002
+U_DOB = 5e-5
 
 
 def _home(i: int) -> dict[str, str]:
@@ -122,3 +128,91 @@ def test_the_adjustment_takes_the_shared_surname_as_family_only_where_it_can_be(
 
 def test_no_family_share_no_adjustment():
     assert _adjust(0.0, [("same_dwelling", "exact", "different", 0.0)]) == [0.0]
+
+
+def _family(people: list[tuple[str, str, str, str]]) -> duckdb.DuckDBPyConnection:
+    """One officer, Robert Okafor (male, born 1984-03-07), at one home, and on the right side
+    ``people`` (forename, surname, sex, date of birth) at the same home."""
+    nominals = [
+        {"nominal_id": f"N{i}", "forenames": fn, "surname": sn, "sex": sex, "date_of_birth": dob}
+        for i, (fn, sn, sex, dob) in enumerate(people)
+    ]
+    con = linkage_db(
+        tables(
+            staff=[
+                {"staff_id": "S0", "forenames": "Robert", "surname": "Okafor"}
+                | {"sex": "M", "date_of_birth": "1984-03-07"}
+            ],
+            nominals=nominals,
+            staff_addresses=[{"staff_id": "S0", **_home(0)}],
+            addresses=[{"nominal_id": n["nominal_id"], **_home(0)} for n in nominals],
+        )
+    )
+    normalise_all(con)
+    return con
+
+
+def test_the_twin_share_counts_family_of_the_other_sex_born_the_same_day():
+    """Of the family at the home whose sex differs from the officer's (a twin sister, a
+    sister, a mother), one was born the same day. The officer's own record under another
+    forename (Bobby, same sex, same day), a twin brother (the same sex), a lodger (another
+    surname) and a sister with no date of birth are not counted."""
+    con = _family(
+        [
+            ("Grace", "Okafor", "F", "1984-03-07"),  # twin sister: counted, same day
+            ("Ada", "Okafor", "F", "1987-11-02"),  # sister: counted
+            ("Ngozi", "Okafor", "F", "1958-05-20"),  # mother: counted
+            ("Bobby", "Okafor", "M", "1984-03-07"),  # himself, by another name
+            ("Chidi", "Okafor", "M", "1984-03-07"),  # twin brother
+            ("Marta", "Kowalska", "F", "1984-03-07"),  # a lodger born the same day
+            ("Ife", "Okafor", "F", ""),  # no date of birth
+        ]
+    )
+    got = household_twin_share(con, U_DOB, MatchConfig(household_prior_pairs=0.0))
+    assert (got["pairs"], got["same_day"]) == (3, 1)
+    assert got["twins"] == pytest.approx((1 / 3 - U_DOB) / (1 - U_DOB))
+    smoothed = household_twin_share(con, U_DOB, MatchConfig(household_prior_pairs=500.0))
+    assert smoothed["share"] == pytest.approx((1 + 500 * U_DOB) / (3 + 500))
+
+
+def test_one_person_under_other_forenames_is_no_twin():
+    """As in FEBRL, where the records at one home are copies of one person with the forename
+    replaced: all of one sex, so no pair counts and there is no twin share."""
+    con = _family([("Bobby", "Okafor", "M", "1984-03-07"), ("Rob", "Okafor", "M", "1984-03-07")])
+    got = household_twin_share(con, U_DOB, MatchConfig())
+    assert (got["pairs"], got["same_day"], got["twins"]) == (0, 0, 0.0)
+
+
+def _twin_adjust(twins: float, rows: list[tuple[str, str, str, str]]) -> list[float]:
+    sql = twin_adjustment_sql(twins, U_DOB, MatchConfig())
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE t (i INT, address_level VARCHAR, surname_level VARCHAR, "
+        "forename_level VARCHAR, dob_level VARCHAR)"
+    )
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", [(i, *r) for i, r in enumerate(rows)])
+    return [r[0] for r in con.execute(f"SELECT {sql} FROM t ORDER BY i").fetchall()]
+
+
+def test_the_twin_adjustment_takes_a_shared_birthday_as_twins_only_where_it_can_be():
+    t = 0.05
+    got = _twin_adjust(
+        t,
+        [
+            ("same_dwelling", "exact", "different", "exact"),  # twins: adjusted
+            ("same_dwelling", "one_edit", "different", "exact"),  # Tan / Tam: adjusted
+            ("same_dwelling", "exact", "phonetic", "exact"),  # Sameera / Samira: one woman
+            ("same_dwelling", "exact", "exact", "exact"),  # the same forename
+            ("same_dwelling", "exact", "different", "one_digit"),  # not the same birthday
+            ("same_postcode", "exact", "different", "exact"),  # another house
+            ("same_dwelling", "different", "different", "exact"),  # a lodger
+        ],
+    )
+    twin_like = math.log2(U_DOB / (t + (1 - t) * U_DOB))
+    assert got[0] == pytest.approx(twin_like) and got[1] == pytest.approx(twin_like)
+    assert twin_like == pytest.approx(-10.0, abs=0.1)  # one in 20,000 becomes one in 20
+    assert got[2:] == [0.0] * 5
+
+
+def test_no_twin_share_no_twin_adjustment():
+    assert _twin_adjust(0.0, [("same_dwelling", "exact", "different", "exact")]) == [0.0]

@@ -259,12 +259,13 @@ def test_counts_and_output(result: LinkResult, extracts: Extracts) -> None:
     review = pairs[pairs["band"] != "discard"]
     assert (review["match_weight"] >= cfg.review_threshold).all()
     # per-field contributions add up to the match weight (with the prior, the tf terms and
-    # the household term)
+    # the household and twin terms)
     parts = (
         pairs[[f"{c}_weight" for c in COMPARISONS]].sum(axis=1)
         + pairs["surname_tf_adjustment"]
         + pairs["forename_tf_adjustment"]
         + pairs["household_adjustment"]
+        + pairs["twin_adjustment"]
     )
     prior = pairs["match_weight"] - parts
     assert np.allclose(prior, prior.iloc[0])
