@@ -139,6 +139,9 @@ class MatchConfig:
         "different",
     )
     household_dob_apart_days: int = 366
+    # The address levels that put two people in one home for both adjustments: the same
+    # dwelling, or the same house on the same street where a postcode is missing or mistyped.
+    household_address_levels: tuple[str, ...] = ("same_dwelling", "same_house_street")
     # At a shared dwelling, a date of birth shared by two people whose forenames and surnames
     # are at one of these levels is taken as twins' as often as the extract's own families
     # (one dwelling, one surname, another sex) share a birthday. Not forenames that sound or

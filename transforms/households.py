@@ -10,9 +10,10 @@ The extract says how strong this is: among the left x right pairs that share a d
 are plainly two people (forename initials differ, dates of birth more than a year apart), the
 share with the same surname. ``f``, the share of such pairs that agree because they are family
 rather than by chance, follows from it; scoring (``fellegi_sunter.score``) then takes the
-surname's u at a shared dwelling as ``f + (1 - f) * u_name`` where the forenames do not agree
-(``household_adjustment``). Where no household shares a surname more than chance does (FEBRL,
-whose people live alone), ``f`` is 0 and nothing changes.
+surname's u at a shared home (``cfg.household_address_levels``: the same dwelling, or the
+same house where a postcode is missing) as ``f + (1 - f) * u_name`` where the forenames do
+not agree (``household_adjustment``). Where no household shares a surname more than chance
+does (FEBRL, whose people live alone), ``f`` is 0 and nothing changes.
 
 Twins share a date of birth as well. Between two people, an identical date of birth is a
 chance of about one in twenty thousand; within one family at one home it is the share of its
@@ -32,6 +33,11 @@ from typing import Any
 import duckdb
 
 from transforms.config import MatchConfig
+
+
+def _homes(cfg: MatchConfig) -> str:
+    """SQL list of the address levels that put two people in one home."""
+    return ", ".join(f"'{label}'" for label in cfg.household_address_levels)
 
 
 def household_surname_share(
@@ -77,7 +83,7 @@ def household_adjustment_sql(
             f"{1.0 - family!r} * {u_name}))"
         )
     return (
-        f"CASE WHEN address_level = 'same_dwelling' AND forename_level IN ({forenames}) "
+        f"CASE WHEN address_level IN ({_homes(cfg)}) AND forename_level IN ({forenames}) "
         f"THEN CASE {' '.join(whens)} ELSE 0.0 END ELSE 0.0 END AS household_adjustment"
     )
 
@@ -121,7 +127,7 @@ def twin_adjustment_sql(twins: float, u_dob: float, cfg: MatchConfig) -> str:
     surnames = ", ".join(f"'{label}'" for label in cfg.household_twin_surname_levels)
     bits = math.log2(u_dob / (twins + (1.0 - twins) * u_dob))
     return (
-        f"CASE WHEN address_level = 'same_dwelling' AND forename_level IN ({forenames}) "
+        f"CASE WHEN address_level IN ({_homes(cfg)}) AND forename_level IN ({forenames}) "
         f"AND surname_level IN ({surnames}) AND dob_level = 'exact' THEN {bits!r}::DOUBLE "
         "ELSE 0.0 END AS twin_adjustment"
     )

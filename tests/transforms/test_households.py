@@ -115,6 +115,7 @@ def test_the_adjustment_takes_the_shared_surname_as_family_only_where_it_can_be(
             ("same_dwelling", "different", "different", 0.0),  # a lodger
             ("same_dwelling", "exact", "different", 3.0),  # a rare surname
             ("same_dwelling", "variant_exact", "different", 0.0),  # a maiden name
+            ("same_house_street", "exact", "different", 0.0),  # one home, a postcode missing
         ],
     )
     family_like = math.log2(U_SURNAME / (f + (1 - f) * U_SURNAME))
@@ -124,6 +125,7 @@ def test_the_adjustment_takes_the_shared_surname_as_family_only_where_it_can_be(
     assert got[6] == pytest.approx(math.log2(rare / (f + (1 - f) * rare)))
     assert got[6] < got[0]  # what made the name rare counts for nothing in one family
     assert got[7] == pytest.approx(math.log2(0.004 / (f + (1 - f) * 0.004)))
+    assert got[8] == pytest.approx(family_like)
 
 
 def test_no_family_share_no_adjustment():
@@ -206,12 +208,14 @@ def test_the_twin_adjustment_takes_a_shared_birthday_as_twins_only_where_it_can_
             ("same_dwelling", "exact", "different", "one_digit"),  # not the same birthday
             ("same_postcode", "exact", "different", "exact"),  # another house
             ("same_dwelling", "different", "different", "exact"),  # a lodger
+            ("same_house_street", "exact", "different", "exact"),  # one home, no postcode
         ],
     )
     twin_like = math.log2(U_DOB / (t + (1 - t) * U_DOB))
     assert got[0] == pytest.approx(twin_like) and got[1] == pytest.approx(twin_like)
     assert twin_like == pytest.approx(-10.0, abs=0.1)  # one in 20,000 becomes one in 20
-    assert got[2:] == [0.0] * 5
+    assert got[2:7] == [0.0] * 5
+    assert got[7] == pytest.approx(twin_like)
 
 
 def test_no_twin_share_no_twin_adjustment():
