@@ -25,6 +25,7 @@ from transforms.comparisons import FORENAME_EXACT, Comparison, all_comparisons
 from transforms.config import MatchConfig
 from transforms.households import (
     household_adjustment_sql,
+    household_pair_counts,
     household_surname_share,
     household_twin_share,
     twin_adjustment_sql,
@@ -391,12 +392,13 @@ def _household(
     by_name = {c.name: c for c in comparisons}
     if not by_name.keys() >= _HOUSEHOLD_COMPARISONS:
         return {"family": 0.0, "twins": 0.0}
+    counts = household_pair_counts(con, cfg)
     u_exact = u["surname"][by_name["surname"].labels().index("exact")]
-    household = household_surname_share(con, u_exact, cfg)
+    household = household_surname_share(counts, u_exact, cfg)
     household["twins"] = 0.0
     if by_name.keys() >= _TWIN_COMPARISONS:
         u_dob = u["dob"][by_name["dob"].labels().index("exact")]
-        twin = household_twin_share(con, u_dob, cfg)
+        twin = household_twin_share(counts, u_dob, cfg)
         household |= {f"twin_{k}" if k != "twins" else k: v for k, v in twin.items()}
     return household
 

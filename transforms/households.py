@@ -40,28 +40,51 @@ def _homes(cfg: MatchConfig) -> str:
     return ", ".join(f"'{label}'" for label in cfg.household_address_levels)
 
 
-def household_surname_share(
-    con: duckdb.DuckDBPyConnection, u_surname: float, cfg: MatchConfig
-) -> dict[str, Any]:
-    """``f`` and the counts it comes from, over ``l_addr``/``r_addr`` (a shared ``dwelling``)
-    and ``l_person``/``r_person`` (first forename, surname, date of birth).
-
-    The share is smoothed toward ``u_surname`` (the chance agreement of two people's surnames)
-    with ``cfg.household_prior_pairs`` pseudo-pairs, so a handful of pairs moves it little."""
-    pairs, agree = con.execute(f"""
+def household_pair_counts(con: duckdb.DuckDBPyConnection, cfg: MatchConfig) -> dict[str, int]:
+    """The counts both shares come from, in one pass over the left x right pairs that share a
+    ``dwelling`` (``l_addr``/``r_addr``), read with ``l_person``/``r_person``: ``pairs`` plainly
+    two people (forename initials differ, born more than ``cfg.household_dob_apart_days``
+    apart) and ``surname_agree`` of them sharing the surname; ``twin_pairs`` of one surname
+    with the recorded sex differing and both dates of birth known, and ``twin_same_day`` of
+    them born the same day."""
+    row = con.execute(f"""
         WITH h AS (
             SELECT DISTINCT l.id AS l_id, r.id AS r_id
             FROM l_addr l JOIN r_addr r ON r.dwelling = l.dwelling
+        ),
+        p AS (
+            SELECT lp.fn AS lfn, rp.fn AS rfn, lp.sn AS lsn, rp.sn AS rsn, lp.dob AS ld,
+                   rp.dob AS rd, lp.sex AS ls, rp.sex AS rs,
+                   left(lp.fn, 1) <> left(rp.fn, 1) AND lp.sn IS NOT NULL AND rp.sn IS NOT NULL
+                     AND abs(date_diff('day', lp.dob, rp.dob))
+                         > {int(cfg.household_dob_apart_days)} AS two_people,
+                   lp.sn = rp.sn AND lp.sex <> rp.sex AND lp.dob IS NOT NULL
+                     AND rp.dob IS NOT NULL AS family_other_sex
+            FROM h JOIN l_person lp ON lp.id = h.l_id JOIN r_person rp ON rp.id = h.r_id
         )
-        SELECT count(*), count(*) FILTER (WHERE lp.sn = rp.sn)
-        FROM h JOIN l_person lp ON lp.id = h.l_id JOIN r_person rp ON rp.id = h.r_id
-        WHERE left(lp.fn, 1) <> left(rp.fn, 1) AND lp.sn IS NOT NULL AND rp.sn IS NOT NULL
-          AND abs(date_diff('day', lp.dob, rp.dob)) > {int(cfg.household_dob_apart_days)}
+        SELECT count(*) FILTER (WHERE two_people),
+               count(*) FILTER (WHERE two_people AND lsn = rsn),
+               count(*) FILTER (WHERE family_other_sex),
+               count(*) FILTER (WHERE family_other_sex AND ld = rd)
+        FROM p
     """).fetchall()[0]
+    keys = ("pairs", "surname_agree", "twin_pairs", "twin_same_day")
+    return {k: int(v) for k, v in zip(keys, row, strict=True)}
+
+
+def household_surname_share(
+    counts: dict[str, int], u_surname: float, cfg: MatchConfig
+) -> dict[str, Any]:
+    """``f`` and the counts it comes from (:func:`household_pair_counts`): of the pairs of
+    plainly two people at one dwelling, the share with the same surname.
+
+    The share is smoothed toward ``u_surname`` (the chance agreement of two people's surnames)
+    with ``cfg.household_prior_pairs`` pseudo-pairs, so a handful of pairs moves it little."""
+    pairs, agree = counts["pairs"], counts["surname_agree"]
     prior = cfg.household_prior_pairs
     share = (agree + prior * u_surname) / (pairs + prior)
     family = max(0.0, (share - u_surname) / (1.0 - u_surname)) if u_surname < 1 else 0.0
-    return {"pairs": int(pairs), "surname_agree": int(agree), "share": share, "family": family}
+    return {"pairs": pairs, "surname_agree": agree, "share": share, "family": family}
 
 
 def household_adjustment_sql(
@@ -88,31 +111,21 @@ def household_adjustment_sql(
     )
 
 
-def household_twin_share(
-    con: duckdb.DuckDBPyConnection, u_dob: float, cfg: MatchConfig
-) -> dict[str, Any]:
-    """``t`` and the counts it comes from, over ``l_addr``/``r_addr`` (a shared ``dwelling``)
-    and ``l_person``/``r_person``: of the pairs at one dwelling with one surname, both dates
-    of birth known and the recorded sex differing, the share born the same day.
+def household_twin_share(counts: dict[str, int], u_dob: float, cfg: MatchConfig) -> dict[str, Any]:
+    """``t`` and the counts it comes from (:func:`household_pair_counts`): of the pairs at one
+    dwelling with one surname, both dates of birth known and the recorded sex differing, the
+    share born the same day.
 
     Sex, not forename, tells the two people apart: one person's records under another
     forename (Ivan and Vanya, Yevhen and Jewgen) share a date of birth too, and where most
     such pairs are one person (FEBRL's duplicates) a share counted over forenames would take
     them for twins. Smoothed toward ``u_dob`` (two people's chance of one birthday) with
     ``cfg.household_prior_pairs`` pseudo-pairs, as :func:`household_surname_share` is."""
-    pairs, same_day = con.execute("""
-        WITH h AS (
-            SELECT DISTINCT l.id AS l_id, r.id AS r_id
-            FROM l_addr l JOIN r_addr r ON r.dwelling = l.dwelling
-        )
-        SELECT count(*), count(*) FILTER (WHERE lp.dob = rp.dob)
-        FROM h JOIN l_person lp ON lp.id = h.l_id JOIN r_person rp ON rp.id = h.r_id
-        WHERE lp.sn = rp.sn AND lp.sex <> rp.sex AND lp.dob IS NOT NULL AND rp.dob IS NOT NULL
-    """).fetchall()[0]
+    pairs, same_day = counts["twin_pairs"], counts["twin_same_day"]
     prior = cfg.household_prior_pairs
     share = (same_day + prior * u_dob) / (pairs + prior)
     twins = max(0.0, (share - u_dob) / (1.0 - u_dob)) if u_dob < 1 else 0.0
-    return {"pairs": int(pairs), "same_day": int(same_day), "share": share, "twins": twins}
+    return {"pairs": pairs, "same_day": same_day, "share": share, "twins": twins}
 
 
 def twin_adjustment_sql(twins: float, u_dob: float, cfg: MatchConfig) -> str:

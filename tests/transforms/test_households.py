@@ -11,6 +11,7 @@ from tests.factories import linkage_db, tables
 from transforms.config import MatchConfig
 from transforms.households import (
     household_adjustment_sql,
+    household_pair_counts,
     household_surname_share,
     household_twin_share,
     twin_adjustment_sql,
@@ -66,11 +67,15 @@ def _extract(relatives: int, lodgers: int) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return household_pair_counts(con, MatchConfig())
+
+
 def test_the_share_counts_only_plainly_different_people_at_one_home():
     """The officer's own records (same initial) and the twin (born the same day) are left out:
     only the brothers and lodgers are plainly other people. Half share the surname."""
     cfg = MatchConfig(household_prior_pairs=0.0)
-    got = household_surname_share(_extract(relatives=4, lodgers=4), U_SURNAME, cfg)
+    got = household_surname_share(_counts(_extract(relatives=4, lodgers=4)), U_SURNAME, cfg)
     assert (got["pairs"], got["surname_agree"]) == (8, 4)
     assert got["share"] == pytest.approx(0.5)
     assert got["family"] == pytest.approx((0.5 - U_SURNAME) / (1 - U_SURNAME))
@@ -78,13 +83,15 @@ def test_the_share_counts_only_plainly_different_people_at_one_home():
 
 def test_the_share_is_smoothed_toward_chance_agreement():
     cfg = MatchConfig(household_prior_pairs=500.0)
-    got = household_surname_share(_extract(relatives=4, lodgers=4), U_SURNAME, cfg)
+    got = household_surname_share(_counts(_extract(relatives=4, lodgers=4)), U_SURNAME, cfg)
     assert got["share"] == pytest.approx((4 + 500 * U_SURNAME) / (8 + 500))
 
 
 def test_homes_whose_people_share_no_surname_beyond_chance_have_no_family_share():
     """Lodgers only (as in FEBRL, whose people live alone): nothing to take away."""
-    got = household_surname_share(_extract(relatives=0, lodgers=8), U_SURNAME, MatchConfig())
+    got = household_surname_share(
+        _counts(_extract(relatives=0, lodgers=8)), U_SURNAME, MatchConfig()
+    )
     assert (got["pairs"], got["surname_agree"]) == (8, 0)
     assert got["family"] == 0.0
 
@@ -170,10 +177,10 @@ def test_the_twin_share_counts_family_of_the_other_sex_born_the_same_day():
             ("Ife", "Okafor", "F", ""),  # no date of birth
         ]
     )
-    got = household_twin_share(con, U_DOB, MatchConfig(household_prior_pairs=0.0))
+    got = household_twin_share(_counts(con), U_DOB, MatchConfig(household_prior_pairs=0.0))
     assert (got["pairs"], got["same_day"]) == (3, 1)
     assert got["twins"] == pytest.approx((1 / 3 - U_DOB) / (1 - U_DOB))
-    smoothed = household_twin_share(con, U_DOB, MatchConfig(household_prior_pairs=500.0))
+    smoothed = household_twin_share(_counts(con), U_DOB, MatchConfig(household_prior_pairs=500.0))
     assert smoothed["share"] == pytest.approx((1 + 500 * U_DOB) / (3 + 500))
 
 
@@ -181,7 +188,7 @@ def test_one_person_under_other_forenames_is_no_twin():
     """As in FEBRL, where the records at one home are copies of one person with the forename
     replaced: all of one sex, so no pair counts and there is no twin share."""
     con = _family([("Bobby", "Okafor", "M", "1984-03-07"), ("Rob", "Okafor", "M", "1984-03-07")])
-    got = household_twin_share(con, U_DOB, MatchConfig())
+    got = household_twin_share(_counts(con), U_DOB, MatchConfig())
     assert (got["pairs"], got["same_day"], got["twins"]) == (0, 0, 0.0)
 
 
