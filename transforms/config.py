@@ -188,7 +188,39 @@ class FlagConfig:
             "named_associate": 3.0,
             "address": 2.0,
             "relative_at_address": 2.0,
+            "namesake_at_address": 3.0,
         }
+    )
+    # A criminal nominal at a staff member's home who carries the staff member's own name, or
+    # nearly (the pair compared at these forename and surname levels), and whose date of
+    # birth does not say otherwise (these levels): possibly the staff member scored below
+    # review (with no date of birth, 2-4 bits against a prior of -27.5 at 10M nominals), or
+    # a relative of the same name. Raised as an association with evidence
+    # ``namesake_at_address``, not ``relative_at_address``.
+    namesake_forename_levels: tuple[str, ...] = (
+        "exact_and_middle",
+        "exact",
+        "exact_other_middle",
+        "further_forename",
+        "nickname",
+        "fuzzy_high",
+        "transliteration",
+        "one_edit",
+        "initial",
+    )
+    namesake_surname_levels: tuple[str, ...] = (
+        "exact",
+        "variant_exact",
+        "fuzzy_high",
+        "transliteration",
+        "one_edit",
+    )
+    namesake_dob_levels: tuple[str, ...] = (
+        "missing",
+        "exact",
+        "day_month_swapped",
+        "one_digit",
+        "year_off_by_one",
     )
 
 

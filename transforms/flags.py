@@ -7,7 +7,8 @@ Two kinds, as DOMAIN.md defines them:
   investigation already open on the same kind of offence -> excluded.
 - off-duty association: the staff member shares a current address, phone or vehicle with a
   criminal nominal over overlapping dates, or their own nominal is named as an associate of
-  one. Addresses, phones and vehicles shared by many nominals are suppressed with the count;
+  one. A criminal nominal at their home carrying their own name (a self match scored below
+  review, or a relative of the same name) is evidence of its own kind. Addresses, phones and vehicles shared by many nominals are suppressed with the count;
   associations declared on the register before the evidence are excluded.
 Every exclusion and suppression is kept with its reason.
 """
@@ -18,7 +19,8 @@ from datetime import date
 
 import duckdb
 
-from transforms.config import FlagConfig
+from transforms.comparisons import all_comparisons
+from transforms.config import FlagConfig, MatchConfig
 from transforms.normalise import compact_sql, floors_apart_sql, fold_sql, register_functions
 from transforms.schema import CRIMINAL_ROLES, DUTY_ROLES, WELFARE_ROLES
 
@@ -167,6 +169,21 @@ def build_self_match_outcomes(
     """)
 
 
+def _check_namesake_levels(cfg: FlagConfig) -> None:
+    """A namesake level the comparison spec does not have is an error, not a rule that never
+    holds."""
+    spec = {c.name: c.labels() for c in all_comparisons(MatchConfig())}
+    for field_name in ("forename", "surname", "dob"):
+        levels = getattr(cfg, f"namesake_{field_name}_levels")
+        unknown = [lv for lv in levels if lv not in spec[field_name]]
+        if unknown:
+            raise ValueError(
+                f"flags.namesake_{field_name}_levels: {', '.join(map(repr, unknown))} "
+                f"{'is' if len(unknown) == 1 else 'are'} not a {field_name} level; levels: "
+                f"{', '.join(spec[field_name])}"
+            )
+
+
 def build_association_evidence(
     con: duckdb.DuckDBPyConnection, cfg: FlagConfig, run_date: date
 ) -> None:
@@ -178,6 +195,7 @@ def build_association_evidence(
     Staff phones and vehicles carry no dates, so they count as held throughout employment:
     a nominal's use of the same number or vehicle overlaps when it ran on or after the staff
     member's start date."""
+    _check_namesake_levels(cfg)
     rd = f"DATE '{run_date.isoformat()}'"
     cap = cfg.common_address_max_nominals
     freqs = ", ".join(
@@ -209,12 +227,24 @@ def build_association_evidence(
             JOIN staff_names s ON s.staff_id = p.staff_id
             JOIN r_names rn ON rn.id = p.nominal_id AND rn.sn = s.sn
         ),
+        -- The staff member's own name, or nearly, and no date of birth saying otherwise:
+        -- read from the pair's comparison, where blocking made it a candidate.
+        namesake AS (
+            SELECT DISTINCT p.staff_id, p.nominal_id
+            FROM (SELECT DISTINCT staff_id, nominal_id FROM shared_addr) p
+            JOIN scored_pairs s ON s.l_id = p.staff_id AND s.r_id = p.nominal_id
+            WHERE s.forename_level IN {_in(cfg.namesake_forename_levels)}
+              AND s.surname_level IN {_in(cfg.namesake_surname_levels)}
+              AND s.dob_level IN {_in(cfg.namesake_dob_levels)}
+        ),
         addr AS (
             SELECT a.staff_id, a.nominal_id,
-                   CASE WHEN k.staff_id IS NOT NULL THEN 'relative_at_address'
+                   CASE WHEN n.staff_id IS NOT NULL THEN 'namesake_at_address'
+                        WHEN k.staff_id IS NOT NULL THEN 'relative_at_address'
                         ELSE 'address' END AS kind,
                    a.evidence_date, a.shared_by
             FROM shared_addr a LEFT JOIN kin k USING (staff_id, nominal_id)
+            LEFT JOIN namesake n USING (staff_id, nominal_id)
         ),
         phone AS (
             SELECT lp.id, rp.id, 'phone', coalesce(rp.date_from, {rd}), f.n

@@ -422,6 +422,72 @@ def test_rows_given_twice_are_one_piece_of_evidence():
     assert con.execute("SELECT count(*) FROM flags").fetchone()[0] == 1
 
 
+def _at_home(scored: str, cfg: FlagConfig | None = None):
+    """S1 (Alex Surname1, born 1985) at 3 Oak Road, and at the same home three suspects: N1
+    with S1's name and no date of birth, N2 with S1's surname and another forename, N3 with
+    S1's name born 1955; ``scored`` the VALUES of their compared levels (forename, surname,
+    date of birth), all below review."""
+    home = "3 Oak Road, Leeds"
+    con = linkage_db(
+        tables(
+            staff=[_staff(1)],
+            nominals=[
+                _nominal(1, surname="Surname1", forenames="Alex", date_of_birth=""),
+                _nominal(2, surname="Surname1"),
+                _nominal(3, surname="Surname1", forenames="Alex", date_of_birth="1955-01-01"),
+            ],
+            records=[
+                {"nominal_id": f"N{i}", "role": "suspect", "offence_category": "drugs"}
+                for i in (1, 2, 3)
+            ],
+            staff_addresses=[_addr("staff_id", "S1", home, "LS7 1DD", "2021-01-01")],
+            addresses=[
+                _addr("nominal_id", f"N{i}", home, "LS7 1DD", "2022-01-01") for i in (1, 2, 3)
+            ],
+        )
+    )
+    normalise_all(con)
+    con.execute(f"""CREATE TABLE scored_pairs AS SELECT *, 'discard' AS band,
+        2.5 AS match_weight, 0.01 AS match_probability, 'match' AS sex_level,
+        'same_dwelling' AS address_level, 'missing' AS phone_level
+        FROM (VALUES {scored}) AS t(l_id, r_id, forename_level, surname_level, dob_level)""")
+    classify(con, cfg or FlagConfig(), "run-1", RUN_DATE)
+    return con
+
+
+def test_a_nominal_at_home_with_the_staff_members_own_name_is_a_namesake():
+    """N1 may be S1 (a self match with no date of birth scores below review at millions of
+    nominals) or a relative of the same name: evidence of its own kind for DPS, where it
+    was a relative like N2. N3 is born thirty years before S1: a relative (a father)."""
+    con = _at_home(
+        "('S1', 'N1', 'nickname', 'exact', 'missing'), "
+        "('S1', 'N2', 'different', 'exact', 'different'), "
+        "('S1', 'N3', 'exact', 'exact', 'generation_apart')"
+    )
+    assert _evidence(con, "S1") == [
+        ("N1", "namesake_at_address"),
+        ("N2", "relative_at_address"),
+        ("N3", "relative_at_address"),
+    ]
+    flags = _flags(con)
+    assert {n for (_, n), f in flags.items() if f[0] == "association"} == {"N1", "N2", "N3"}
+    summary = con.execute("SELECT evidence_summary FROM flags WHERE nominal_id = 'N1'").fetchone()
+    assert summary[0].startswith("shared: namesake_at_address since 2022-01-01")
+
+
+def test_a_pair_blocking_never_compared_is_no_namesake():
+    con = _at_home("('S9', 'N9', 'exact', 'exact', 'exact')")
+    assert [kind for _, kind in _evidence(con, "S1")] == ["relative_at_address"] * 3
+
+
+def test_a_namesake_level_the_spec_does_not_have_is_an_error():
+    with pytest.raises(ValueError, match="'nicknme' is not a forename level"):
+        _at_home(
+            "('S9', 'N9', 'exact', 'exact', 'exact')",
+            FlagConfig(namesake_forename_levels=("nicknme",)),
+        )
+
+
 def _declared(declared_date: str, assoc_dob: str = "1970-01-01"):
     """S1 shares a phone since 2024-01-01 with N1, a suspect, and declared N1 on the register
     on ``declared_date``, born ``assoc_dob``."""
