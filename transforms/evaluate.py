@@ -211,7 +211,7 @@ def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Metrics by flag kind, identity by noise kind, review load, and the PR curves.
 
     Keys: ``metrics`` (flag and identity P/R/F1), ``by_kind`` (planted cases handled
-    correctly), ``by_noise`` (identity P/R/F1 per scope and kind of noise), ``load``
+    correctly, raised under any flag kind, matched), ``by_noise`` (identity P/R/F1 per scope and kind of noise), ``load``
     (pairs per band, lines per staff screened), ``thresholds`` (P/R/F1 at the run's
     thresholds and at the best F1, per scope), ``curves`` (the PR curve per scope),
     ``run`` (one row: run id, thresholds, staff screened), ``scored`` (every candidate pair's
@@ -289,6 +289,9 @@ def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
     cases["matched"] = [k in matched for k in keys]
     cases["auto"] = [k in auto for k in keys]
     cases["flagged_as"] = [flag_kind.get(k) for k in keys]
+    # raised to DPS under any kind: the officer's own record raised as an association (a
+    # namesake at home) is in front of a person, though not as the kind planted
+    cases["raised"] = [k in flagged for k in keys]
     cases["excluded"] = [k in excluded for k in keys]
     cases["correct"] = [
         _correct(exp, k in flagged, flag_kind.get(k), k in excluded)
@@ -296,7 +299,12 @@ def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
     ]
     by_kind = (
         cases.groupby("kind")
-        .agg(cases=("case_id", "count"), correct=("correct", "sum"), matched=("matched", "sum"))
+        .agg(
+            cases=("case_id", "count"),
+            correct=("correct", "sum"),
+            raised=("raised", "sum"),
+            matched=("matched", "sum"),
+        )
         .reset_index()
     )
     all_true_frame = _pair_frame(all_true)

@@ -165,6 +165,28 @@ def test_flag_and_identity_metrics_with_f1(result: dict[str, pd.DataFrame]) -> N
     assert (auto["predicted"], auto["true_positive"], auto["precision"]) == (2, 2, 1.0)
 
 
+def test_planted_cases_raised_under_another_kind_are_counted_apart(tmp_path: Path) -> None:
+    """S1's own criminal record scored below review and raised as an association (a namesake
+    at home): in front of DPS, though not as misconduct. S3's namesake is raised by nobody."""
+    truth = _truth(
+        [
+            ("C1", "S1", "N1", "self_criminal", "misconduct", "dob_missing"),
+            ("C2", "S2", "N2", "self_criminal", "misconduct", ""),
+            ("C3", "S3", "N3", "hard_negative_name_dob", "none", ""),
+        ]
+    )
+    db = _database(
+        tmp_path / "sweep.duckdb",
+        [("S1", "N1", 3.0), ("S2", "N2", 20.0), ("S3", "N3", 2.0)],
+        [("S1", "N1", "association"), ("S2", "N2", "misconduct")],
+        screened=3,
+    )
+    kinds = evaluate(db, truth)["by_kind"].set_index("kind")
+    assert list(kinds.columns) == ["cases", "correct", "raised", "matched"]
+    assert kinds.loc["self_criminal"].tolist() == [2, 1, 2, 1]
+    assert kinds.loc["hard_negative_name_dob"].tolist() == [1, 1, 0, 0]
+
+
 def test_identity_by_noise_kind_recall_precision_f1(result: dict[str, pd.DataFrame]) -> None:
     by = result["by_noise"].set_index(["scope", "noise_kind"])
     clean = by.loc[("flaggable", CLEAN)]
