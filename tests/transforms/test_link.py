@@ -11,6 +11,7 @@ birth, house moves, marriage.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -304,6 +305,21 @@ def test_summary_has_no_personal_data(result: LinkResult, extracts: Extracts) ->
         f"households: {household['surname_agree']:,} of {household['pairs']:,} pairs of "
         "different people at one dwelling share a surname"
     ) in text
+    # The left side records no sex, so no pair tells a family's twins from one person under
+    # two forenames: no twin share, and no line for it. With one, the line gives its counts.
+    assert household["twin_pairs"] == 0 and household["twins"] == 0.0
+    assert "twins:" not in text
+    measured = {**household, "twin_pairs": 264, "twin_same_day": 36, "twins": 0.047}
+    model = dataclasses.replace(
+        result.model, training={**result.model.training, "household": measured}
+    )
+    twins = "\n".join(
+        summary_lines(dataclasses.replace(result, model=model), extracts.left, extracts.right)
+    )
+    assert (
+        "twins: 36 of 264 pairs at one dwelling with one surname and another sex were born "
+        "the same day; there a shared birthday with another forename counts as twins' (0.047)"
+    ) in twins
     review = result.truth.at_review
     false_lines = review["predicted"] - review["true_positive"]
     assert f"false lines at the review band: {false_lines:,} ({false_lines / N_LEFT:.4f}" in text
