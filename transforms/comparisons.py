@@ -7,6 +7,7 @@ SQL over the columns that ``compare.py`` prepares for that comparison.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from transforms.config import MatchConfig
@@ -328,3 +329,17 @@ PHONE = Comparison(
 def all_comparisons(cfg: MatchConfig) -> tuple[Comparison, ...]:
     """The comparisons a pair is scored on, in the order they are reported."""
     return (forename(cfg), surname(cfg), name_order(cfg), dob(cfg), SEX, address(cfg), PHONE)
+
+
+def check_levels(option: str, comparison: str, levels: Iterable[str], cfg: MatchConfig) -> None:
+    """A ValueError naming ``option`` where ``levels`` has a label that ``comparison`` lacks:
+    a level spelt wrong in a setting is an error, not a rule that never holds."""
+    labels = next(c.labels() for c in all_comparisons(cfg) if c.name == comparison)
+    unknown = [lv for lv in levels if lv not in labels]
+    if unknown:
+        article = "an" if comparison[0] in "aeiou" else "a"
+        raise ValueError(
+            f"{option}: {', '.join(map(repr, unknown))} "
+            f"{'is' if len(unknown) == 1 else 'are'} not {article} {comparison} level; levels: "
+            f"{', '.join(labels)}"
+        )

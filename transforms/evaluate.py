@@ -211,8 +211,8 @@ def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Metrics by flag kind, identity by noise kind, review load, and the PR curves.
 
     Keys: ``metrics`` (flag and identity P/R/F1), ``by_kind`` (planted cases handled
-    correctly, raised under any flag kind, matched), ``by_noise`` (identity P/R/F1 per scope and kind of noise), ``load``
-    (pairs per band, lines per staff screened), ``thresholds`` (P/R/F1 at the run's
+    correctly, raised under any flag kind, matched), ``by_noise`` (identity P/R/F1 per scope
+    and kind of noise), ``load`` (pairs per band, lines per staff screened), ``thresholds`` (P/R/F1 at the run's
     thresholds and at the best F1, per scope), ``curves`` (the PR curve per scope),
     ``run`` (one row: run id, thresholds, staff screened), ``scored`` (every candidate pair's
     match weight and band) and ``cases`` (each planted case's outcome).

@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from transforms.comparisons import FORENAME_EXACT, Comparison, all_comparisons
+from transforms.comparisons import FORENAME_EXACT, Comparison, all_comparisons, check_levels
 from transforms.config import MatchConfig
 from transforms.households import (
     household_adjustment_sql,
@@ -652,14 +652,8 @@ def _household_sql(model: Model, cfg: MatchConfig) -> str:
     measured a household share and compares forenames, surnames and addresses."""
     if not set(model.comparisons) >= _HOUSEHOLD_COMPARISONS:
         return "0.0::DOUBLE AS household_adjustment"
-    spec = {c.name: c.labels() for c in all_comparisons(cfg)}
-    unknown = [lv for lv in cfg.household_forename_levels if lv not in spec["forename"]]
-    if unknown:
-        raise ValueError(
-            f"match.household_forename_levels: {', '.join(map(repr, unknown))} "
-            f"{'is' if len(unknown) == 1 else 'are'} not a forename level; levels: "
-            f"{', '.join(spec['forename'])}"
-        )
+    check_levels("match.household_forename_levels", "forename", cfg.household_forename_levels, cfg)
+    check_levels("match.household_address_levels", "address", cfg.household_address_levels, cfg)
     labels = model.labels["surname"]
     u = {lv: model.u["surname"][labels.index(lv)] for lv in TF_LEVELS["surname"] if lv in labels}
     return household_adjustment_sql(
@@ -672,17 +666,10 @@ def _twin_sql(model: Model, cfg: MatchConfig) -> str:
     a twin share and compares forenames, surnames, dates of birth and addresses."""
     if not set(model.comparisons) >= _TWIN_COMPARISONS:
         return "0.0::DOUBLE AS twin_adjustment"
-    spec = {c.name: c.labels() for c in all_comparisons(cfg)}
-    for option, name in (("forename", "forename"), ("surname", "surname")):
-        unknown = [
-            lv for lv in getattr(cfg, f"household_twin_{option}_levels") if lv not in spec[name]
-        ]
-        if unknown:
-            raise ValueError(
-                f"match.household_twin_{option}_levels: {', '.join(map(repr, unknown))} "
-                f"{'is' if len(unknown) == 1 else 'are'} not a {name} level; levels: "
-                f"{', '.join(spec[name])}"
-            )
+    for name in ("forename", "surname"):
+        option = f"household_twin_{name}_levels"
+        check_levels(f"match.{option}", name, getattr(cfg, option), cfg)
+    check_levels("match.household_address_levels", "address", cfg.household_address_levels, cfg)
     u_dob = model.u["dob"][model.labels["dob"].index("exact")]
     return twin_adjustment_sql(model.household_twins, u_dob, cfg)
 

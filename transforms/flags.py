@@ -8,8 +8,9 @@ Two kinds, as DOMAIN.md defines them:
 - off-duty association: the staff member shares a current address, phone or vehicle with a
   criminal nominal over overlapping dates, or their own nominal is named as an associate of
   one. A criminal nominal at their home carrying their own name (a self match scored below
-  review, or a relative of the same name) is evidence of its own kind. Addresses, phones and vehicles shared by many nominals are suppressed with the count;
-  associations declared on the register before the evidence are excluded.
+  review, or a relative of the same name) is evidence of its own kind. Addresses, phones and
+  vehicles shared by many nominals are suppressed with the count; associations declared on
+  the register before the evidence are excluded.
 Every exclusion and suppression is kept with its reason.
 """
 
@@ -19,7 +20,7 @@ from datetime import date
 
 import duckdb
 
-from transforms.comparisons import all_comparisons
+from transforms.comparisons import check_levels
 from transforms.config import FlagConfig, MatchConfig
 from transforms.normalise import compact_sql, floors_apart_sql, fold_sql, register_functions
 from transforms.schema import CRIMINAL_ROLES, DUTY_ROLES, WELFARE_ROLES
@@ -170,18 +171,10 @@ def build_self_match_outcomes(
 
 
 def _check_namesake_levels(cfg: FlagConfig) -> None:
-    """A namesake level the comparison spec does not have is an error, not a rule that never
-    holds."""
-    spec = {c.name: c.labels() for c in all_comparisons(MatchConfig())}
-    for field_name in ("forename", "surname", "dob"):
-        levels = getattr(cfg, f"namesake_{field_name}_levels")
-        unknown = [lv for lv in levels if lv not in spec[field_name]]
-        if unknown:
-            raise ValueError(
-                f"flags.namesake_{field_name}_levels: {', '.join(map(repr, unknown))} "
-                f"{'is' if len(unknown) == 1 else 'are'} not a {field_name} level; levels: "
-                f"{', '.join(spec[field_name])}"
-            )
+    """The namesake levels are levels of the comparison spec."""
+    for name in ("forename", "surname", "dob"):
+        option = f"namesake_{name}_levels"
+        check_levels(f"flags.{option}", name, getattr(cfg, option), MatchConfig())
 
 
 def build_association_evidence(

@@ -424,6 +424,9 @@ def test_a_shared_birthday_at_home_weighs_less_where_the_family_has_twins():
     typo = dataclasses.replace(cfg, household_twin_surname_levels=("exat",))
     with pytest.raises(ValueError, match="'exat' is not a surname level"):
         score(con, model, typo)
+    typo = dataclasses.replace(cfg, household_address_levels=("same_dwelling", "same_hous"))
+    with pytest.raises(ValueError, match="household_address_levels: 'same_hous' is not an addr"):
+        score(con, model, typo)
 
 
 def test_a_model_from_before_households_loads_with_no_household_share(tmp_path):
