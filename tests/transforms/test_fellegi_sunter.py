@@ -330,18 +330,27 @@ def test_an_exact_forename_with_middle_names_is_adjusted_and_auto_weighed_as_exa
         assert out.loc[sid, "auto_weight"] == pytest.approx(out.loc[sid, "match_weight"])
 
 
+# (labels, m, u) of a comparison added to a model: the home, and the date of birth.
+_ADDRESS = (["missing", "same_dwelling", "different"], [1.0, 0.7, 0.3], [1.0, 1e-6, 1.0 - 1e-6])
+_DOB = (["missing", "exact", "different"], [1.0, 0.9, 0.1], [1.0, 5e-5, 1.0 - 5e-5])
+
+
+def _with(model: Model, **added: tuple[list[str], list[float], list[float]]) -> Model:
+    """``model`` comparing each of ``added`` (name: labels, m, u) too, after its own."""
+    return dataclasses.replace(
+        model,
+        comparisons=[*model.comparisons, *added],
+        labels={**model.labels, **{name: a[0] for name, a in added.items()}},
+        m={**model.m, **{name: a[1] for name, a in added.items()}},
+        u={**model.u, **{name: a[2] for name, a in added.items()}},
+    )
+
+
 def test_a_shared_home_and_surname_weigh_less_where_the_forenames_differ():
     """A twin or a sibling shares the surname and the home: where the model measured that
     households share surnames, such a pair's surname counts as family, not identity. The
     same surname and home with the same forename, or another home, are scored as before."""
-    model = dataclasses.replace(
-        _name_model(),
-        comparisons=["forename", "surname", "address"],
-        labels={**_name_model().labels, "address": ["missing", "same_dwelling", "different"]},
-        m={**_name_model().m, "address": [1.0, 0.7, 0.3]},
-        u={**_name_model().u, "address": [1.0, 1e-6, 1.0 - 1e-6]},
-        household_family=0.3,
-    )
+    model = dataclasses.replace(_with(_name_model(), address=_ADDRESS), household_family=0.3)
     con = _levels_db(
         "('twin', 'N1', 2, 1, 1, 'ANNA', 'SMITH'), ('self', 'N2', 1, 1, 1, 'ANNA', 'SMITH'), "
         "('elsewhere', 'N3', 2, 1, 2, 'ANNA', 'SMITH')",
@@ -375,22 +384,8 @@ def test_a_shared_birthday_at_home_weighs_less_where_the_family_has_twins():
     as the model measured the extract's families to have them. The same person under the
     same forename, and a relative born another day, are scored as before; with no twin share
     nothing changes."""
-    labels = {
-        **_name_model().labels,
-        "dob": ["missing", "exact", "different"],
-        "address": ["missing", "same_dwelling", "different"],
-    }
     model = dataclasses.replace(
-        _name_model(),
-        comparisons=["forename", "surname", "dob", "address"],
-        labels=labels,
-        m={**_name_model().m, "dob": [1.0, 0.9, 0.1], "address": [1.0, 0.7, 0.3]},
-        u={
-            **_name_model().u,
-            "dob": [1.0, 5e-5, 1.0 - 5e-5],
-            "address": [1.0, 1e-6, 1.0 - 1e-6],
-        },
-        household_twins=0.05,
+        _with(_name_model(), dob=_DOB, address=_ADDRESS), household_twins=0.05
     )
     con = _levels_db(
         "('twin', 'N1', 2, 1, 1, 1, 'ANNA', 'SMITH'), ('self', 'N2', 1, 1, 1, 1, 'ANNA', 'SMITH'),"

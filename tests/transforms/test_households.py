@@ -100,10 +100,16 @@ def _adjust(family: float, rows: list[tuple[str, str, str, float]]) -> list[floa
     sql = household_adjustment_sql(
         family, {"exact": U_SURNAME, "variant_exact": 0.004}, MatchConfig(), "tf"
     )
+    return _over(sql, "tf DOUBLE", rows)
+
+
+def _over(sql: str, last: str, rows: list[tuple]) -> list[float]:
+    """The adjustment ``sql`` on ``rows`` of (address, surname and forename levels, and the
+    column ``last``)."""
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE t (i INT, address_level VARCHAR, surname_level VARCHAR, "
-        "forename_level VARCHAR, tf DOUBLE)"
+        f"forename_level VARCHAR, {last})"
     )
     con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", [(i, *r) for i, r in enumerate(rows)])
     return [r[0] for r in con.execute(f"SELECT {sql} FROM t ORDER BY i").fetchall()]
@@ -193,14 +199,7 @@ def test_one_person_under_other_forenames_is_no_twin():
 
 
 def _twin_adjust(twins: float, rows: list[tuple[str, str, str, str]]) -> list[float]:
-    sql = twin_adjustment_sql(twins, U_DOB, MatchConfig())
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE t (i INT, address_level VARCHAR, surname_level VARCHAR, "
-        "forename_level VARCHAR, dob_level VARCHAR)"
-    )
-    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", [(i, *r) for i, r in enumerate(rows)])
-    return [r[0] for r in con.execute(f"SELECT {sql} FROM t ORDER BY i").fetchall()]
+    return _over(twin_adjustment_sql(twins, U_DOB, MatchConfig()), "dob_level VARCHAR", rows)
 
 
 def test_the_twin_adjustment_takes_a_shared_birthday_as_twins_only_where_it_can_be():
