@@ -331,6 +331,11 @@ def all_comparisons(cfg: MatchConfig) -> tuple[Comparison, ...]:
     return (forename(cfg), surname(cfg), name_order(cfg), dob(cfg), SEX, address(cfg), PHONE)
 
 
+def sql_in(values: Iterable[str]) -> str:
+    """``values`` as the parenthesised list of SQL string literals an IN takes."""
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
 def check_levels(option: str, comparison: str, levels: Iterable[str], cfg: MatchConfig) -> None:
     """A ValueError naming ``option`` where ``levels`` has a label that ``comparison`` lacks:
     a level spelt wrong in a setting is an error, not a rule that never holds."""

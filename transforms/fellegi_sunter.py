@@ -669,7 +669,6 @@ def _twin_sql(model: Model, cfg: MatchConfig) -> str:
     for name in ("forename", "surname"):
         option = f"household_twin_{name}_levels"
         check_levels(f"match.{option}", name, getattr(cfg, option), cfg)
-    check_levels("match.household_address_levels", "address", cfg.household_address_levels, cfg)
     u_dob = model.u["dob"][model.labels["dob"].index("exact")]
     return twin_adjustment_sql(model.household_twins, u_dob, cfg)
 

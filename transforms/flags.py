@@ -20,15 +20,10 @@ from datetime import date
 
 import duckdb
 
-from transforms.comparisons import check_levels
+from transforms.comparisons import check_levels, sql_in
 from transforms.config import FlagConfig, MatchConfig
 from transforms.normalise import compact_sql, floors_apart_sql, fold_sql, register_functions
 from transforms.schema import CRIMINAL_ROLES, DUTY_ROLES, WELFARE_ROLES
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
 
 # The staff's own matches: pairs whose identity is in the auto or review band.
 _MATCHED = """SELECT l_id AS staff_id, r_id AS nominal_id, band, match_weight, match_probability
@@ -78,7 +73,7 @@ def build_criminal_nominals(con: duckdb.DuckDBPyConnection, cfg: FlagConfig) -> 
                    list(DISTINCT offence_category ORDER BY offence_category) AS categories,
                    max(TRY_CAST(record_date AS DATE)) AS latest_record
             FROM raw_records
-            WHERE role IN {_in(CRIMINAL_ROLES)} AND nominal_id IN (SELECT id FROM reach)
+            WHERE role IN {sql_in(CRIMINAL_ROLES)} AND nominal_id IN (SELECT id FROM reach)
             GROUP BY nominal_id
         ),
         mk AS (
@@ -105,9 +100,9 @@ def build_self_match_outcomes(
         r AS (
             SELECT m.staff_id, m.nominal_id, rec.record_id, rec.role, rec.business_area,
                    rec.offence_category, rec.outcome, TRY_CAST(rec.record_date AS DATE) AS record_date,
-                   CASE WHEN rec.role IN {_in(CRIMINAL_ROLES)} THEN 'criminal'
-                        WHEN rec.role IN {_in(WELFARE_ROLES)} THEN 'welfare'
-                        WHEN rec.role IN {_in(DUTY_ROLES)} THEN 'duty'
+                   CASE WHEN rec.role IN {sql_in(CRIMINAL_ROLES)} THEN 'criminal'
+                        WHEN rec.role IN {sql_in(WELFARE_ROLES)} THEN 'welfare'
+                        WHEN rec.role IN {sql_in(DUTY_ROLES)} THEN 'duty'
                         ELSE 'other' END AS role_class
             FROM m JOIN raw_records rec ON rec.nominal_id = m.nominal_id
         )
@@ -226,9 +221,9 @@ def build_association_evidence(
             SELECT DISTINCT p.staff_id, p.nominal_id
             FROM (SELECT DISTINCT staff_id, nominal_id FROM shared_addr) p
             JOIN scored_pairs s ON s.l_id = p.staff_id AND s.r_id = p.nominal_id
-            WHERE s.forename_level IN {_in(cfg.namesake_forename_levels)}
-              AND s.surname_level IN {_in(cfg.namesake_surname_levels)}
-              AND s.dob_level IN {_in(cfg.namesake_dob_levels)}
+            WHERE s.forename_level IN {sql_in(cfg.namesake_forename_levels)}
+              AND s.surname_level IN {sql_in(cfg.namesake_surname_levels)}
+              AND s.dob_level IN {sql_in(cfg.namesake_dob_levels)}
         ),
         addr AS (
             SELECT a.staff_id, a.nominal_id,

@@ -32,12 +32,8 @@ from typing import Any
 
 import duckdb
 
+from transforms.comparisons import sql_in
 from transforms.config import MatchConfig
-
-
-def _homes(cfg: MatchConfig) -> str:
-    """SQL list of the address levels that put two people in one home."""
-    return ", ".join(f"'{label}'" for label in cfg.household_address_levels)
 
 
 def household_pair_counts(con: duckdb.DuckDBPyConnection, cfg: MatchConfig) -> dict[str, int]:
@@ -97,7 +93,6 @@ def household_adjustment_sql(
     the name's term-frequency adjustment ``tf``, so a rare surname loses what made it rare."""
     if family <= 0 or not u_surname:
         return "0.0::DOUBLE AS household_adjustment"
-    forenames = ", ".join(f"'{label}'" for label in cfg.household_forename_levels)
     whens = []
     for label, u in u_surname.items():
         u_name = f"({u!r} / pow(2, {tf}))"
@@ -106,7 +101,8 @@ def household_adjustment_sql(
             f"{1.0 - family!r} * {u_name}))"
         )
     return (
-        f"CASE WHEN address_level IN ({_homes(cfg)}) AND forename_level IN ({forenames}) "
+        f"CASE WHEN address_level IN {sql_in(cfg.household_address_levels)} "
+        f"AND forename_level IN {sql_in(cfg.household_forename_levels)} "
         f"THEN CASE {' '.join(whens)} ELSE 0.0 END ELSE 0.0 END AS household_adjustment"
     )
 
@@ -136,11 +132,11 @@ def twin_adjustment_sql(twins: float, u_dob: float, cfg: MatchConfig) -> str:
     otherwise."""
     if twins <= 0 or not 0 < u_dob < 1:
         return "0.0::DOUBLE AS twin_adjustment"
-    forenames = ", ".join(f"'{label}'" for label in cfg.household_twin_forename_levels)
-    surnames = ", ".join(f"'{label}'" for label in cfg.household_twin_surname_levels)
     bits = math.log2(u_dob / (twins + (1.0 - twins) * u_dob))
     return (
-        f"CASE WHEN address_level IN ({_homes(cfg)}) AND forename_level IN ({forenames}) "
-        f"AND surname_level IN ({surnames}) AND dob_level = 'exact' THEN {bits!r}::DOUBLE "
+        f"CASE WHEN address_level IN {sql_in(cfg.household_address_levels)} "
+        f"AND forename_level IN {sql_in(cfg.household_twin_forename_levels)} "
+        f"AND surname_level IN {sql_in(cfg.household_twin_surname_levels)} "
+        f"AND dob_level = 'exact' THEN {bits!r}::DOUBLE "
         "ELSE 0.0 END AS twin_adjustment"
     )
