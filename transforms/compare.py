@@ -389,9 +389,9 @@ def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _cmp_addr AS
         WITH lh AS (SELECT DISTINCT a.id FROM l_addr a SEMI JOIN {pairs} p ON p.l_id = a.id
-                    WHERE a.pc IS NOT NULL),
+                    WHERE a.pc_district IS NOT NULL),
         rh AS (SELECT DISTINCT a.id FROM r_addr a SEMI JOIN {pairs} p ON p.r_id = a.id
-               WHERE a.pc IS NOT NULL),
+               WHERE a.pc_district IS NOT NULL),
         has AS (
             SELECT p.pn, lh.id IS NOT NULL AS lh, rh.id IS NOT NULL AS rh
             FROM {pairs} p LEFT JOIN lh ON lh.id = p.l_id LEFT JOIN rh ON rh.id = p.r_id
@@ -401,7 +401,7 @@ def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig
                    ra.house AS rhouse, la.flat AS lflat, ra.flat AS rflat,
                    la.pc_sector AS lsector, ra.pc_sector AS rsector,
                    la.pc_district AS ldistrict, ra.pc_district AS rdistrict,
-                   la.pc AS la, ra.pc AS ra, FALSE AS street_alike,
+                   la.pc_district AS la, ra.pc_district AS ra, FALSE AS street_alike,
                    {floors_apart_sql("la.", "ra.")} AS floors_apart
             FROM {pairs} p
             JOIN l_addr la ON la.id = p.l_id
@@ -413,7 +413,7 @@ def _address_levels(con: duckdb.DuckDBPyConnection, pairs: str, cfg: MatchConfig
         ),
         best AS (SELECT pn, min({comparison.case_sql()}) AS address FROM near GROUP BY pn)
         -- a pair with no address row in common is "different" if both sides have an
-        -- address with a postcode, else "missing"
+        -- address with a postcode or at least its district, else "missing"
         SELECT h.pn,
                CASE WHEN b.address IS NOT NULL THEN b.address
                     WHEN h.lh AND h.rh THEN {len(comparison.levels) - 1}

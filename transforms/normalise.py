@@ -144,6 +144,11 @@ def postcode_sql(expr: str) -> str:
     )
 
 
+# A UK postcode's outward code alone ("WR2", "B23", "WV11"), as an intelligence record may give
+# an area ("lives in the WR2 area") rather than a street: its district, and no postcode.
+OUTWARD_CODE = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+OUTWARD_CODE_MAX_LENGTH = 4
+
 # A UK postcode written in an address line: an outward code (A9, A99, AA9, AA99, A9A or
 # AA9A), then an inward code (9AA), with or without a space between, and then a comma or the
 # end of the line (a full stop aside), as addresses are written ("BLOCK B2 3RD FLOOR" holds
@@ -723,11 +728,23 @@ def build_addresses(
                    {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
             FROM {side}_src_address)
     """
+    # An outward code alone is a district, not a postcode: as a postcode its "sector" and
+    # "district" would be its first letters, shared with every other area written so.
+    rows = f"""
+        SELECT * EXCLUDE (pc, outward), CASE WHEN NOT outward THEN pc END AS pc,
+               CASE WHEN outward THEN pc END AS outward_code
+        FROM (SELECT *, CASE WHEN length(pc) <= {OUTWARD_CODE_MAX_LENGTH}
+                             THEN regexp_full_match(pc, '{OUTWARD_CODE}') ELSE FALSE END
+                            AS outward
+              FROM ({rows}))
+    """
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_addr AS
         SELECT id, pc,
-               CASE WHEN pc IS NULL THEN NULL ELSE left(pc, length(pc) - 2) END AS pc_sector,
-               CASE WHEN pc IS NULL THEN NULL ELSE left(pc, length(pc) - 3) END AS pc_district,
+               CASE WHEN pc IS NOT NULL THEN nullif(left(pc, length(pc) - 2), '') END AS pc_sector,
+               CASE WHEN outward_code IS NOT NULL THEN outward_code
+                    WHEN pc IS NOT NULL THEN nullif(left(pc, length(pc) - 3), '') END
+                   AS pc_district,
                flat, house, {street_sql("rest") if street else "NULL::VARCHAR"} AS street,
                CASE WHEN line IS NOT NULL THEN
                    pc || '|' || coalesce(house, '-') || '|' || coalesce(flat, '-') END AS dwelling,

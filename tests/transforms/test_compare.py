@@ -638,6 +638,19 @@ def test_a_postcode_written_only_in_the_address_line_is_still_compared():
     }
 
 
+def test_a_postcode_given_only_as_its_district_agrees_at_the_district():
+    """An intelligence record with only an area ("LS6"): the same district as the staff
+    member's postcode, not a different address; another area is different."""
+    levels = _address_levels(
+        [{"address_line": "12 Marlow Street, Leeds", "postcode": "LS6 2AB"}],
+        [
+            {"nominal_id": "N1", "address_line": "Leeds", "postcode": "LS6"},
+            {"nominal_id": "N2", "address_line": "Leeds", "postcode": "LS7"},
+        ],
+    )
+    assert levels == {"N0": "missing", "N1": "same_district", "N2": "different"}
+
+
 def test_street_similarity_ignores_word_order_and_missing_words_not_other_towns():
     from transforms.compare import _street_similarity
 

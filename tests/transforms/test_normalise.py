@@ -393,6 +393,35 @@ def test_address_keys_flat_house_and_history():
     assert person == ("ANNA", "MARY", "SMITHJONES")
 
 
+def test_an_outward_code_alone_is_a_district_not_a_postcode():
+    """An intelligence record giving only an area ("WR2") has that district and no postcode,
+    sector or dwelling: read as a postcode, its district would be its first letters, shared
+    with every other area written so. A postcode of another country's form keeps its
+    prefixes as before."""
+    frames = tables(
+        staff=[{"staff_id": "S1", "surname": "Smith", "forenames": "Anna"}],
+        staff_addresses=[{"staff_id": "S1", "address_line": "9 Hill Road", "postcode": "WR2 9WJ"}],
+        nominals=[{"nominal_id": n, "surname": "Smith", "forenames": "Anna"} for n in "ABCD"],
+        addresses=[
+            {"nominal_id": "A", "address_line": "9 Hill Road", "postcode": "WR2"},
+            {"nominal_id": "B", "address_line": "", "postcode": " wv11 "},
+            {"nominal_id": "C", "address_line": "", "postcode": "3212"},
+            {"nominal_id": "D", "address_line": "9 Hill Road", "postcode": "wr2 9wj"},
+        ],
+    )
+    con = linkage_db(frames)
+    normalise_all(con)
+    rows = con.execute(
+        "SELECT id, pc, pc_sector, pc_district, dwelling FROM r_addr ORDER BY id"
+    ).fetchall()
+    assert rows == [
+        ("A", None, None, "WR2", None),
+        ("B", None, None, "WV11", None),
+        ("C", "3212", "32", "3", None),
+        ("D", "WR29WJ", "WR29", "WR2", "WR29WJ|9|-"),
+    ]
+
+
 def test_right_side_houses_only_where_the_left_side_has_the_postcode():
     line = "Flat 3, 12 High Street, Leeds"
     frames = tables(
