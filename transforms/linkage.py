@@ -25,8 +25,9 @@ def block(
     con: duckdb.DuckDBPyConnection, cfg: SweepConfig, right_phones: bool = True
 ) -> pd.DataFrame:
     """Normalise both sides and generate the candidates. ``right_phones=False``: the right
-    side's phones are left for :func:`compare_and_score` to normalise for the compared
-    people only (when nothing but the comparison reads them)."""
+    side's phones are normalised only where they may share a number with the left side (for
+    blocking), and :func:`compare_and_score` normalises the compared people's (when nothing
+    but blocking and the comparison reads them)."""
     normalise_all(con, right_phones=right_phones, cfg=cfg.match)
     return generate_candidates(con, cfg.blocking)
 

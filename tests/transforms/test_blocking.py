@@ -33,7 +33,14 @@ def _nominal(nominal_id: str, surname: str, forenames: str, dob: str = "") -> di
 
 
 def _candidates(
-    nominals, aliases=(), max_block_size=2000, staff_addresses=(), addresses=(), staff=STAFF
+    nominals,
+    aliases=(),
+    max_block_size=2000,
+    staff_addresses=(),
+    addresses=(),
+    staff=STAFF,
+    staff_phones=(),
+    phones=(),
 ):
     con = linkage_db(
         tables(
@@ -42,6 +49,8 @@ def _candidates(
             aliases=list(aliases),
             staff_addresses=list(staff_addresses),
             addresses=list(addresses),
+            staff_phones=list(staff_phones),
+            phones=list(phones),
         )
     )
     normalise_all(con)
@@ -290,6 +299,57 @@ def test_a_shared_postcode_with_a_name_key_when_the_date_of_birth_is_wrong():
     # the staff member's previous postcode counts like the current one
     assert pairs[("S1", "N4")] == {"postcode_surname_sound"}
     assert report.loc["postcode_surname_sound", "pairs"] == 2
+
+
+def test_a_date_of_birth_in_the_postcode_district_an_intelligence_record_gives_alone():
+    """Names that share no key (a transliteration, say) with the date of birth, and the
+    intelligence record gives only the postcode's outward code ("LS6"): paired in the staff
+    member's district, not in another, nor with another date. A full postcode in another
+    sector of the district is not paired by this rule."""
+    nominals = {
+        "N1": (_nominal("N1", "Kayode", "Bajo", "1984-03-07"), "LS6"),
+        "N2": (_nominal("N2", "Kayode", "Bajo", "1984-03-07"), "LS6 9ZZ"),
+        "N3": (_nominal("N3", "Kayode", "Bajo", "1984-03-07"), "LS7"),
+        "N4": (_nominal("N4", "Kayode", "Bajo", "1984-03-08"), "LS6"),
+    }
+    pairs, report = _candidates(
+        [n for n, _ in nominals.values()],
+        staff_addresses=[
+            {"staff_id": "S1", "address_line": "12 Marlow Street", "postcode": "LS6 2AB"}
+        ],
+        addresses=[
+            {"nominal_id": i, "address_line": "Leeds", "postcode": pc}
+            for i, (_, pc) in nominals.items()
+        ],
+    )
+    assert pairs[("S1", "N1")] == {"dob_postcode_district_only"}
+    assert all(("S1", n) not in pairs for n in ("N2", "N3", "N4"))
+    assert report.loc["dob_postcode_district_only", "pairs"] == 1
+
+
+def test_a_phone_number_in_common_whatever_the_names_and_dates_of_birth():
+    """A number in either history, written in any format, pairs people whose names and
+    dates of birth share no key; another number does not."""
+    pairs, report = _candidates(
+        [
+            _nominal("N1", "Adeyemi", "Tunde"),
+            _nominal("N2", "Whitfeld", "Peggy", "1969-12-21"),
+            _nominal("N3", "Adeyemi", "Tunde"),
+        ],
+        staff_phones=[
+            {"staff_id": "S1", "phone": "07700 900123", "date_to": "2019-01-01"},
+            {"staff_id": "S2", "phone": "0113 496 0000"},
+        ],
+        phones=[
+            {"nominal_id": "N1", "phone": "+44 7700 900123"},
+            {"nominal_id": "N2", "phone": "(0113) 4960000"},
+            {"nominal_id": "N3", "phone": "07700 900124"},
+        ],
+    )
+    assert pairs[("S1", "N1")] == {"phone"}
+    assert pairs[("S2", "N2")] == {"phone"}
+    assert ("S1", "N3") not in pairs
+    assert report.loc["phone", "pairs"] == 2
 
 
 def test_a_shared_postcode_with_names_that_sound_alike_across_fields():

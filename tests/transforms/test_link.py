@@ -812,6 +812,33 @@ def test_phones_stored_as_numbers_or_several_to_a_field_are_shared(tmp_path: Pat
     assert _phone_levels_of_same_people(left, right, tmp_path) == ["shared"] * 3
 
 
+def test_a_phone_number_in_common_is_a_candidate_whatever_the_names(tmp_path: Path) -> None:
+    """``sweep link`` normalises the right side's phones before blocking: a record whose
+    name is written another way and has no date of birth meets its person by the number."""
+    left = tmp_path / "l.csv"
+    left.write_text(
+        "pid,fn,sn,dob,tel\n1,Przemyslaw,Dywan,1979-03-05,07482 924533\n"
+        "2,Ann,Lee,1980-01-02,07497 202582\n",
+        "utf-8",
+    )
+    right = tmp_path / "r.csv"
+    right.write_text(
+        "ref,fn,sn,dob,phone\nA,Przemek,DYWAN,,+44 7482 924533\nB,Zoe,Ray,1961-07-08,\n",
+        "utf-8",
+    )
+    side = {"forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
+    mapping = parse_mapping(
+        {
+            "left": {"id": "pid", "phone": "tel", **side},
+            "right": {"id": "ref", "phone": "phone", **side},
+        },
+        "phones.toml",
+    )
+    pairs = pd.read_parquet(link(left, right, mapping, tmp_path / "p.parquet").out)
+    assert pairs[["left_id", "right_id", "phone_level"]].values.tolist() == [["1", "A", "shared"]]
+    assert list(pairs["rules"].iloc[0]) == ["phone"]
+
+
 def test_phones_in_scientific_notation_are_read_or_counted_when_digits_are_lost(
     tmp_path: Path,
 ) -> None:
