@@ -795,8 +795,8 @@ def build_right_phones_near_left(con: duckdb.DuckDBPyConnection) -> None:
     """``r_phone`` for the right-side people with a number that may be one of ``l_phone``'s:
     the last digits agree, or the field is written otherwise and is normalised to see. For
     the blocking rule on a shared number where nothing else reads every number (``sweep
-    link``; the comparison rebuilds ``r_phone`` for the compared): at 5M nominals, a fifth
-    of the right side's numbers are normalised."""
+    link``; the comparison rebuilds ``r_phone`` for the compared): at 5M nominals, one
+    field in twenty is normalised."""
     plain = "replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', '')"
     people = f"""
         SELECT id FROM (SELECT id, {plain} AS plain FROM r_src_phone)
