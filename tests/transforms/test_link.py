@@ -771,9 +771,9 @@ def test_dates_the_format_cannot_read_are_told(tmp_path: Path) -> None:
     assert any("does not read the dates of birth of 20 of 40 right rows" in w for w in res.warnings)
 
 
-def _phone_levels_of_same_people(left: Path, right: Path, tmp_path: Path) -> list[str]:
-    """Link ``left`` (pid 1, 2, 3: tel) and ``right`` (ref A, B, C: phone), both with fn,
-    sn and dob, and give the phone level of pairs 1-A, 2-B and 3-C."""
+def _link_with_phones(left: Path, right: Path, tmp_path: Path) -> pd.DataFrame:
+    """The pairs ``sweep link`` writes for ``left`` (pid, fn, sn, dob, tel) and ``right``
+    (ref, fn, sn, dob, phone)."""
     side = {"forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
     mapping = parse_mapping(
         {
@@ -782,7 +782,13 @@ def _phone_levels_of_same_people(left: Path, right: Path, tmp_path: Path) -> lis
         },
         "phones.toml",
     )
-    pairs = pd.read_parquet(link(left, right, mapping, tmp_path / "p.parquet").out)
+    return pd.read_parquet(link(left, right, mapping, tmp_path / "p.parquet").out)
+
+
+def _phone_levels_of_same_people(left: Path, right: Path, tmp_path: Path) -> list[str]:
+    """Link ``left`` (pid 1, 2, 3: tel) and ``right`` (ref A, B, C: phone), both with fn,
+    sn and dob, and give the phone level of pairs 1-A, 2-B and 3-C."""
+    pairs = _link_with_phones(left, right, tmp_path)
     same = pairs[pairs["left_id"].map({"1": "A", "2": "B", "3": "C"}) == pairs["right_id"]]
     return same.sort_values("left_id")["phone_level"].tolist()
 
@@ -826,15 +832,7 @@ def test_a_phone_number_in_common_is_a_candidate_whatever_the_names(tmp_path: Pa
         "ref,fn,sn,dob,phone\nA,Przemek,DYWAN,,+44 7482 924533\nB,Zoe,Ray,1961-07-08,\n",
         "utf-8",
     )
-    side = {"forenames": "fn", "surname": "sn", "date_of_birth": "dob"}
-    mapping = parse_mapping(
-        {
-            "left": {"id": "pid", "phone": "tel", **side},
-            "right": {"id": "ref", "phone": "phone", **side},
-        },
-        "phones.toml",
-    )
-    pairs = pd.read_parquet(link(left, right, mapping, tmp_path / "p.parquet").out)
+    pairs = _link_with_phones(left, right, tmp_path)
     assert pairs[["left_id", "right_id", "phone_level"]].values.tolist() == [["1", "A", "shared"]]
     assert list(pairs["rules"].iloc[0]) == ["phone"]
 
