@@ -107,6 +107,11 @@ def column_expectations(
     formats = {
         "id": (ID_FORMAT, cfg.id_regex, "not a valid id (1-40 letters, digits, '_' or '-')"),
         "postcode": (POSTCODE_FORMAT, cfg.postcode_regex, "not a valid UK postcode"),
+        "area_postcode": (
+            POSTCODE_FORMAT,
+            cfg.area_postcode_regex,
+            "not a valid UK postcode or postcode outward code",
+        ),
         "phone": (PHONE_FORMAT, cfg.phone_regex, "not a valid phone number"),
         "vrm": (VRM_FORMAT, cfg.vrm_regex, "not a valid vehicle registration"),
         "collar": (

@@ -26,6 +26,10 @@ class ValidationConfig:
     max_days_after_run_date: int = 0
     # Values are stripped before checking, so " ?" suffices (and keeps the regex on pyarrow's RE2).
     postcode_regex: str = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"
+    # An intelligence address may give only an area: a postcode, or its outward code alone
+    # ("WR2"), which the matcher reads as a district (normalise.build_addresses). A staff
+    # address, from HR, must have the whole postcode.
+    area_postcode_regex: str = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?(?: ?[0-9][A-Za-z]{2})?$"
     # 7-15 digits, optional leading + and (, single spaces, dashes or brackets between digits.
     phone_regex: str = r"^\+?\(?[0-9](?:[ ()-]{0,2}[0-9]){6,14}$"
     # UK current, prefix, suffix and dateless (incl. Northern Ireland) series, optional space.

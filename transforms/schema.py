@@ -90,7 +90,9 @@ class Column:
 
     name: str
     required: bool = True  # False: the column must exist but a value may be empty
-    kind: str = "text"  # text | id | date | dob | postcode | phone | vrm | collar | enum | bool
+    # text | id | date | dob | postcode | area_postcode (or its outward code alone) | phone |
+    # vrm | collar | enum | bool
+    kind: str = "text"
     allowed: tuple[str, ...] = ()
     unique: bool = False
     pii: bool = False  # never logged, never in an exception message
@@ -313,7 +315,7 @@ INTEL_ADDRESSES = Table(
     columns=(
         _c("nominal_id", "id"),
         _c("address_line", pii=True),
-        _c("postcode", "postcode", pii=True),
+        _c("postcode", "area_postcode", pii=True),
         _c("date_from", "date"),
         _c("date_to", "date", required=False, may_be_future=True),
     ),

@@ -474,21 +474,25 @@ def canonical_postcode(values: pd.Series) -> pd.Series:
 
 
 def _canonical_postcodes(df: pd.DataFrame, table: Table, cfg: ValidationConfig) -> pd.DataFrame:
-    """Postcode columns: a value failing ``cfg.postcode_regex`` only for its spacing (two
-    spaces, as the 7-character "pcd7" form pads a short outward code: "S1  1AA"; a tab or a
-    no-break space; a space in the wrong place) read in canonical form
-    (``canonical_postcode``); any other value is left as written, for ``postcode_format``
-    to judge. Warns with a count of the values so read, never a value."""
+    """Postcode columns: a value failing ``cfg.postcode_regex`` (``area_postcode_regex`` for
+    an ``area_postcode`` column) only for its spacing (two spaces, as the 7-character "pcd7"
+    form pads a short outward code: "S1  1AA"; a tab or a no-break space; a space in the
+    wrong place) read in canonical form (``canonical_postcode``); any other value is left as
+    written, for ``postcode_format`` to judge (an outward code with a space in it, "W2 1",
+    may be a postcode cut short). Warns with a count of the values so read, never a
+    value."""
     for col in table.columns:
-        if col.kind != "postcode":
+        if col.kind not in ("postcode", "area_postcode"):
             continue
+        regex = cfg.postcode_regex if col.kind == "postcode" else cfg.area_postcode_regex
         text = df[col.name].astype(_TEXT)
-        as_written = text.str.contains(cfg.postcode_regex, regex=True).fillna(True)
+        as_written = text.str.contains(regex, regex=True).fillna(True)
         failing = ~as_written.to_numpy(bool)
         if not failing.any():
             continue
         # only the failing values are mended and checked again, not the whole column
         canon = canonical_postcode(text[failing])
+        # mended into a whole postcode only, in either kind of column
         valid = canon.str.contains(cfg.postcode_regex, regex=True).fillna(False).to_numpy(bool)
         if not valid.any():
             continue

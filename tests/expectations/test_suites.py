@@ -112,6 +112,7 @@ def test_every_regex_works_in_python_and_in_re2():
     patterns = {
         CFG.id_regex,
         CFG.postcode_regex,
+        CFG.area_postcode_regex,
         CFG.date_regex,
         CFG.phone_regex,
         CFG.vrm_regex,

@@ -125,6 +125,8 @@ def test_values_are_well_formed(frames):
                 assert (filled <= min_dob).all(), (t.name, col.name)
             if col.kind == "postcode":
                 assert filled.str.fullmatch(v.postcode_regex).all(), (t.name, col.name)
+            if col.kind == "area_postcode":
+                assert filled.str.fullmatch(v.area_postcode_regex).all(), (t.name, col.name)
             if col.kind == "id":
                 assert filled.str.fullmatch(v.id_regex).all(), (t.name, col.name)
     for name in ("staff_addresses", "addresses", "phones", "vehicles"):

@@ -1026,6 +1026,21 @@ def test_a_postcode_wrong_in_more_than_spacing_is_still_quarantined(postcode, ca
     assert postcode not in r.quarantine.to_csv() and postcode not in caplog.text
 
 
+def test_an_intelligence_address_may_give_only_the_outward_code_a_staff_address_may_not(caplog):
+    """An intelligence record may give an area ("WR2"), kept for the matcher to read as a
+    district; HR must give the whole postcode. A fragment that is no outward code, or has a
+    space in it (a postcode cut short, "W2 1"), is quarantined on either side."""
+    written = ["WR2", "wv11", "B23", "LS6  2AB", "WR", "2WR", "W2 1", "WV 11"]
+    with caplog.at_level(logging.WARNING):
+        r = validate_table(intel_addresses(*written), INTEL_ADDRESSES, CFG, RUN_DATE, "a.csv")
+    assert r.accepted["postcode"].tolist() == ["WR2", "wv11", "B23", "LS6 2AB"]
+    assert lines(r) == [(i, "postcode", "postcode_format") for i in (5, 6, 7, 8)]
+    assert "addresses: 1 postcode value(s) valid only with their spacing mended" in caplog.text
+    r = validate_table(staff_addresses("WR2", "LS6 2AB"), STAFF_ADDRESSES, CFG, RUN_DATE, "a.csv")
+    assert lines(r) == [(1, "postcode", "postcode_format")]
+    assert r.accepted["postcode"].tolist() == ["LS6 2AB"]
+
+
 # --- ids: compared trimmed and case-folded, in every id column ----------------------------------
 
 
@@ -1143,6 +1158,7 @@ def one_good_row(table: Table) -> pd.DataFrame:
         "date": "2020-01-01",
         "dob": "1980-01-01",
         "postcode": "SW1A 1AA",
+        "area_postcode": "SW1A",
         "phone": "07700 900123",
         "vrm": "AB12 CDE",
         "collar": "1234",
