@@ -152,7 +152,11 @@ _SOUND_INITIAL_FIRST_JANUARY = (
     "AND month(dob) = 1 AND day(dob) = 1"
 )
 # A forename recorded as its initial alone (J Smith), with no date of birth on the right.
-_SURNAME_INITIAL_ANY = f"SELECT id, hash(h_sn, h_fi) AS k FROM {_NAMES_ONLY}"
+# A surname that sounds alike, not the same: with only an initial and no date of birth, a
+# record written another way (Pölitz as POELITZ) has nothing else to be found by.
+_SURNAME_INITIAL_ANY = (
+    f"SELECT id, hash(h_meta, h_fi) AS k FROM {_NAMES_ONLY} AND h_meta IS NOT NULL"
+)
 _SURNAME_INITIAL_ONLY_NO_DOB = f"{_SURNAME_INITIAL_ANY} AND dob IS NULL AND length(fn) = 1"
 
 
@@ -421,8 +425,8 @@ RULES: tuple[BlockingRule, ...] = (
     ),
     BlockingRule(
         "surname_initial_only_no_dob",
-        "same surname, and the right side records the forename as its initial alone and no "
-        "date of birth (J Smith)",
+        "a surname that sounds alike, and the right side records the forename as its initial "
+        "alone and no date of birth (J Smith, R POELITZ for Ramazan Pölitz)",
         _SURNAME_INITIAL_ANY,
         r_key=_SURNAME_INITIAL_ONLY_NO_DOB,
     ),

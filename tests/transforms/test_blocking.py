@@ -219,12 +219,15 @@ def test_a_forename_recorded_as_its_initial_with_no_date_of_birth():
             _nominal("N2", "Oyelaran", "R", "1950-06-01"),  # a date of birth that differs
             _nominal("N3", "Oyelaran", "T"),  # another initial
             _nominal("N4", "Oyelaran", "Rachel"),  # a forename, not an initial
+            _nominal("N5", "Oyeelaran", "R"),  # the surname written another way
+            _nominal("N6", "Olayinka", "R"),  # another surname with the same initial
         ]
     )
     assert pairs[("S1", "N1")] == {"surname_initial_only_no_dob"}
-    for other in ("N2", "N3", "N4"):
+    assert pairs[("S1", "N5")] == {"surname_initial_only_no_dob"}
+    for other in ("N2", "N3", "N4", "N6"):
         assert ("S1", other) not in pairs, other
-    assert report.loc["surname_initial_only_no_dob", "pairs"] == 1
+    assert report.loc["surname_initial_only_no_dob", "pairs"] == 2
 
 
 def test_a_name_whose_words_are_all_among_the_others_with_no_date_of_birth():
