@@ -212,10 +212,10 @@ def evaluate(db_path: Path, truth: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
     Keys: ``metrics`` (flag and identity P/R/F1), ``by_kind`` (planted cases handled
     correctly, raised under any flag kind, matched), ``by_noise`` (identity P/R/F1 per scope
-    and kind of noise), ``load`` (pairs per band, lines per staff screened), ``thresholds`` (P/R/F1 at the run's
-    thresholds and at the best F1, per scope), ``curves`` (the PR curve per scope),
-    ``run`` (one row: run id, thresholds, staff screened), ``scored`` (every candidate pair's
-    match weight and band) and ``cases`` (each planted case's outcome).
+    and kind of noise), ``load`` (pairs per band, lines per staff screened), ``thresholds``
+    (P/R/F1 at the run's thresholds and at the best F1, per scope), ``curves`` (the PR curve
+    per scope), ``run`` (one row: run id, thresholds, staff screened), ``scored`` (every
+    candidate pair's match weight and band) and ``cases`` (each planted case's outcome).
     """
     with duckdb.connect(str(db_path), read_only=True) as con:
         flags = con.execute("SELECT staff_id, nominal_id, flag_kind FROM flags").df()

@@ -68,6 +68,16 @@ def household_pair_counts(con: duckdb.DuckDBPyConnection, cfg: MatchConfig) -> d
     return {k: int(v) for k, v in zip(keys, row, strict=True)}
 
 
+def _share_beyond_chance(agree: int, pairs: int, u: float, cfg: MatchConfig) -> tuple[float, float]:
+    """The share of ``pairs`` that agree, smoothed toward ``u`` (chance agreement) with
+    ``cfg.household_prior_pairs`` pseudo-pairs, and the part of it beyond chance:
+    ``(share - u) / (1 - u)``, at least 0."""
+    prior = cfg.household_prior_pairs
+    share = (agree + prior * u) / (pairs + prior)
+    beyond = max(0.0, (share - u) / (1.0 - u)) if u < 1 else 0.0
+    return share, beyond
+
+
 def household_surname_share(
     counts: dict[str, int], u_surname: float, cfg: MatchConfig
 ) -> dict[str, Any]:
@@ -77,9 +87,7 @@ def household_surname_share(
     The share is smoothed toward ``u_surname`` (the chance agreement of two people's surnames)
     with ``cfg.household_prior_pairs`` pseudo-pairs, so a handful of pairs moves it little."""
     pairs, agree = counts["pairs"], counts["surname_agree"]
-    prior = cfg.household_prior_pairs
-    share = (agree + prior * u_surname) / (pairs + prior)
-    family = max(0.0, (share - u_surname) / (1.0 - u_surname)) if u_surname < 1 else 0.0
+    share, family = _share_beyond_chance(agree, pairs, u_surname, cfg)
     return {"pairs": pairs, "surname_agree": agree, "share": share, "family": family}
 
 
@@ -118,9 +126,7 @@ def household_twin_share(counts: dict[str, int], u_dob: float, cfg: MatchConfig)
     them for twins. Smoothed toward ``u_dob`` (two people's chance of one birthday) with
     ``cfg.household_prior_pairs`` pseudo-pairs, as :func:`household_surname_share` is."""
     pairs, same_day = counts["twin_pairs"], counts["twin_same_day"]
-    prior = cfg.household_prior_pairs
-    share = (same_day + prior * u_dob) / (pairs + prior)
-    twins = max(0.0, (share - u_dob) / (1.0 - u_dob)) if u_dob < 1 else 0.0
+    share, twins = _share_beyond_chance(same_day, pairs, u_dob, cfg)
     return {"pairs": pairs, "same_day": same_day, "share": share, "twins": twins}
 
 

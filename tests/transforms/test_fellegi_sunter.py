@@ -346,6 +346,18 @@ def _with(model: Model, **added: tuple[list[str], list[float], list[float]]) -> 
     )
 
 
+def _scored(con: duckdb.DuckDBPyConnection, model: Model, cfg: MatchConfig) -> pd.DataFrame:
+    """Score the pairs in ``con`` and return ``scored_pairs`` by left id."""
+    score(con, model, cfg)
+    return con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
+
+
+def _column_types(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(
+        con.execute("SELECT column_name, column_type FROM (DESCRIBE scored_pairs)").fetchall()
+    )
+
+
 def test_a_shared_home_and_surname_weigh_less_where_the_forenames_differ():
     """A twin or a sibling shares the surname and the home: where the model measured that
     households share surnames, such a pair's surname counts as family, not identity. The
@@ -357,8 +369,7 @@ def test_a_shared_home_and_surname_weigh_less_where_the_forenames_differ():
         "forename, surname, address",
     )
     cfg = MatchConfig(tf_adjustment_max_bits=0.0, review_threshold=20.0, auto_threshold=30.0)
-    score(con, model, cfg)
-    out = con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
+    out = _scored(con, model, cfg)
     expected = math.log2(0.001 / (0.3 + 0.7 * 0.001))
     assert out.loc["twin", "household_adjustment"] == pytest.approx(expected)  # -8.2 bits
     assert out.loc["twin", "match_weight"] == pytest.approx(
@@ -369,8 +380,7 @@ def test_a_shared_home_and_surname_weigh_less_where_the_forenames_differ():
     assert out.loc["elsewhere", "household_adjustment"] == 0.0
     assert out.loc["self", "band"] == "auto"
     # A model from before households were measured scores as it did.
-    score(con, dataclasses.replace(model, household_family=0.0), cfg)
-    out = con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
+    out = _scored(con, dataclasses.replace(model, household_family=0.0), cfg)
     assert (out["household_adjustment"] == 0.0).all()
     assert out.loc["twin", "band"] == "review"
     # a forename level the spec does not have is an error, not a rule that never holds
@@ -393,8 +403,7 @@ def test_a_shared_birthday_at_home_weighs_less_where_the_family_has_twins():
         "forename, surname, dob, address",
     )
     cfg = MatchConfig(tf_adjustment_max_bits=0.0, review_threshold=32.0, auto_threshold=45.0)
-    score(con, model, cfg)
-    out = con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
+    out = _scored(con, model, cfg)
     expected = math.log2(5e-5 / (0.05 + 0.95 * 5e-5))
     assert out.loc["twin", "twin_adjustment"] == pytest.approx(expected)  # -10.0 bits
     assert out.loc["twin", "match_weight"] == pytest.approx(
@@ -403,18 +412,13 @@ def test_a_shared_birthday_at_home_weighs_less_where_the_family_has_twins():
     assert out.loc["twin", "band"] == "discard"  # 39.8 bits before (review), 29.8 after
     assert out.loc["self", "twin_adjustment"] == out.loc["sister", "twin_adjustment"] == 0.0
     assert out.loc["self", "band"] == "auto"
-    types = dict(
-        con.execute("SELECT column_name, column_type FROM (DESCRIBE scored_pairs)").fetchall()
-    )
+    types = _column_types(con)
     assert types["twin_adjustment"] == types["household_adjustment"] == "DOUBLE"
     # No twin share: no adjustment, and the column keeps its type (a constant 0.0 is a DECIMAL
     # in DuckDB, which a reader of the pairs would otherwise meet in one run and not the next).
-    score(con, dataclasses.replace(model, household_twins=0.0), cfg)
-    out = con.execute("SELECT * FROM scored_pairs").df().set_index("l_id")
+    out = _scored(con, dataclasses.replace(model, household_twins=0.0), cfg)
     assert (out["twin_adjustment"] == 0.0).all() and out.loc["twin", "band"] == "review"
-    types = dict(
-        con.execute("SELECT column_name, column_type FROM (DESCRIBE scored_pairs)").fetchall()
-    )
+    types = _column_types(con)
     assert types["twin_adjustment"] == types["household_adjustment"] == "DOUBLE"
     typo = dataclasses.replace(cfg, household_twin_surname_levels=("exat",))
     with pytest.raises(ValueError, match="'exat' is not a surname level"):
