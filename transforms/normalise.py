@@ -35,6 +35,9 @@ _SUFFIXES = "JR|JNR|SR|SNR|II|III|IV"
 # the backtick is ASCII, and fold_sql removes it with the apostrophe.
 _APOSTROPHES = "\u2019\u2018\u02bc\u00b4\u2032"
 
+# jellyfish's match rating codex takes letters only; a forename may keep a hyphen.
+_NOT_LETTER = re.compile("[^A-Z]")
+
 # The Python function fold_sql calls for text that is not ASCII (register_functions).
 _LATIN_UDF = "sweep_latin"
 
@@ -875,10 +878,14 @@ def translit_sql(expr: str) -> str:
 
 
 def build_phonetics(con: duckdb.DuckDBPyConnection) -> None:
-    """``phonetic`` (sn, sn_meta, sn_spelt) and ``fn_phonetic`` (fn, fn_meta, fn_spelt): every
-    distinct surname and first forename on either side in one spelling across
-    transliterations (``*_spelt``, :func:`translit_sql`: Kowalczuk and Kovalchuk, Ievgen and
-    Yevhen are each spelt one way) and that spelling's metaphone code (``*_meta``).
+    """``phonetic`` (sn, sn_meta, sn_spelt, sn_mra) and ``fn_phonetic`` (fn, fn_meta,
+    fn_spelt, fn_mra): every distinct surname and first forename on either side in one
+    spelling across transliterations (``*_spelt``, :func:`translit_sql`: Kowalczuk and
+    Kovalchuk, Ievgen and Yevhen are each spelt one way), that spelling's metaphone code
+    (``*_meta``) and its match rating codex (``*_mra``). The codex keeps a name's consonants
+    and its first letter, vowel or not, where metaphone also merges consonants (Brian and
+    Brown, Karen and Green share a metaphone code, not a codex); a blocking key that pairs a
+    forename with a surname reads it, to stay narrow.
 
     Computed over the vocabularies (tens of thousands of names), not per row.
     """
@@ -896,6 +903,10 @@ def build_phonetics(con: duckdb.DuckDBPyConnection) -> None:
                     jellyfish.metaphone(str(t)) or str(s) for s, t in zip(names, spelt, strict=True)
                 ],
                 f"{col}_spelt": spelt,
+                f"{col}_mra": [
+                    jellyfish.match_rating_codex(_NOT_LETTER.sub("", str(t))) or str(s)
+                    for s, t in zip(names, spelt, strict=True)
+                ],
             }
         )
         con.register("_phonetic_df", codes)
@@ -924,7 +935,8 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
     Blocking keys join on the name fields' 64-bit hashes, taken here once for each distinct
     name rather than by every rule for every row: ``h_sn``, ``h_fn``, the initials ``h_si``
     and ``h_fi``, the forename without spaces or hyphens ``h_fc``, the phonetic codes of the
-    surname ``h_meta`` and of the forename ``h_fmeta``, and the forename's nickname groups
+    surname ``h_meta`` and of the forename ``h_fmeta``, their match rating codexes ``h_mra``
+    and ``h_fmra``, and the forename's nickname groups
     ``h_grps`` (a list: a name can be in several; the forename itself if it is in none). Each is NULL where its name is. Equal
     names have equal hashes, so a key built from them pairs everything the names would.
     """
@@ -933,14 +945,15 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
         WITH fv AS (
             SELECT f.fn, hash(f.fn) AS h_fn, hash(left(f.fn, 1)) AS h_fi,
                    hash({compact_sql("f.fn")}) AS h_fc, coalesce(k.h_grps, [hash(f.fn)]) AS h_grps,
-                   hash(fp.fn_meta) AS h_fmeta
+                   hash(fp.fn_meta) AS h_fmeta, hash(fp.fn_mra) AS h_fmra
             FROM (SELECT DISTINCT fn FROM {side}_names WHERE fn IS NOT NULL) f
             LEFT JOIN (SELECT name, list_transform(grps, lambda g: hash(g)) AS h_grps
                        FROM nick_groups) k ON k.name = f.fn
             LEFT JOIN fn_phonetic fp ON fp.fn = f.fn
         ),
         sv AS (  -- phonetic holds every surname of both sides
-            SELECT sn, hash(sn) AS h_sn, hash(left(sn, 1)) AS h_si, hash(sn_meta) AS h_meta
+            SELECT sn, hash(sn) AS h_sn, hash(left(sn, 1)) AS h_si, hash(sn_meta) AS h_meta,
+                   hash(sn_mra) AS h_mra
             FROM phonetic
         ),
         ad AS (SELECT id, dob FROM {side}_dobs WHERE alias),
@@ -955,7 +968,7 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
             SELECT n.id, n.fn, n.sn, ad.dob FROM {side}_names n JOIN ad USING (id)
         )
         SELECT n.id, n.fn, n.sn, n.dob, sv.h_sn, fv.h_fn, sv.h_si, fv.h_fi, fv.h_fc, sv.h_meta,
-               fv.h_grps, fv.h_fmeta
+               fv.h_grps, fv.h_fmeta, sv.h_mra, fv.h_fmra
         FROM nd n LEFT JOIN sv ON sv.sn = n.sn LEFT JOIN fv ON fv.fn = n.fn
     """)
 

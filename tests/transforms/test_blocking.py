@@ -158,18 +158,22 @@ def test_a_forename_recorded_as_the_surname_with_the_same_date_of_birth():
     """A name written family name first and split as a western name ("Oyelaran Kayode" /
     "Adewale" for Kayode Adewale Oyelaran), or a given name recorded as the surname
     ("Tunde" / "Robert" for Robert Tunde Oyelaran): one side's forename is the other's
-    surname. With the same date of birth that is a candidate; born on another day it is not."""
+    surname, or sounds like it ("Robbert" / "Oyelarin": crossed and spelt another way, as a
+    transliterated name written family name first). With the same date of birth that is a
+    candidate; born on another day it is not."""
     pairs, report = _candidates(
         [
             _nominal("N1", "Adewale", "Oyelaran Kayode", "1984-03-07"),
             _nominal("N2", "Robert", "Tunde", "1984-03-07"),
             _nominal("N3", "Robert", "Tunde", "1984-03-08"),
+            _nominal("N4", "Robbert", "Oyelarin", "1984-03-07"),
         ]
     )
     assert "dob_names_crossed" in pairs[("S1", "N1")]
     assert "dob_names_crossed" in pairs[("S1", "N2")]
+    assert "dob_names_crossed" in pairs[("S1", "N4")]
     assert ("S1", "N3") not in pairs
-    assert report.loc["dob_names_crossed", "pairs"] == 2
+    assert report.loc["dob_names_crossed", "pairs"] == 3
 
 
 def test_both_names_written_another_way_with_the_same_date_of_birth():
