@@ -855,6 +855,30 @@ def test_names_that_differ_keep_different_phonetic_codes(a, b):
     assert surnames[a] != surnames[b]
 
 
+def test_the_match_rating_codex_keeps_apart_what_metaphone_merges():
+    """The key that crosses a forename with a surname reads the codex: a forename and a
+    common surname that metaphone codes alike keep two codexes, one name transliterated
+    two ways (Dohyeon, Dohyun) keeps one, and a hyphenated forename has one too (jellyfish
+    takes letters only)."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE l_names AS SELECT * FROM (VALUES ('BRIAN', 'BROWN'), ('KAREN', 'GREEN'), "
+        "('DOHYEON', 'DOHYUN'), ('JEAN-PAUL', 'MICHAEL')) t(fn, sn)"
+    )
+    con.execute("CREATE TABLE r_names (fn VARCHAR, sn VARCHAR)")
+    build_phonetics(con)
+    rows = con.execute(
+        "SELECT n.fn, n.sn, f.fn_meta = s.sn_meta, f.fn_mra, s.sn_mra FROM l_names n "
+        "JOIN fn_phonetic f USING (fn) JOIN phonetic s USING (sn)"
+    ).fetchall()
+    got = {(fn, sn): (same_meta, f, s) for fn, sn, same_meta, f, s in rows}
+    for pair in (("BRIAN", "BROWN"), ("KAREN", "GREEN")):
+        same_meta, f, s = got[pair]
+        assert same_meta and f != s
+    assert got[("DOHYEON", "DOHYUN")][1:] == ("DHN", "DHN")
+    assert got[("JEAN-PAUL", "MICHAEL")][1] == "JNPL"
+
+
 @pytest.mark.parametrize(
     ("name", "spelt"),
     [
