@@ -882,10 +882,11 @@ def build_phonetics(con: duckdb.DuckDBPyConnection) -> None:
     fn_spelt, fn_mra): every distinct surname and first forename on either side in one
     spelling across transliterations (``*_spelt``, :func:`translit_sql`: Kowalczuk and
     Kovalchuk, Ievgen and Yevhen are each spelt one way), that spelling's metaphone code
-    (``*_meta``) and its match rating codex (``*_mra``). The codex keeps a name's consonants
-    and its first letter, vowel or not, where metaphone also merges consonants (Brian and
-    Brown, Karen and Green share a metaphone code, not a codex); a blocking key that pairs a
-    forename with a surname reads it, to stay narrow.
+    (``*_meta``) and its match rating codex (``*_mra``). The codex is the name's first letter,
+    vowel or not, and its consonants (a doubled one once; of a long name the first and last
+    three), where metaphone also merges consonants (Brian and Brown, Karen and Green share a
+    metaphone code, not a codex): the blocking key that pairs a forename with a surname reads
+    it, to stay narrow.
 
     Computed over the vocabularies (tens of thousands of names), not per row.
     """
@@ -936,8 +937,8 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
     name rather than by every rule for every row: ``h_sn``, ``h_fn``, the initials ``h_si``
     and ``h_fi``, the forename without spaces or hyphens ``h_fc``, the phonetic codes of the
     surname ``h_meta`` and of the forename ``h_fmeta``, their match rating codexes ``h_mra``
-    and ``h_fmra``, and the forename's nickname groups
-    ``h_grps`` (a list: a name can be in several; the forename itself if it is in none). Each is NULL where its name is. Equal
+    and ``h_fmra``, and the forename's nickname groups ``h_grps`` (a list: a name can be in
+    several; the forename itself if it is in none). Each is NULL where its name is. Equal
     names have equal hashes, so a key built from them pairs everything the names would.
     """
     con.execute(f"""

@@ -158,9 +158,9 @@ def test_a_forename_recorded_as_the_surname_with_the_same_date_of_birth():
     """A name written family name first and split as a western name ("Oyelaran Kayode" /
     "Adewale" for Kayode Adewale Oyelaran), or a given name recorded as the surname
     ("Tunde" / "Robert" for Robert Tunde Oyelaran): one side's forename is the other's
-    surname, or sounds like it ("Robbert" / "Oyelarin": crossed and spelt another way, as a
-    transliterated name written family name first). With the same date of birth that is a
-    candidate; born on another day it is not."""
+    surname, or is spelt like it, consonant for consonant ("Robbert" / "Oyelarin": crossed and
+    spelt another way, as a transliterated name written family name first). With the same
+    date of birth that is a candidate; born on another day it is not."""
     pairs, report = _candidates(
         [
             _nominal("N1", "Adewale", "Oyelaran Kayode", "1984-03-07"),
