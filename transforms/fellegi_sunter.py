@@ -290,7 +290,7 @@ class TrainingSession:
 def training_sessions(cfg: MatchConfig) -> tuple[TrainingSession, ...]:
     # Right-side names carry their dates of birth, so the date and name join as one key and
     # never produce every same-birthday pair first.
-    r_name_dob = "(SELECT id, fn, sn, dob FROM r_name_keys WHERE dob IS NOT NULL)"
+    r_name_dob = "(SELECT id, fn, sn, dob FROM r_name_keys WHERE dob IS NOT NULL AND NOT part)"
     cap = cfg.training_name_key_cap
     # how many right people carry each full name the left side has (only those are counted)
     name_counts = (

@@ -35,6 +35,12 @@ _SUFFIXES = "JR|JNR|SR|SNR|II|III|IV"
 # the backtick is ASCII, and fold_sql removes it with the apostrophe.
 _APOSTROPHES = "\u2019\u2018\u02bc\u00b4\u2032"
 
+# A hyphenated forename's first part (ZHI of ZHI-QIANG, JEAN of JEAN-PAUL): the forename
+# another record writes as two words, or gives alone. Blocking keys carry it beside the
+# whole forename (build_name_keys), so the phonetic vocabulary holds it too.
+_FORENAME_PART = "nullif(split_part({col}, '-', 1), '')"
+_HAS_PART = "contains({col}, '-') AND length(split_part({col}, '-', 1)) >= 2"
+
 # jellyfish's match rating codex takes letters only; a forename may keep a hyphen.
 _NOT_LETTER = re.compile("[^A-Z]")
 
@@ -891,10 +897,16 @@ def build_phonetics(con: duckdb.DuckDBPyConnection) -> None:
     Computed over the vocabularies (tens of thousands of names), not per row.
     """
     for table, col in (("phonetic", "sn"), ("fn_phonetic", "fn")):
+        every = f"SELECT {col} FROM l_names UNION SELECT {col} FROM r_names"
+        if col == "fn":
+            part = _FORENAME_PART.format(col="fn")
+            has = _HAS_PART.format(col="fn")
+            every += "".join(
+                f" UNION SELECT {part} FROM {side}_names WHERE {has}" for side in ("l", "r")
+            )
         vocab = con.execute(
             f"SELECT {col}, {translit_sql(col)} AS spelt FROM (SELECT DISTINCT {col} FROM "
-            f"(SELECT {col} FROM l_names UNION SELECT {col} FROM r_names) "
-            f"WHERE {col} IS NOT NULL)"
+            f"({every}) WHERE {col} IS NOT NULL)"
         ).fetchnumpy()
         names, spelt = vocab[col], vocab["spelt"]
         codes = pd.DataFrame(
@@ -931,7 +943,9 @@ def build_nicknames(con: duckdb.DuckDBPyConnection) -> None:
 def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
     """``{side}_name_keys``: every name a person is known by with each date of birth (NULL
     if none). Blocking keys and training blocks are read from it, so names meet dates of
-    birth once.
+    birth once. A hyphenated forename's row comes again with its first part as the forename
+    (``part``: ZHI for ZHI-QIANG, which another record writes "Zhi Qiang"); blocking reads
+    those rows, training does not.
 
     Blocking keys join on the name fields' 64-bit hashes, taken here once for each distinct
     name rather than by every rule for every row: ``h_sn``, ``h_fn``, the initials ``h_si``
@@ -943,15 +957,7 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
     """
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_name_keys AS
-        WITH fv AS (
-            SELECT f.fn, hash(f.fn) AS h_fn, hash(left(f.fn, 1)) AS h_fi,
-                   hash({compact_sql("f.fn")}) AS h_fc, coalesce(k.h_grps, [hash(f.fn)]) AS h_grps,
-                   hash(fp.fn_meta) AS h_fmeta, hash(fp.fn_mra) AS h_fmra
-            FROM (SELECT DISTINCT fn FROM {side}_names WHERE fn IS NOT NULL) f
-            LEFT JOIN (SELECT name, list_transform(grps, lambda g: hash(g)) AS h_grps
-                       FROM nick_groups) k ON k.name = f.fn
-            LEFT JOIN fn_phonetic fp ON fp.fn = f.fn
-        ),
+        WITH fv AS ({_forename_keys_sql(f"SELECT DISTINCT fn FROM {side}_names WHERE fn IS NOT NULL")}),
         sv AS (  -- phonetic holds every surname of both sides
             SELECT sn, hash(sn) AS h_sn, hash(left(sn, 1)) AS h_si, hash(sn_meta) AS h_meta,
                    hash(sn_mra) AS h_mra
@@ -969,9 +975,35 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
             SELECT n.id, n.fn, n.sn, ad.dob FROM {side}_names n JOIN ad USING (id)
         )
         SELECT n.id, n.fn, n.sn, n.dob, sv.h_sn, fv.h_fn, sv.h_si, fv.h_fi, fv.h_fc, sv.h_meta,
-               fv.h_grps, fv.h_fmeta, sv.h_mra, fv.h_fmra
+               fv.h_grps, fv.h_fmeta, sv.h_mra, fv.h_fmra, FALSE AS part
         FROM nd n LEFT JOIN sv ON sv.sn = n.sn LEFT JOIN fv ON fv.fn = n.fn
     """)
+    # The first parts, from the few rows with a hyphenated forename (the surname's hashes
+    # are the row's own; reading the names again would join every row twice).
+    con.execute(f"""
+        INSERT INTO {side}_name_keys BY NAME
+        WITH k AS (
+            SELECT * EXCLUDE (fn, h_fn, h_fi, h_fc, h_grps, h_fmeta, h_fmra, part),
+                   {_FORENAME_PART.format(col="fn")} AS fn
+            FROM {side}_name_keys WHERE {_HAS_PART.format(col="fn")}
+        ),
+        fv AS ({_forename_keys_sql("SELECT DISTINCT fn FROM k")})
+        SELECT k.*, fv.* EXCLUDE (fn), TRUE AS part FROM k JOIN fv USING (fn)
+    """)
+
+
+def _forename_keys_sql(names: str) -> str:
+    """SQL (fn, h_fn, h_fi, h_fc, h_grps, h_fmeta, h_fmra): the forename hashes of
+    :func:`build_name_keys` for each forename ``names`` selects."""
+    return f"""
+        SELECT f.fn, hash(f.fn) AS h_fn, hash(left(f.fn, 1)) AS h_fi,
+               hash({compact_sql("f.fn")}) AS h_fc, coalesce(k.h_grps, [hash(f.fn)]) AS h_grps,
+               hash(fp.fn_meta) AS h_fmeta, hash(fp.fn_mra) AS h_fmra
+        FROM ({names}) f
+        LEFT JOIN (SELECT name, list_transform(grps, lambda g: hash(g)) AS h_grps
+                   FROM nick_groups) k ON k.name = f.fn
+        LEFT JOIN fn_phonetic fp ON fp.fn = f.fn
+    """
 
 
 def build_term_frequencies(con: duckdb.DuckDBPyConnection) -> None:

@@ -176,6 +176,38 @@ def test_a_forename_recorded_as_the_surname_with_the_same_date_of_birth():
     assert report.loc["dob_names_crossed", "pairs"] == 3
 
 
+def test_a_hyphenated_forename_written_as_two_words_or_its_first_part():
+    """A hyphenated given name written as two words on the other side ("ZHI QIANG" for
+    Zhi-qiang, "Jean Paul" for Jean-Paul: the first word is the forename) pairs on its first
+    part, so a slip in the surname and one in the date of birth still make a candidate, in
+    either direction; a forename that only starts alike does not."""
+    staff = [
+        {
+            "staff_id": "S1",
+            "forenames": "Zhi-qiang",
+            "surname": "Cheng",
+            "date_of_birth": "1989-02-14",
+        },
+        {
+            "staff_id": "S2",
+            "forenames": "Jean Paul",
+            "surname": "Martin",
+            "date_of_birth": "1971-06-03",
+        },
+    ]
+    pairs, report = _candidates(
+        [
+            _nominal("N1", "Chang", "Zhi Qiang", "1989-05-14"),
+            _nominal("N2", "Martyn", "Jean-Paul", "1971-09-03"),
+            _nominal("N3", "Chang", "Zhiwei", "1989-05-14"),
+        ],
+        staff=staff,
+    )
+    assert "forename_surname_one_edit_birth" in pairs[("S1", "N1")]
+    assert "forename_surname_one_edit_birth" in pairs[("S2", "N2")]
+    assert ("S1", "N3") not in pairs
+
+
 def test_both_names_written_another_way_with_the_same_date_of_birth():
     """A forename that sounds alike with the same date of birth, whatever the surname: both
     names transliterated or misspelt at once (Robbert Ojelarin, two slips from Oyelaran),

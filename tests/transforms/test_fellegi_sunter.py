@@ -273,6 +273,30 @@ def test_training_sample_depends_on_the_pairs_not_their_order():
     assert len({s for s, _ in samples[0]}) > 20  # spread over the block, not its head
 
 
+def test_training_blocks_read_forenames_as_written_not_their_first_parts():
+    """Blocking keys carry a hyphenated forename's first part (JEAN of JEAN-PAUL); the
+    training blocks do not, so the model learns from the names as written: a Jean-Paul born
+    the same day as a staff member named Jean is no pair of the same-forename block."""
+    from tests.factories import linkage_db, tables
+    from transforms.fellegi_sunter import sample_training_pairs, training_sessions
+    from transforms.normalise import normalise_all
+
+    staff = [{"staff_id": "S1", "forenames": "Jean", "surname": "Martin"}]
+    nominals = [
+        {"nominal_id": "N1", "forenames": "Jean-Paul", "surname": "Moreau"},
+        {"nominal_id": "N2", "forenames": "Jean", "surname": "Dupont"},
+    ]
+    for row in staff + nominals:
+        row["date_of_birth"] = "1980-01-01"
+    con = linkage_db(tables(staff=staff, nominals=nominals))
+    normalise_all(con)
+    assert con.execute("SELECT count(*) FROM r_name_keys WHERE part").fetchone() == (1,)
+    cfg = MatchConfig()
+    sizes = sample_training_pairs(con, cfg, training_sessions(cfg))
+    assert sizes["same_dob_forename"] == 1
+    assert con.execute("SELECT r_id FROM _train_pairs_0").fetchall() == [("N2",)]
+
+
 def test_a_training_block_joined_on_a_forename_learns_nothing_of_sex_from_it():
     """A forename all but fixes the recorded sex: namesakes in a block joined on it agree on
     sex almost always, where u says half, and EM took them for matches. Nor does the block
