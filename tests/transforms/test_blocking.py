@@ -195,7 +195,7 @@ def test_a_hyphenated_forename_written_as_two_words_or_its_first_part():
             "date_of_birth": "1971-06-03",
         },
     ]
-    pairs, report = _candidates(
+    pairs, _ = _candidates(
         [
             _nominal("N1", "Chang", "Zhi Qiang", "1989-05-14"),
             _nominal("N2", "Martyn", "Jean-Paul", "1971-09-03"),
