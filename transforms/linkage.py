@@ -26,16 +26,21 @@ def block(
 ) -> pd.DataFrame:
     """Normalise both sides and generate the candidates. ``right_phones=False``: the right
     side's phones are normalised only where they may share a number with the left side (for
-    blocking), and :func:`compare_and_score` normalises the compared people's (when nothing
+    blocking), and :func:`compare_and_score` adds the other compared people's (when nothing
     but blocking and the comparison reads them)."""
     normalise_all(con, right_phones=right_phones, cfg=cfg.match)
     return generate_candidates(con, cfg.blocking)
 
 
 def _right_phones_for(con: duckdb.DuckDBPyConnection, pairs: str) -> None:
-    """``r_phone`` for the right-side people in ``pairs`` only (at 5M nominals, the
-    candidates and training pairs hold a tenth of them)."""
-    build_phones(con, "r", people_in=f"SELECT DISTINCT r_id AS id FROM {pairs}")
+    """``r_phone`` for the right-side people in ``pairs`` only (at 5M nominals, the candidates
+    and training pairs hold a tenth of them). The numbers blocking normalised
+    (``normalise.build_right_phones_near_left``) are kept for those people, not worked out
+    again; only the others' are added."""
+    compared = f"SELECT DISTINCT r_id AS id FROM {pairs}"
+    con.execute(f"DELETE FROM r_phone WHERE id NOT IN ({compared})")
+    people = f"{compared} WHERE r_id NOT IN (SELECT id FROM r_phone)"
+    build_phones(con, "r", people_in=people, add=True)
 
 
 def _drop_name_keys(con: duckdb.DuckDBPyConnection) -> None:
@@ -72,8 +77,8 @@ def compare_and_score(
 
     When training, the candidates and every pair training reads are compared in one pass:
     the sets overlap, and each pass has a cost that grows with the right side, not the pairs.
-    ``right_phones``: as given to :func:`block`; if False, the right side's phones are
-    normalised here, for the compared people only. ``labels``: a table of true pairs
+    ``right_phones``: as given to :func:`block`; if False, ``r_phone`` is cut to the
+    compared people and the phones of those blocking left out are normalised here. ``labels``: a table of true pairs
     (l_id, r_id) to take m from (``fellegi_sunter.train``); not with a given model.
     """
     if model is not None and labels is not None:

@@ -38,8 +38,8 @@ _APOSTROPHES = "\u2019\u2018\u02bc\u00b4\u2032"
 # A hyphenated forename's first part (ZHI of ZHI-QIANG, JEAN of JEAN-PAUL): the forename
 # another record writes as two words, or gives alone. Blocking keys carry it beside the
 # whole forename (build_name_keys), so the phonetic vocabulary holds it too.
-_FORENAME_PART = "nullif(split_part({col}, '-', 1), '')"
-_HAS_PART = "contains({col}, '-') AND length(split_part({col}, '-', 1)) >= 2"
+_FORENAME_PART = "split_part(fn, '-', 1)"
+_HAS_PART = f"contains(fn, '-') AND length({_FORENAME_PART}) >= 2"
 
 # jellyfish's match rating codex takes letters only; a forename may keep a hyphen.
 _NOT_LETTER = re.compile("[^A-Z]")
@@ -768,13 +768,16 @@ def build_addresses(
     """)
 
 
-def build_phones(con: duckdb.DuckDBPyConnection, side: str, people_in: str | None = None) -> None:
+def build_phones(
+    con: duckdb.DuckDBPyConnection, side: str, people_in: str | None = None, add: bool = False
+) -> None:
     """``{side}_phone``: every phone number in national form, one row per number (a field
     holding several is split). ``people_in``: SQL selecting an ``id`` column; if given, only
-    those people's numbers are normalised."""
+    those people's numbers are normalised. ``add``: appended to the table, not replacing it."""
     where = f"WHERE id IN (SELECT id FROM ({people_in}))" if people_in else ""
+    into = f"INSERT INTO {side}_phone" if add else f"CREATE OR REPLACE TABLE {side}_phone AS"
     con.execute(f"""
-        CREATE OR REPLACE TABLE {side}_phone AS
+        {into}
         WITH d AS MATERIALIZED (  -- else DuckDB inlines digits, running its regex five times
             SELECT id, {digits_sql("phone")} AS digits, date_from, date_to FROM {side}_src_phone
             {where}
@@ -804,8 +807,8 @@ def build_right_phones_near_left(con: duckdb.DuckDBPyConnection) -> None:
     """``r_phone`` for the right-side people with a number that may be one of ``l_phone``'s:
     the last digits agree, or the field is written otherwise and is normalised to see. For
     the blocking rule on a shared number where nothing else reads every number (``sweep
-    link``; the comparison rebuilds ``r_phone`` for the compared): at 5M nominals, one
-    field in twenty is normalised."""
+    link``; the comparison adds the other compared people's): at 5M nominals, one field in
+    twenty is normalised."""
     plain = "replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', '')"
     people = f"""
         SELECT id FROM (SELECT id, {plain} AS plain FROM r_src_phone)
@@ -899,10 +902,9 @@ def build_phonetics(con: duckdb.DuckDBPyConnection) -> None:
     for table, col in (("phonetic", "sn"), ("fn_phonetic", "fn")):
         every = f"SELECT {col} FROM l_names UNION SELECT {col} FROM r_names"
         if col == "fn":
-            part = _FORENAME_PART.format(col="fn")
-            has = _HAS_PART.format(col="fn")
             every += "".join(
-                f" UNION SELECT {part} FROM {side}_names WHERE {has}" for side in ("l", "r")
+                f" UNION SELECT {_FORENAME_PART} FROM {side}_names WHERE {_HAS_PART}"
+                for side in SIDES
             )
         vocab = con.execute(
             f"SELECT {col}, {translit_sql(col)} AS spelt FROM (SELECT DISTINCT {col} FROM "
@@ -984,8 +986,8 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
         INSERT INTO {side}_name_keys BY NAME
         WITH k AS (
             SELECT * EXCLUDE (fn, h_fn, h_fi, h_fc, h_grps, h_fmeta, h_fmra, part),
-                   {_FORENAME_PART.format(col="fn")} AS fn
-            FROM {side}_name_keys WHERE {_HAS_PART.format(col="fn")}
+                   {_FORENAME_PART} AS fn
+            FROM {side}_name_keys WHERE {_HAS_PART}
         ),
         fv AS ({_forename_keys_sql("SELECT DISTINCT fn FROM k")})
         SELECT k.*, fv.* EXCLUDE (fn), TRUE AS part FROM k JOIN fv USING (fn)
@@ -1041,8 +1043,8 @@ def normalise_all(
 
     ``right_phones=False`` builds ``r_phone`` only for the people who may share a number
     with the left side (:func:`build_right_phones_near_left`): where only blocking and the
-    comparison read it (``sweep link``), the comparison rebuilds it for the compared people
-    alone (``linkage``).
+    comparison read it (``sweep link``), the comparison adds the other compared people's
+    (``linkage``).
     """
     for side in SIDES:
         build_person(con, side, cfg)
