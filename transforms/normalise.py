@@ -726,11 +726,17 @@ def build_addresses(
     rest). Houses are compared within a postcode, so the large side needs them only where
     the small side has the postcode, and its address lines need not all be parsed (two
     thirds of the time at 5M nominals); across postcodes the comparison parses the compared
-    people's lines itself (``compare.py``).
+    people's lines itself (``compare.py``). An address with no postcode is parsed too, with
+    its street, for the blocking rule that reaches it by house and street.
     """
     line = "upper(coalesce(address_line, ''))"
+    street_col = street_sql("rest") if street else "NULL::VARCHAR"
     if houses_where_postcode_in:
-        line = f"CASE WHEN pc IN (SELECT pc FROM {houses_where_postcode_in}) THEN {line} END"
+        line = (
+            f"CASE WHEN pc IN (SELECT pc FROM {houses_where_postcode_in}) OR pc IS NULL "
+            f"THEN {line} END"
+        )
+        street_col = f"CASE WHEN pc IS NULL THEN {street_sql('rest')} END"
     rows = f"""
         SELECT *, {line} AS line FROM (
             SELECT id, {line_postcode_sql("postcode", "address_line")} AS pc, address_line,
@@ -754,7 +760,7 @@ def build_addresses(
                CASE WHEN outward_code IS NOT NULL THEN outward_code
                     WHEN pc IS NOT NULL THEN nullif(left(pc, length(pc) - 3), '') END
                    AS pc_district,
-               flat, house, {street_sql("rest") if street else "NULL::VARCHAR"} AS street,
+               flat, house, {street_col} AS street,
                CASE WHEN line IS NOT NULL THEN
                    pc || '|' || coalesce(house, '-') || '|' || coalesce(flat, '-') END AS dwelling,
                date_from, date_to, either_way, floor_lo, floor_hi, floor_side
