@@ -320,11 +320,11 @@ _DOB_SECTOR = """
     SELECT a.id, hash(d.dob, a.pc_sector) AS k
     FROM {side}_addr a JOIN {side}_dobs d USING (id) WHERE a.pc_sector IS NOT NULL
 """
-# An address written with no postcode ("2 ALLEN ROAD, BIRMINGHAM" in an intelligence record),
-# which no postcode rule can reach: the house number and the street's first word, with the
-# initials of forename and surname in either order (a name written family name first,
-# transliterated or shortened keeps its initials: "ZHENG, CHI CHIANG" for Zhi-qiang Cheng).
-# The right side's lines are parsed only where they have no postcode (``build_addresses``).
+# An address written with no full postcode ("2 ALLEN ROAD, BIRMINGHAM" in an intelligence
+# record, or with its outward code alone), which no postcode rule can reach: the house number
+# and the street's first word, with the initials of forename and surname in either order (a
+# name written family name first, transliterated or shortened keeps its initials: "ZHENG, CHI
+# CHIANG" for Zhi-qiang Cheng). Only such right-side lines have a street (``build_addresses``).
 _HOUSE_STREET = "{side}_addr WHERE house IS NOT NULL AND street IS NOT NULL"
 
 
@@ -570,7 +570,7 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule(
         "house_street_initials",
         "the same house number and street, where the right side writes the address with no "
-        "postcode, and the same initials in either order (names written another way)",
+        "full postcode, and the same initials in either order (names written another way)",
         _house_street_initials(_HOUSE_STREET),
         r_key=_house_street_initials(f"{_HOUSE_STREET} AND pc IS NULL"),
     ),

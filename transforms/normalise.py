@@ -726,8 +726,9 @@ def build_addresses(
     rest). Houses are compared within a postcode, so the large side needs them only where
     the small side has the postcode, and its address lines need not all be parsed (two
     thirds of the time at 5M nominals); across postcodes the comparison parses the compared
-    people's lines itself (``compare.py``). An address with no postcode is parsed too, with
-    its street, for the blocking rule that reaches it by house and street.
+    people's lines itself (``compare.py``). An address with no full postcode (none, or an
+    outward code alone) is parsed too, with its street, for the blocking rule that reaches
+    it by house and street.
     """
     line = "upper(coalesce(address_line, ''))"
     street_col = street_sql("rest") if street else "NULL::VARCHAR"
@@ -738,20 +739,20 @@ def build_addresses(
         )
         street_col = f"CASE WHEN pc IS NULL THEN {street_sql('rest')} END"
     rows = f"""
-        SELECT *, {line} AS line FROM (
-            SELECT id, {line_postcode_sql("postcode", "address_line")} AS pc, address_line,
-                   {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
-            FROM {side}_src_address)
+        SELECT id, {line_postcode_sql("postcode", "address_line")} AS pc, address_line,
+               {date_sql("date_from")} AS date_from, {date_sql("date_to")} AS date_to
+        FROM {side}_src_address
     """
     # An outward code alone is a district, not a postcode: as a postcode its "sector" and
     # "district" would be its first letters, shared with every other area written so.
     rows = f"""
-        SELECT * EXCLUDE (pc, outward), CASE WHEN NOT outward THEN pc END AS pc,
-               CASE WHEN outward THEN pc END AS outward_code
-        FROM (SELECT *, CASE WHEN length(pc) <= {OUTWARD_CODE_MAX_LENGTH}
-                             THEN regexp_full_match(pc, '{OUTWARD_CODE}') ELSE FALSE END
-                            AS outward
-              FROM ({rows}))
+        SELECT *, {line} AS line FROM (
+            SELECT * EXCLUDE (pc, outward), CASE WHEN NOT outward THEN pc END AS pc,
+                   CASE WHEN outward THEN pc END AS outward_code
+            FROM (SELECT *, CASE WHEN length(pc) <= {OUTWARD_CODE_MAX_LENGTH}
+                                 THEN regexp_full_match(pc, '{OUTWARD_CODE}') ELSE FALSE END
+                                AS outward
+                  FROM ({rows})))
     """
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_addr AS

@@ -394,10 +394,10 @@ def test_a_phone_number_in_common_whatever_the_names_and_dates_of_birth():
 def test_an_address_written_with_no_postcode_pairs_by_house_street_and_initials():
     """An intelligence record giving the address with no postcode, the names written family
     name first and transliterated (Robert Oyelaran as "OYELARRAN, ROBBIE") and another date
-    of birth: paired by house number, street and the two initials in either order. Another
-    person at that house with other initials, the same house on another street, another house
-    number, and the same address written with a postcode (the postcode rules' ground) are
-    not paired by this rule."""
+    of birth: paired by house number, street and the two initials in either order, as is one
+    giving only the postcode's outward code. Another person at that house with other
+    initials, the same house on another street, another house number, and the same address
+    written with a full postcode (the postcode rules' ground) are not paired by this rule."""
     nominals = {
         "N1": (_nominal("N1", "Robbie", "OYELARRAN", "1950-01-01"), "12 MARLOW STREET, LEEDS"),
         "N2": (_nominal("N2", "Adeyemi", "Tunde", "1950-01-01"), "12 Marlow Street, Leeds"),
@@ -406,10 +406,12 @@ def test_an_address_written_with_no_postcode_pairs_by_house_street_and_initials(
         "N5": (_nominal("N5", "Oyelaran", "Robbie", "1950-01-01"), "Flat 2, 12 Marlow St"),
     }
     addresses = [{"nominal_id": i, "address_line": line} for i, (_, line) in nominals.items()] + [
-        {"nominal_id": "N6", "address_line": "12 Marlow Street", "postcode": "LS7 4QQ"}
+        {"nominal_id": "N6", "address_line": "12 Marlow Street", "postcode": "LS7 4QQ"},
+        {"nominal_id": "N7", "address_line": "12 Marlow Street", "postcode": "ls6"},
     ]
     pairs, report = _candidates(
-        [n for n, _ in nominals.values()] + [_nominal("N6", "Oyelaran", "Robbie", "1950-01-01")],
+        [n for n, _ in nominals.values()]
+        + [_nominal(i, "Oyelaran", "Robbie", "1950-01-01") for i in ("N6", "N7")],
         staff_addresses=[
             {"staff_id": "S1", "address_line": "12 Marlow Street, Leeds", "postcode": "LS6 2AB"}
         ],
@@ -418,8 +420,9 @@ def test_an_address_written_with_no_postcode_pairs_by_house_street_and_initials(
     rule = "house_street_initials"
     assert pairs[("S1", "N1")] == {rule}
     assert pairs[("S1", "N5")] == {rule}  # a flat of the house: the house number is 12
+    assert pairs[("S1", "N7")] == {rule}
     assert all(("S1", n) not in pairs for n in ("N2", "N3", "N4", "N6"))
-    assert report.loc[rule, "pairs"] == 2
+    assert report.loc[rule, "pairs"] == 3
 
 
 def test_a_shared_postcode_with_names_that_sound_alike_across_fields():
