@@ -713,25 +713,24 @@ def build_addresses(
     con: duckdb.DuckDBPyConnection,
     side: str,
     houses_where_postcode_in: str | None = None,
-    street: bool = True,
 ) -> None:
     """``{side}_addr``: addresses keyed for comparison: postcode unit, sector and district,
-    house number, flat and street (NULL unless ``street``), and a key (postcode + house + flat)
-    identifying the dwelling. An address whose house and flat are written as two bare numbers
-    ("18/6 Marchmont Road": :func:`address_lines_sql`) has two rows, one for each reading,
-    marked ``either_way``: it is compared, blocked and shared as either dwelling.
+    house number, flat and street, and a key (postcode + house + flat) identifying the
+    dwelling. An address whose house and flat are written as two bare numbers ("18/6
+    Marchmont Road": :func:`address_lines_sql`) has two rows, one for each reading, marked
+    ``either_way``: it is compared, blocked and shared as either dwelling.
 
     ``houses_where_postcode_in``: a table with a ``pc`` column. If given, house, flat and
-    dwelling are worked out only for addresses with one of its postcodes (NULL for the
-    rest). Houses are compared within a postcode, so the large side needs them only where
-    the small side has the postcode, and its address lines need not all be parsed (two
-    thirds of the time at 5M nominals); across postcodes the comparison parses the compared
-    people's lines itself (``compare.py``). An address with no full postcode (none, or an
-    outward code alone) is parsed too, with its street, for the blocking rule that reaches
-    it by house and street.
+    dwelling are worked out only for addresses with one of its postcodes, and house, flat
+    and street for those with no full postcode (none, or an outward code alone), which the
+    blocking rule ``house_street_initials`` reaches; NULL for the rest. Houses are compared
+    within a postcode, so the large side needs them only where the small side has the
+    postcode, and its address lines need not all be parsed (two thirds of the time at 5M
+    nominals); across postcodes the comparison parses the compared people's lines itself
+    (``compare.py``).
     """
     line = "upper(coalesce(address_line, ''))"
-    street_col = street_sql("rest") if street else "NULL::VARCHAR"
+    street_col = street_sql("rest")
     if houses_where_postcode_in:
         line = (
             f"CASE WHEN pc IN (SELECT pc FROM {houses_where_postcode_in}) OR pc IS NULL "
@@ -1058,7 +1057,7 @@ def normalise_all(
         build_names(con, side, cfg)
         build_dobs(con, side, cfg)
         # the right side's houses only where the left side has the postcode
-        build_addresses(con, side, "l_addr" if side == "r" else None, street=side == "l")
+        build_addresses(con, side, "l_addr" if side == "r" else None)
         if side == "l" or right_phones:
             build_phones(con, side)
         else:
