@@ -324,22 +324,16 @@ _DOB_SECTOR = """
 # record, or with its outward code alone), which no postcode rule can reach: the house number
 # and the street's first word, with the initials of forename and surname in either order (a
 # name written family name first, transliterated or shortened keeps its initials: "ZHENG, CHI
-# CHIANG" for Zhi-qiang Cheng). Only such right-side lines have a street (``build_addresses``).
-_HOUSE_STREET = "{side}_addr WHERE house IS NOT NULL AND street IS NOT NULL"
-
-
-def _house_street_initials(addresses: str) -> str:
-    """SQL (id, k) for the rule over ``addresses`` (rows of ``{side}_addr``): the names are
-    read only for the people those rows hold, not for every right-side person."""
-    return f"""
-        WITH a AS (SELECT id, house, split_part(street, ' ', 1) AS word FROM {addresses}),
-        n AS (SELECT DISTINCT id, coalesce(left(fn, 1), '') AS i, coalesce(left(sn, 1), '') AS j
-              FROM {{side}}_names WHERE id IN (SELECT id FROM a))
-        SELECT a.id, hash(a.house, a.word, least(n.i, n.j), greatest(n.i, n.j)) AS k
-        FROM a JOIN n USING (id)
-    """
-
-
+# CHIANG" for Zhi-qiang Cheng). Only such right-side lines have a street (``build_addresses``),
+# so one key serves both sides, and the right side's names are read for those people alone.
+_HOUSE_STREET_INITIALS = """
+    WITH a AS (SELECT id, house, split_part(street, ' ', 1) AS word FROM {side}_addr
+               WHERE house IS NOT NULL AND street IS NOT NULL),
+    n AS (SELECT DISTINCT id, coalesce(left(fn, 1), '') AS i, coalesce(left(sn, 1), '') AS j
+          FROM {side}_names WHERE id IN (SELECT id FROM a))
+    SELECT a.id, hash(a.house, a.word, least(n.i, n.j), greatest(n.i, n.j)) AS k
+    FROM a JOIN n USING (id)
+"""
 # An intelligence record may give only the postcode's outward code ("WR2"): its district,
 # against the left side's districts. (Every right-side district would make a block of each
 # left person's date of birth and district: 3% more candidates at 5M nominals.)
@@ -571,8 +565,7 @@ RULES: tuple[BlockingRule, ...] = (
         "house_street_initials",
         "the same house number and street, where the right side writes the address with no "
         "full postcode, and the same initials in either order (names written another way)",
-        _house_street_initials(_HOUSE_STREET),
-        r_key=_house_street_initials(f"{_HOUSE_STREET} AND pc IS NULL"),
+        _HOUSE_STREET_INITIALS,
     ),
     BlockingRule(
         "phone",

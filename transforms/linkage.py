@@ -78,8 +78,9 @@ def compare_and_score(
     When training, the candidates and every pair training reads are compared in one pass:
     the sets overlap, and each pass has a cost that grows with the right side, not the pairs.
     ``right_phones``: as given to :func:`block`; if False, ``r_phone`` is cut to the
-    compared people and the phones of those blocking left out are normalised here. ``labels``: a table of true pairs
-    (l_id, r_id) to take m from (``fellegi_sunter.train``); not with a given model.
+    compared people and the phones of those blocking left out are normalised here.
+    ``labels``: a table of true pairs (l_id, r_id) to take m from (``fellegi_sunter.train``);
+    not with a given model.
     """
     if model is not None and labels is not None:
         raise ValueError("labels train a model: they cannot be used with a given one")

@@ -963,9 +963,10 @@ def build_name_keys(con: duckdb.DuckDBPyConnection, side: str) -> None:
     several; the forename itself if it is in none). Each is NULL where its name is. Equal
     names have equal hashes, so a key built from them pairs everything the names would.
     """
+    forenames = f"SELECT DISTINCT fn FROM {side}_names WHERE fn IS NOT NULL"
     con.execute(f"""
         CREATE OR REPLACE TABLE {side}_name_keys AS
-        WITH fv AS ({_forename_keys_sql(f"SELECT DISTINCT fn FROM {side}_names WHERE fn IS NOT NULL")}),
+        WITH fv AS ({_forename_keys_sql(forenames)}),
         sv AS (  -- phonetic holds every surname of both sides
             SELECT sn, hash(sn) AS h_sn, hash(left(sn, 1)) AS h_si, hash(sn_meta) AS h_meta,
                    hash(sn_mra) AS h_mra
